@@ -1,0 +1,1 @@
+"""Revive: the system the idle-unit revival programme runs on."""
