@@ -1,0 +1,103 @@
+"""Admin for the registry; writes to units' status go through the service so they are audited."""
+
+from django.contrib import admin
+
+from revive.registry.models import (
+    County,
+    IndustrialPark,
+    MonthlyFiling,
+    Organisation,
+    ParkInfrastructure,
+    ProductionUnit,
+    Province,
+    Sector,
+    UnitStatus,
+)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every admin save and delete leaves an audit row, like every other entry point."""
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from revive.core import audit
+
+        with transaction.atomic():
+            before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            audit.record(actor=request.user, obj=obj, action="admin_change" if change else "admin_add",
+                         before=before, after=audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        from django.db import transaction
+
+        from revive.core import audit
+
+        with transaction.atomic():
+            audit.record(actor=request.user, obj=obj, action="admin_delete", before=audit.snapshot(obj))
+            super().delete_model(request, obj)
+
+
+@admin.register(Province)
+class ProvinceAdmin(AuditedAdmin):
+    list_display = ("code", "name_en", "name_fa")
+
+
+@admin.register(County)
+class CountyAdmin(AuditedAdmin):
+    list_display = ("name_en", "name_fa", "province")
+    list_filter = ("province",)
+
+
+@admin.register(Sector)
+class SectorAdmin(AuditedAdmin):
+    list_display = ("isic_division", "name_en", "name_fa", "group")
+    list_filter = ("group",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ("code", "kind", "name_en", "name_fa", "province")
+    list_filter = ("kind", "province")
+
+
+class InfrastructureInline(admin.TabularInline):
+    model = ParkInfrastructure
+    extra = 0
+    exclude = ("province",)
+
+
+@admin.register(IndustrialPark)
+class IndustrialParkAdmin(AuditedAdmin):
+    list_display = ("code", "name_en", "name_fa", "province", "kind", "stage")
+    list_filter = ("province", "kind", "stage", "ownership")
+    search_fields = ("code", "name_en", "name_fa")
+    readonly_fields = ("name_key",)
+
+
+@admin.register(ProductionUnit)
+class ProductionUnitAdmin(AuditedAdmin):
+    list_display = ("business_id", "name_fa", "park", "sector", "size_class", "employees", "current_band")
+    list_filter = ("current_band", "size_class", "province", "sector__group")
+    search_fields = ("business_id", "name_key")
+    raw_id_fields = ("park",)
+    readonly_fields = ("current_band", "band_since", "name_key")
+    list_select_related = ("park", "sector")
+
+
+@admin.register(MonthlyFiling)
+class MonthlyFilingAdmin(admin.ModelAdmin):
+    list_display = ("unit", "jyear", "jmonth", "production_value", "capacity_utilisation", "employees")
+    raw_id_fields = ("unit",)
+
+    def has_change_permission(self, request, obj=None):  # filings change through the filing service only
+        return False
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+@admin.register(UnitStatus)
+class UnitStatusAdmin(MonthlyFilingAdmin):
+    list_display = ("unit", "band", "effective_date", "source", "event", "jobs", "is_relapse")
+    list_filter = ("event", "band", "source")
