@@ -1,0 +1,281 @@
+"""Simple rules people use today (the baselines) and the tabu search that finds good plans on dense cases."""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from .compiled import Compiled, ExactState
+
+Selection = dict[int, int]  # unit index -> option index (which bank lends)
+
+
+def fill_in_order(comp: Compiled, order: Iterable[int]) -> ExactState:
+    """Take units in the given order, each one that still fits every budget row."""
+    state = ExactState(comp)
+    for u in order:
+        state.try_add(u)
+    state.repair_shares()
+    return state
+
+
+def oldest_first(comp: Compiled) -> ExactState:
+    return fill_in_order(comp, sorted(range(comp.m), key=lambda u: (-comp.units[u].age_days, u)))
+
+
+def most_jobs_first(comp: Compiled) -> ExactState:
+    return fill_in_order(comp, sorted(range(comp.m), key=lambda u: (-comp.units[u].jobs, -comp.value[u], u)))
+
+
+def dynamic_ratio_greedy(comp: Compiled, start: ExactState | None = None) -> ExactState:
+    """Repeatedly take the unit with the best value per rial still to pay (its loan and unbought projects)."""
+    state = start or ExactState(comp)
+    loans = [u.loan_amount for u in comp.units]
+    version = [0] * comp.m
+
+    def key(u: int) -> tuple[float, float, int]:
+        cost = loans[u] + state.unpaid_cost(u)
+        ratio = comp.value[u] / cost if cost > 0 else float("inf")
+        return (-ratio, -comp.value[u], u)
+
+    heap = [(*key(u), 0) for u in range(comp.m) if u not in state.chosen and comp.value[u] > 0]
+    heapq.heapify(heap)
+    while heap:
+        *_, u, ver = heapq.heappop(heap)
+        if ver != version[u] or u in state.chosen:
+            continue
+        newly_paid = [p for p in comp.unit_projects[u] if state.count[p] == 0]
+        if not state.try_add(u):
+            continue
+        for p in newly_paid:
+            for w in comp.project_units[p]:
+                if w not in state.chosen:
+                    version[w] += 1
+                    heapq.heappush(heap, (*key(w), version[w]))
+    state.repair_shares()
+    return state
+
+
+def state_from(comp: Compiled, selection: Selection) -> ExactState:
+    state = ExactState(comp)
+    for u, k in selection.items():
+        state.add(u, k)
+    return state
+
+
+def repair(comp: Compiled, selection: Selection) -> ExactState:
+    """Make a selection feasible with exact integers: drop the least valuable units until it fits."""
+    state = state_from(comp, selection)
+    caps = comp.caps
+    while any(x > c for x, c in zip(state.usage, caps, strict=True)):
+        over = [r for r, (x, c) in enumerate(zip(state.usage, caps, strict=True)) if x > c]
+
+        def uses(u: int) -> bool:
+            return any(r in over for r, _ in comp.options[u][state.chosen[u]].rows) or any(
+                r in over for p in comp.unit_projects[u] for r, _ in comp.project_rows[p]
+            )
+
+        pool = [u for u in state.chosen if uses(u)] or list(state.chosen)
+        state.remove(min(pool, key=lambda u: (comp.value[u], u)))
+    state.repair_shares()
+    return state
+
+
+def complete(comp: Compiled, state: ExactState) -> ExactState:
+    """Add whatever still fits, best value per rial first (keeps the minimum shares)."""
+    if comp.min_share:
+        return state
+    return dynamic_ratio_greedy(comp, start=state)
+
+
+class TabuSearch:
+    """Solution-based tabu search over units with add, drop and swap moves (after Wei and Hao's I2PLS/KBTS).
+
+    A move's cost is what it really changes: adding a unit pays its loan and only the projects no
+    selected unit already pays for; dropping one frees only the projects no other selected unit
+    needs. Visited selections are remembered through three hash tables, so the search never
+    returns to one and needs no tabu tenure to tune. When it stalls it restarts from the best
+    selection with a few units removed at random. Deterministic for a given seed (and iteration count).
+    Each unit keeps one bank (its option); the minimum provincial shares are not handled here.
+    """
+
+    HASH_BITS = 22
+
+    def __init__(self, comp: Compiled, options: list[int] | None = None, seed: int = 0):
+        self.comp = comp
+        m, n = comp.m, comp.n
+        rows = comp.active_rows
+        self.options = options or [0] * m
+        rpos = {r: i for i, r in enumerate(rows)}
+        self.R = max(1, len(rows))
+        self.A = np.zeros((m, n))
+        for u, ps in enumerate(comp.unit_projects):
+            self.A[u, list(ps)] = 1.0
+        self.Uc = np.zeros((m, self.R))
+        for u in range(m):
+            for r, a in comp.options[u][self.options[u]].rows:
+                if r in rpos:
+                    self.Uc[u, rpos[r]] += a / comp.caps[r]
+        self.Pc = np.zeros((n, self.R))
+        for p, prow in enumerate(comp.project_rows):
+            for r, a in prow:
+                if r in rpos:
+                    self.Pc[p, rpos[r]] += a / comp.caps[r]
+        self.v = np.array(comp.value, dtype=float)
+        self.rng = np.random.default_rng(seed)
+        size = 1 << self.HASH_BITS
+        self.mask = size - 1
+        self.H = self.rng.integers(0, size, size=(3, m), dtype=np.int64)
+        self.seen = np.zeros((3, size), dtype=bool)
+        self.eps = 1e-12
+        self.iterations = 0
+
+    # -- state helpers -------------------------------------------------------------------------
+    def _load(self, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cnt = self.A[sel].sum(0)
+        usage = self.Uc[sel].sum(0) + self.Pc[cnt > 0].sum(0)
+        return cnt, usage
+
+    def _mark(self, sel: np.ndarray) -> np.ndarray:
+        h = self.H[:, sel].sum(1) & self.mask
+        self.seen[0, h[0]] = self.seen[1, h[1]] = self.seen[2, h[2]] = True
+        return h
+
+    def _fill(self, sel: np.ndarray) -> np.ndarray:
+        """Greedy add by value per unit of scaled cost until nothing fits."""
+        while True:
+            cnt, usage = self._load(sel)
+            addc = self.Uc + self.A @ (self.Pc * (cnt == 0)[:, None])
+            ok = (~sel) & (addc <= (1.0 - usage) + self.eps).all(1) & (self.v > 0)
+            if not ok.any():
+                return sel
+            cand = np.flatnonzero(ok)
+            ratio = self.v[cand] / (addc[cand].sum(1) + 1e-12)
+            sel[cand[np.argmax(ratio)]] = True
+
+    def run(
+        self,
+        seeds: list[Selection],
+        *,
+        deadline: float,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_improve: Callable[[Selection, float], None] = lambda s, v: None,
+        max_iterations: int | None = None,
+    ) -> tuple[Selection, float]:
+        m = self.comp.m
+        if m == 0:
+            return {}, 0.0
+        starts = []
+        for s in seeds:
+            sel = np.zeros(m, dtype=bool)
+            sel[[u for u, k in s.items() if k == self.options[u]]] = True
+            cnt, usage = self._load(sel)
+            if (usage <= 1.0 + self.eps).all():
+                starts.append(self._fill(sel))
+        if not starts:
+            starts.append(self._fill(np.zeros(m, dtype=bool)))
+        best = max(starts, key=lambda s: self.v[s].sum()).copy()
+        best_val = float(self.v[best].sum())
+        on_improve(self._selection(best), best_val)
+        sel = best.copy()
+        depth = max(200, 4 * m)
+        since = 0
+        while time.monotonic() < deadline and not should_stop():
+            if max_iterations is not None and self.iterations >= max_iterations:
+                break
+            self.iterations += 1
+            moved = self._step(sel)
+            val = float(self.v[sel].sum())
+            if val > best_val + 1e-9:
+                best, best_val, since = sel.copy(), val, 0
+                on_improve(self._selection(best), best_val)
+            else:
+                since += 1
+            if not moved or since > depth:
+                sel = self._perturb(best)
+                since = 0
+        return self._selection(best), best_val
+
+    def _selection(self, sel: np.ndarray) -> Selection:
+        return {int(u): self.options[u] for u in np.flatnonzero(sel)}
+
+    def _perturb(self, best: np.ndarray) -> np.ndarray:
+        sel = best.copy()
+        on = np.flatnonzero(sel)
+        if on.size:
+            k = max(1, int(self.rng.integers(1, max(2, on.size // 4) + 1)))
+            sel[self.rng.choice(on, size=min(k, on.size), replace=False)] = False
+        return sel
+
+    def _step(self, sel: np.ndarray) -> bool:
+        """Make the best move to a selection not seen before; False when there is none."""
+        A, Uc, Pc, v, H, mask, seen = self.A, self.Uc, self.Pc, self.v, self.H, self.mask, self.seen
+        cnt, usage = self._load(sel)
+        slack = 1.0 - usage + self.eps
+        free = (cnt == 0).astype(float)
+        uniq = (cnt == 1).astype(float)
+        addc = Uc + A @ (Pc * free[:, None])
+        dropc = Uc + A @ (Pc * uniq[:, None])
+        h = H[:, sel].sum(1)
+        obj = float(v[sel].sum())
+        S = np.flatnonzero(sel)
+        N = np.flatnonzero(~sel)
+
+        best_key = None
+        best_move: tuple[int, int] | None = None  # (out, in), -1 for none
+
+        def consider(newobj: np.ndarray, load: np.ndarray, outs: np.ndarray, ins: np.ndarray) -> None:
+            nonlocal best_key, best_move
+            if newobj.size == 0:
+                return
+            top = newobj.max()
+            pick = np.flatnonzero(newobj >= top - 1e-9)
+            lo = load[pick]
+            pick = pick[lo <= lo.min() + 1e-12]
+            j = pick[int(self.rng.integers(pick.size))]
+            key = (float(newobj[j]), -float(load[j]))
+            if best_key is None or key > best_key:
+                best_key, best_move = key, (int(outs[j]), int(ins[j]))
+
+        # add
+        fits = N[(addc[N] <= slack).all(1)]
+        if fits.size:
+            hh = (h[:, None] + H[:, fits]) & mask
+            ok = ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
+            fits = fits[ok]
+            consider(obj + v[fits], (usage + addc[fits]).sum(1), np.full(fits.size, -1), fits)
+        # swap
+        if S.size and N.size and not (best_key is not None and best_key[0] > obj):
+            maxdrop = dropc[S].max(0)
+            K = N[(addc[N] <= slack + maxdrop).all(1)]
+            if K.size:
+                AS, AK = A[S], A[K]
+                newuse = usage[None, None, :] - dropc[S][:, None, :] + addc[K][None, :, :]
+                for r in range(self.R):
+                    w = Pc[:, r] * uniq
+                    if w.any():
+                        newuse[:, :, r] += (AS * w) @ AK.T
+                feas = (newuse <= 1.0 + self.eps).all(2)
+                hh = (h[:, None, None] - H[:, S][:, :, None] + H[:, K][:, None, :]) & mask
+                feas &= ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
+                ii, kk = np.nonzero(feas)
+                if ii.size:
+                    consider(obj - v[S][ii] + v[K][kk], newuse[ii, kk].sum(1), S[ii], K[kk])
+        # drop
+        if S.size and best_key is None:
+            hh = (h[:, None] - H[:, S]) & mask
+            ok = ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
+            outs = S[ok]
+            consider(obj - v[outs], (usage - dropc[outs]).sum(1), outs, np.full(outs.size, -1))
+        if best_move is None:
+            return False
+        out, inn = best_move
+        if out >= 0:
+            sel[out] = False
+        if inn >= 0:
+            sel[inn] = True
+        self._mark(sel)
+        return True
