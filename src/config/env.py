@@ -64,7 +64,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             path = path[1:]
         name = Path(path) if path.startswith("/") else base_dir / path
         if not path:
-            raise ConfigError("REVIVE_DATABASE_URL: sqlite URL needs a file path, e.g. sqlite:///var/revive.sqlite3")
+            raise ConfigError(
+                "REVIVE_DATABASE_URL: sqlite URL needs a file path, e.g. sqlite:///var/revive.sqlite3"
+            )
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(name),

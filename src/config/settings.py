@@ -10,6 +10,8 @@ SRC_DIR = Path(__file__).resolve().parent.parent
 # The project folder: where var/ (the SQLite file) and node_modules/ (front-end packages) live.
 PROJECT_DIR = Path(env_str("REVIVE_HOME", str(SRC_DIR.parent)))  # type: ignore[arg-type]
 VAR_DIR = PROJECT_DIR / "var"
+# The SQLite file and collected static files live here; create it so a fresh clone just works.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("REVIVE_DEBUG", False)
 SECRET_KEY = env_str("REVIVE_SECRET_KEY")

@@ -6,7 +6,9 @@ from revive.accounts.models import ApiToken, User
 
 @admin.register(User)
 class ReviveUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("Revive", {"fields": ("role", "province", "park", "unit", "organisation")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("Revive", {"fields": ("role", "province", "park", "unit", "organisation")}),
+    )
     list_display = ("username", "role", "province", "park", "organisation", "is_active")
     list_filter = ("role", "province")
     raw_id_fields = ("park", "unit")

@@ -26,7 +26,14 @@ class Perm:
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(
-        {Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.RECORD_STATUS, Perm.SET_TARGETS, Perm.VIEW_AUDIT, Perm.USE_API}
+        {
+            Perm.VIEW_REGISTRY,
+            Perm.EDIT_REGISTRY,
+            Perm.RECORD_STATUS,
+            Perm.SET_TARGETS,
+            Perm.VIEW_AUDIT,
+            Perm.USE_API,
+        }
     ),
     Role.NATIONAL_ANALYST: frozenset({Perm.VIEW_REGISTRY, Perm.SET_TARGETS, Perm.VIEW_AUDIT, Perm.USE_API}),
     Role.PROVINCIAL_OFFICER: frozenset(

@@ -21,5 +21,7 @@ def user_upsert(*, username: str, password: str, by: object = None, **fields: ob
         setattr(user, name, value)
     user.set_password(password)
     user.save()
-    audit.record(actor=by, obj=user, action="user_create" if created else "user_update", after={"role": user.role})
+    audit.record(
+        actor=by, obj=user, action="user_create" if created else "user_update", after={"role": user.role}
+    )
     return user

@@ -10,7 +10,9 @@ from revive.core.scoping import ScopedQuerySet
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    actor_label = models.CharField(max_length=150, blank=True)  # kept when the user is deleted; "system" for commands
+    actor_label = models.CharField(
+        max_length=150, blank=True
+    )  # kept when the user is deleted; "system" for commands
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40)
@@ -28,3 +30,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+        )

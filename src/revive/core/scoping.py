@@ -90,5 +90,7 @@ class ScopedQuerySet(models.QuerySet):
         if scope.kind == ScopeKind.BANK and "bank" in fields:
             return self.filter(**{fields["bank"]: scope.organisation_id})
         if scope.kind == ScopeKind.AGENCY and "agency" in fields:
-            return self.filter(**{fields["agency"]: scope.organisation_id, fields["province"]: scope.province_id})
+            return self.filter(
+                **{fields["agency"]: scope.organisation_id, fields["province"]: scope.province_id}
+            )
         return self.none()

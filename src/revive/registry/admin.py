@@ -26,8 +26,13 @@ class AuditedAdmin(admin.ModelAdmin):
         with transaction.atomic():
             before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
             super().save_model(request, obj, form, change)
-            audit.record(actor=request.user, obj=obj, action="admin_change" if change else "admin_add",
-                         before=before, after=audit.snapshot(obj))
+            audit.record(
+                actor=request.user,
+                obj=obj,
+                action="admin_change" if change else "admin_add",
+                before=before,
+                after=audit.snapshot(obj),
+            )
 
     def delete_model(self, request, obj):
         from django.db import transaction

@@ -120,7 +120,9 @@ class IndustrialPark(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="parks")
     county = models.ForeignKey(County, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PARK)
-    ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.STATE)
+    ownership = models.CharField(
+        _("ownership"), max_length=10, choices=Ownership.choices, default=Ownership.STATE
+    )
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.OPERATING)
     area_ha = models.DecimalField(_("area (hectares)"), max_digits=9, decimal_places=1, null=True, blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)

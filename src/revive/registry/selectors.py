@@ -138,12 +138,18 @@ def _scoped_statuses(scope: Scope, province: Province | None, park: IndustrialPa
 
 
 def revivals(
-    *, scope: Scope, period: calendar.Period, province: Province | None = None, park: IndustrialPark | None = None
+    *,
+    scope: Scope,
+    period: calendar.Period,
+    province: Province | None = None,
+    park: IndustrialPark | None = None,
 ) -> dict:
     """Idle units revived in the period (idle -> producing events) and the jobs restored, by province."""
     rows = (
         _scoped_statuses(scope, province, park)
-        .filter(event=UnitStatus.Event.REVIVED, effective_date__gte=period.start, effective_date__lte=period.end)
+        .filter(
+            event=UnitStatus.Event.REVIVED, effective_date__gte=period.start, effective_date__lte=period.end
+        )
         .values("province_id")
         .annotate(n=Count("id"), jobs=Sum("jobs"))
     )
@@ -174,11 +180,15 @@ def revivals_by_month(
         f"m{i}": Count("id", filter=Q(effective_date__gte=p.start, effective_date__lte=p.end))
         for i, p in enumerate(months, start=1)
     }
-    totals = qs.filter(effective_date__gte=months[0].start, effective_date__lte=months[-1].end).aggregate(**aggregates)
+    totals = qs.filter(effective_date__gte=months[0].start, effective_date__lte=months[-1].end).aggregate(
+        **aggregates
+    )
     return [totals[f"m{i}"] or 0 for i in range(1, 13)]
 
 
-def band_counts(*, scope: Scope, province: Province | None = None, park: IndustrialPark | None = None) -> dict[str, int]:
+def band_counts(
+    *, scope: Scope, province: Province | None = None, park: IndustrialPark | None = None
+) -> dict[str, int]:
     qs = ProductionUnit.objects.visible_to(scope)
     if province is not None:
         qs = qs.filter(province=province)
@@ -190,7 +200,9 @@ def band_counts(*, scope: Scope, province: Province | None = None, park: Industr
     return counts
 
 
-def overview(*, scope: Scope, year: int | None = None, today: date | None = None, province: Province | None = None) -> dict:
+def overview(
+    *, scope: Scope, year: int | None = None, today: date | None = None, province: Province | None = None
+) -> dict:
     """Everything the national (or provincial) overview shows, from a handful of aggregate queries."""
     today = today or calendar.tehran_today()
     year = year or calendar.current_jalali_year(today)
@@ -217,7 +229,9 @@ def overview(*, scope: Scope, year: int | None = None, today: date | None = None
 def province_table(*, scope: Scope, period: calendar.Period, revival_rows: list[dict]) -> list[dict]:
     """One row per visible province: units, idle, semi-active, revived and jobs in the period."""
     counts: dict[int, dict[str, int]] = {}
-    for row in ProductionUnit.objects.visible_to(scope).values("province_id", "current_band").annotate(n=Count("id")):
+    for row in (
+        ProductionUnit.objects.visible_to(scope).values("province_id", "current_band").annotate(n=Count("id"))
+    ):
         counts.setdefault(row["province_id"], {})[row["current_band"]] = row["n"]
     revived = {r["province"].id: r for r in revival_rows}
     table = []

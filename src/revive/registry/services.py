@@ -114,7 +114,12 @@ def unit_status_record(
         obj=unit,
         action="status_record",
         before=before,
-        after={"band": band, "effective_date": effective_date.isoformat(), "source": source, "event": status.event},
+        after={
+            "band": band,
+            "effective_date": effective_date.isoformat(),
+            "source": source,
+            "event": status.event,
+        },
         note=note,
     )
     return status
@@ -140,7 +145,8 @@ def unit_create(
     business_id = clean_business_id(business_id)
     if ProductionUnit.objects.filter(business_id=business_id).exists():
         raise DomainError(
-            _("A unit with business ID %(id)s is already registered.") % {"id": business_id}, field="business_id"
+            _("A unit with business ID %(id)s is already registered.") % {"id": business_id},
+            field="business_id",
         )
     name_fa = normalize(name_fa)
     if not name_fa:
@@ -235,10 +241,20 @@ def filing_submit(
             "due_on": filing_due_date(jyear, jmonth),
         },
     )
-    audit.record(actor=by, obj=filing, action="filing_submit" if created else "filing_correct", after=audit.snapshot(filing))
+    audit.record(
+        actor=by,
+        obj=filing,
+        action="filing_submit" if created else "filing_correct",
+        after=audit.snapshot(filing),
+    )
     band = band_for_utilisation(capacity_utilisation, production_value)
     if band != unit.current_band and unit.current_band != Band.CLOSED:
         unit_status_record(
-            unit=unit, band=band, effective_date=period_start, source=UnitStatus.Source.FILING, by=by, employees=employees
+            unit=unit,
+            band=band,
+            effective_date=period_start,
+            source=UnitStatus.Source.FILING,
+            by=by,
+            employees=employees,
         )
     return filing

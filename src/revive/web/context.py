@@ -1,0 +1,21 @@
+"""Template context shared by every page: language, direction, the user's scope and permissions."""
+
+from django.utils.translation import get_language
+
+from revive.accounts.roles import Perm, has_perm
+from revive.core.calendar import tehran_today
+from revive.core.scoping import scope_for
+
+
+def revive(request) -> dict:
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
+    return {
+        "lang": lang,
+        "dir": "rtl" if lang == "fa" else "ltr",
+        "other_lang": "en" if lang == "fa" else "fa",
+        "scope": scope,
+        "today": tehran_today(),
+        "can_view_registry": scope.sees_registry and has_perm(user, Perm.VIEW_REGISTRY),
+    }

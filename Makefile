@@ -1,0 +1,53 @@
+# Revive: `make demo` serves the national demo; `make test` runs the suite. Nothing else is needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+REVIVE_PORT ?= 8000
+export REVIVE_PORT
+
+.PHONY: demo test install install-dev frontend bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: node_modules/.package-lock.json
+
+install: $(VENV)/.installed frontend
+install-dev: $(VENV)/.installed-dev frontend
+
+demo: install
+	@mkdir -p var
+	REVIVE_DEBUG=1 $(BIN)/revive migrate --noinput
+	REVIVE_DEBUG=1 $(BIN)/revive demo-data --seed 1 --if-empty
+	REVIVE_DEBUG=1 $(BIN)/revive demo
+	@echo "Revive is at http://127.0.0.1:$(REVIVE_PORT)/  (Ctrl-C stops it)"
+	REVIVE_DEBUG=1 $(BIN)/revive runserver --noreload 127.0.0.1:$(REVIVE_PORT)
+
+test: install-dev
+	bash scripts/test.sh
+
+bench: install-dev
+	$(BIN)/python bench/bench_demo.py
+	$(BIN)/python bench/bench_overview.py
+	$(BIN)/python bench/bench_planning.py --quick
+
+lint: install-dev
+	$(BIN)/ruff check src bench
+	REVIVE_DEBUG=1 $(BIN)/revive makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,55 @@
+"""revive demo: create (or reset) the demo users listed in the README, and print their logins."""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from revive.accounts.roles import Role
+from revive.accounts.services import user_upsert
+from revive.registry.models import IndustrialPark, Organisation, ProductionUnit, Province
+
+DEMO_PROVINCES = {"officer.tehran": "IR-23", "officer.semnan": "IR-20", "officer.isfahan": "IR-10"}
+DEMO_BANKS = {"bank.melli": "melli", "bank.sepah": "sepah"}
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (password from REVIVE_DEMO_PASSWORD, generated and printed when unset)."
+
+    def handle(self, *args, **options):
+        if not ProductionUnit.objects.exists():
+            raise CommandError("There is no registry data yet: run `revive demo-data --seed 1` first.")
+        password = settings.DEMO_PASSWORD or secrets.token_urlsafe(9)
+        park = (
+            IndustrialPark.objects.filter(province__code="IR-20", stage=IndustrialPark.Stage.OPERATING)
+            .order_by("code")
+            .first()
+        )
+        unit = ProductionUnit.objects.filter(park=park).order_by("business_id").first() if park else None
+        if park is None or unit is None:
+            raise CommandError("The demo needs an operating park with units in Semnan (IR-20).")
+        users = [
+            ("admin", Role.NATIONAL_ADMIN, {"is_staff": True, "is_superuser": True}),
+            ("analyst", Role.NATIONAL_ANALYST, {}),
+            *[
+                (name, Role.PROVINCIAL_OFFICER, {"province": Province.objects.get(code=code)})
+                for name, code in DEMO_PROVINCES.items()
+            ],
+            *[
+                (name, Role.BANK_OFFICER, {"organisation": Organisation.objects.get(code=code)})
+                for name, code in DEMO_BANKS.items()
+            ],
+            (f"park.{park.code}", Role.PARK_MANAGER, {"park": park}),
+            (f"owner.{unit.business_id}", Role.UNIT_OWNER, {"unit": unit}),
+        ]
+        with transaction.atomic():
+            for username, role, fields in users:
+                user_upsert(username=username, password=password, by="demo command", role=role, **fields)
+        self.stdout.write("Demo users (all with the same password):")
+        for username, role, _fields in users:
+            self.stdout.write(f"  {username:<28} {role.label}")
+        if settings.DEMO_PASSWORD:
+            self.stdout.write("Password: the value of REVIVE_DEMO_PASSWORD")
+        else:
+            self.stdout.write(f"Password: {password}   (set REVIVE_DEMO_PASSWORD to choose it)")

@@ -1,0 +1,270 @@
+"""HTTP API v1 (django-ninja): the same selectors as the pages, the same scoping, JSON errors."""
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from revive.core import calendar
+from revive.core.errors import DomainError
+from revive.core.scoping import scope_for
+from revive.registry import selectors
+from revive.registry.models import Province
+
+from .auth import Session, TokenAuth
+from .schemas import (
+    ErrorOut,
+    ParkDetail,
+    ParkList,
+    ProvinceList,
+    ProvinceOut,
+    RevivalsOut,
+    UnitDetail,
+    UnitList,
+)
+
+api = NinjaAPI(
+    title="Revive API",
+    version="1",
+    description="Registry of industrial parks and production units, and the revival figures.",
+    auth=[TokenAuth(), Session()],
+    urls_namespace="api",
+)
+
+MAX_PAGE_SIZE = 500
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(
+        request, {"message": str(exc.message), "details": _jsonable(exc.details)}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"message": _("Not found."), "details": {}}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = [".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors]
+    return api.create_response(
+        request,
+        {
+            "message": _("Some parameters are not valid: %(fields)s.") % {"fields": ", ".join(fields)},
+            "details": {"errors": _jsonable(exc.errors)},
+        },
+        status=400,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(
+        request, {"message": _("Sign in or send a valid API token."), "details": {}}, status=401
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _scope(request: HttpRequest):
+    return scope_for(request.auth)
+
+
+def _page(page: int, page_size: int) -> tuple[int, int]:
+    if page < 1:
+        raise DomainError(_("page must be 1 or more."), field="page")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise DomainError(
+            _("page_size must be between 1 and %(max)s.") % {"max": MAX_PAGE_SIZE}, field="page_size"
+        )
+    return (page - 1) * page_size, page * page_size
+
+
+def _province_filter(scope, code: str | None) -> Province | None:
+    if not code:
+        return None
+    return selectors.province_get(scope=scope, code=code)  # unknown or out of scope: 404
+
+
+def _unit_out(u) -> dict:
+    return {
+        "business_id": u.business_id,
+        "name_fa": u.name_fa,
+        "name_en": u.name_en,
+        "province": u.province.code,
+        "park": u.park.code,
+        "sector": u.sector.isic_division,
+        "sector_group": u.sector.group,
+        "size_class": u.size_class,
+        "employees": u.employees,
+        "band": u.current_band,
+        "band_since": u.band_since,
+        "band_since_jalali": calendar.format_jalali(u.band_since, lang="en") if u.band_since else None,
+    }
+
+
+def _park_out(p) -> dict:
+    return {
+        "code": p.code,
+        "name_fa": p.name_fa,
+        "name_en": p.name_en,
+        "province": p.province.code,
+        "kind": p.kind,
+        "ownership": p.ownership,
+        "stage": p.stage,
+        "area_ha": float(p.area_ha) if p.area_ha is not None else None,
+        "units": getattr(p, "unit_count", None),
+        "idle": getattr(p, "idle_count", None),
+    }
+
+
+@api.get("/provinces", response={200: ProvinceList, 401: ErrorOut}, tags=["registry"])
+def province_list(request):
+    scope = _scope(request)
+    today = calendar.tehran_today()
+    period = calendar.year_to_date(calendar.current_jalali_year(today), today)
+    rows = selectors.province_table(scope=scope, period=period, revival_rows=[])
+    items = [
+        {
+            "code": r["province"].code,
+            "name_fa": r["province"].name_fa,
+            "name_en": r["province"].name_en,
+            "units": r["units"],
+            "idle": r["idle"],
+        }
+        for r in rows
+    ]
+    return {"items": items, "count": len(items)}
+
+
+@api.get("/provinces/{code}", response={200: ProvinceOut, 404: ErrorOut}, tags=["registry"])
+def province_detail(request, code: str):
+    p = selectors.province_get(scope=_scope(request), code=code)
+    return {"code": p.code, "name_fa": p.name_fa, "name_en": p.name_en}
+
+
+@api.get("/parks", response={200: ParkList, 400: ErrorOut, 404: ErrorOut}, tags=["registry"])
+def park_list(request, province: str | None = None, page: int = 1, page_size: int = 50):
+    scope = _scope(request)
+    start, end = _page(page, page_size)
+    qs = selectors.parks(scope=scope, province=_province_filter(scope, province))
+    return {"items": [_park_out(p) for p in qs[start:end]], "count": qs.count()}
+
+
+@api.get("/parks/{code}", response={200: ParkDetail, 404: ErrorOut}, tags=["registry"])
+def park_detail(request, code: str):
+    park = selectors.park_get(scope=_scope(request), code=code)
+    out = _park_out(park)
+    out["infrastructure"] = [
+        {
+            "utility": i.utility,
+            "status": i.status,
+            "capacity": float(i.capacity) if i.capacity is not None else None,
+            "capacity_unit": i.capacity_unit,
+        }
+        for i in park.infrastructure.order_by("utility")
+    ]
+    return out
+
+
+@api.get("/units", response={200: UnitList, 400: ErrorOut, 404: ErrorOut}, tags=["registry"])
+def unit_list(
+    request,
+    q: str = "",
+    province: str = "",
+    park: str = "",
+    sector: str = "",
+    band: str = "",
+    size: str = "",
+    sort: str = "business_id",
+    page: int = 1,
+    page_size: int = 50,
+):
+    scope = _scope(request)
+    if province:
+        _province_filter(scope, province)
+    start, end = _page(page, page_size)
+    qs = selectors.units(
+        scope=scope,
+        filters=selectors.UnitFilters(
+            q=q[:100], province=province, park=park, sector=sector, band=band, size=size, sort=sort
+        ),
+    )
+    return {
+        "items": [_unit_out(u) for u in qs[start:end]],
+        "count": qs.count(),
+        "page": page,
+        "page_size": page_size,
+    }
+
+
+@api.get("/units/{business_id}", response={200: UnitDetail, 404: ErrorOut}, tags=["registry"])
+def unit_detail(request, business_id: str):
+    scope = _scope(request)
+    unit = selectors.unit_get(scope=scope, business_id=business_id)
+    out = _unit_out(unit)
+    out["licensed_capacity"] = unit.licensed_capacity
+    out["operation_licence_no"] = unit.operation_licence_no
+    out["history"] = [
+        {
+            "band": s.band,
+            "effective_date": s.effective_date,
+            "effective_date_jalali": calendar.format_jalali(s.effective_date, lang="en"),
+            "source": s.source,
+            "event": s.event,
+            "jobs": s.jobs,
+            "is_relapse": s.is_relapse,
+        }
+        for s in selectors.unit_history(scope=scope, unit=unit)
+    ]
+    return out
+
+
+@api.get("/kpis/revivals", response={200: RevivalsOut, 400: ErrorOut, 404: ErrorOut}, tags=["kpis"])
+def kpi_revivals(request, year: int | None = None, province: str | None = None):
+    """Idle units revived and jobs restored from 1 Farvardin of `year` to today (or the year's end)."""
+    scope = _scope(request)
+    today = calendar.tehran_today()
+    current = calendar.current_jalali_year(today)
+    year = year or current
+    if not 1390 <= year <= current:
+        raise DomainError(
+            _("year must be an Iranian year between 1390 and %(current)s.") % {"current": current},
+            field="year",
+        )
+    prov = _province_filter(scope, province)
+    if not scope.sees_registry:
+        raise Http404
+    period = calendar.year_to_date(year, today)
+    kpi = selectors.revivals(scope=scope, period=period, province=prov)
+    return {
+        "year": year,
+        "since": period.start,
+        "since_jalali": calendar.format_jalali(period.start, lang="en"),
+        "until": period.end,
+        "until_jalali": calendar.format_jalali(period.end, lang="en"),
+        "scope": prov.code if prov else ("nation" if scope.is_nation else scope.kind.value),
+        "revived_units": kpi["revived_units"],
+        "jobs_restored": kpi["jobs_restored"],
+        "by_province": [
+            {
+                "province": r["province"].code,
+                "province_name_fa": r["province"].name_fa,
+                "province_name_en": r["province"].name_en,
+                "revived_units": r["revived_units"],
+                "jobs_restored": r["jobs_restored"],
+            }
+            for r in kpi["by_province"]
+        ],
+        "by_month": selectors.revivals_by_month(scope=scope, year=year, province=prov),
+    }

@@ -1,0 +1,60 @@
+"""Forms parse what people type (Jalali dates, Persian digits) and keep it when there are errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from revive.core import calendar
+from revive.core.errors import DomainError
+from revive.core.text import parse_int
+from revive.registry.models import Band, UnitStatus
+
+
+class JalaliDateField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return calendar.parse_jalali(value)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class LocalIntegerField(forms.CharField):
+    """Accepts Persian, Arabic and ASCII digits and thousands separators."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            number = parse_int(value)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if number < 0:
+            raise forms.ValidationError(_("Enter a number that is zero or more."))
+        return number
+
+
+class StatusForm(forms.Form):
+    band = forms.ChoiceField(label=_("New band"), choices=Band.choices)
+    effective_date = JalaliDateField(
+        label=_("Effective date"),
+        help_text=_("Iranian date, for example 1405/08/15"),
+        widget=forms.TextInput(attrs={"maxlength": 20, "dir": "ltr", "inputmode": "numeric"}),
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=UnitStatus.Source.choices)
+    employees = LocalIntegerField(
+        label=_("Employees at this date"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 12, "inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_effective_date(self):
+        value = self.cleaned_data["effective_date"]
+        if value and value > calendar.tehran_today():
+            raise forms.ValidationError(_("The effective date cannot be in the future."))
+        return value

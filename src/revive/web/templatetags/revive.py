@@ -1,0 +1,98 @@
+"""Template filters that put numbers, money and dates at the edge, in the page's language."""
+
+from datetime import date
+
+from django import template
+from django.utils.translation import get_language
+
+from revive.core import calendar, money
+from revive.core.text import to_persian_digits
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+@register.filter
+def num(value) -> str:
+    """A whole number with digit grouping in the page's digits."""
+    if value is None or value == "":
+        return "—"
+    return money.format_number(int(value), _lang())
+
+
+@register.filter
+def digits(value) -> str:
+    """Digits of an identifier in the page's language, without grouping."""
+    text = "" if value is None else str(value)
+    return to_persian_digits(text) if _lang() == "fa" else text
+
+
+@register.filter
+def pct(value, places: int = 1) -> str:
+    return money.format_percent(value, _lang(), int(places))
+
+
+@register.filter
+def rials(value, unit: str = "billion_rial") -> str:
+    if value is None:
+        return "—"
+    return money.format_money(int(value), unit, _lang())
+
+
+@register.filter
+def jdate(value: date | None, style: str = "numeric") -> str:
+    if not value:
+        return "—"
+    if hasattr(value, "date"):
+        value = value.astimezone(calendar.TEHRAN).date()
+    return calendar.format_jalali(value, lang=_lang(), style=style)
+
+
+@register.filter
+def gdate(value: date | None) -> str:
+    """The Gregorian date, shown beside the Jalali one on English pages."""
+    if not value or _lang() == "fa":
+        return ""
+    if hasattr(value, "date"):
+        value = value.astimezone(calendar.TEHRAN).date()
+    return value.strftime("%-d %b %Y")
+
+
+@register.filter
+def month_name(value: int) -> str:
+    return calendar.month_name(int(value), _lang())
+
+
+@register.filter
+def label(period) -> str:
+    return period.label(_lang())
+
+
+@register.filter
+def name(obj) -> str:
+    """The object's name in the page's language."""
+    if obj is None:
+        return "—"
+    return obj.name(_lang())
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """The query string that sorts a table by `key`, flipping the direction when already sorted so."""
+    request = context["request"]
+    params = request.GET.copy()
+    current = params.get("sort", "")
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return "?" + params.urlencode()

@@ -1,0 +1,328 @@
+"""Pages: parse input, call a selector or a service, render. Out of scope is 404, like missing."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from revive.accounts.roles import Perm, has_perm
+from revive.core import calendar
+from revive.core.errors import DomainError
+from revive.core.scoping import NATION, scope_for
+from revive.core.text import to_ascii_digits
+from revive.registry import selectors, services
+from revive.registry.models import Band, ProductionUnit, Sector
+from revive.web import charts
+from revive.web.exports import table_response
+from revive.web.forms import StatusForm
+from revive.web.templatetags.revive import num
+
+
+def _lang() -> str:
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+def _registry_scope(request: HttpRequest):
+    scope = scope_for(request.user)
+    if not (scope.sees_registry and has_perm(request.user, Perm.VIEW_REGISTRY)):
+        raise Http404
+    return scope
+
+
+def _year(request: HttpRequest, today) -> int:
+    raw = to_ascii_digits(request.GET.get("year", "")).strip()
+    if not raw:
+        return calendar.current_jalali_year(today)
+    if not raw.isdigit() or not 1390 <= int(raw) <= calendar.current_jalali_year(today):
+        raise DomainError(_("Choose an Iranian year between 1390 and this year."), field="year")
+    return int(raw)
+
+
+def _month_chart(this_year: list[int], last_year: list[int], year: int) -> str:
+    lang = _lang()
+    return charts.bar_chart(
+        categories=[calendar.month_name(m, lang) for m in range(1, 13)],
+        series=[
+            charts.Series(str(num(year - 1)), last_year, "series-b"),
+            charts.Series(str(num(year)), this_year, "series-a"),
+        ],
+        title=_("Revivals per month, %(year)s against %(last)s") % {"year": num(year), "last": num(year - 1)},
+        value_label=lambda v: num(int(v)),
+        rtl=lang == "fa",
+    )
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Published aggregate figures only: what anyone may see."""
+    if request.user.is_authenticated and scope_for(request.user).sees_registry:
+        return redirect("web:overview")
+    today = calendar.tehran_today()
+    year = calendar.current_jalali_year(today)
+    period = calendar.year_to_date(year, today)
+    kpi = selectors.revivals(scope=NATION, period=period)
+    return render(request, "web/public.html", {"kpi": kpi, "period": period, "year": year, "today": today})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = _registry_scope(request)
+    today = calendar.tehran_today()
+    try:
+        year = _year(request, today)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        year = calendar.current_jalali_year(today)
+    data = selectors.overview(scope=scope, year=year, today=today)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _province_table_export(data, fmt)
+    province = None
+    if scope.province_id:
+        province = data["provinces"][0]["province"] if data["provinces"] else None
+    return render(
+        request,
+        "web/overview.html",
+        {
+            "data": data,
+            "year": year,
+            "years": list(range(calendar.current_jalali_year(today), 1397, -1)),
+            "province": province,
+            "chart": _month_chart(data["by_month"], data["by_month_last_year"], year),
+            "totals": _totals(data["provinces"]),
+        },
+    )
+
+
+def _totals(rows: list[dict]) -> dict:
+    keys = ("units", "idle", "below_50", "revived_units", "jobs_restored")
+    totals = {k: sum(r[k] for r in rows) for k in keys}
+    totals["idle_share"] = totals["idle"] / totals["units"] if totals["units"] else None
+    return totals
+
+
+def _province_table_export(data: dict, fmt: str):
+    lang = _lang()
+    header = [
+        _("Province code"),
+        _("Province"),
+        _("Units"),
+        _("Idle"),
+        _("Below 50%"),
+        _("Revived"),
+        _("Jobs restored"),
+    ]
+    rows = (
+        [
+            r["province"].code,
+            r["province"].name(lang),
+            r["units"],
+            r["idle"],
+            r["below_50"],
+            r["revived_units"],
+            r["jobs_restored"],
+        ]
+        for r in data["provinces"]
+    )
+    return table_response(
+        fmt=fmt, filename=f"revive-provinces-{data['year']}", header=header, rows=rows, rtl=lang == "fa"
+    )
+
+
+@login_required
+def province_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = _registry_scope(request)
+    province = selectors.province_get(scope=scope, code=code)
+    today = calendar.tehran_today()
+    year = calendar.current_jalali_year(today)
+    period = calendar.year_to_date(year, today)
+    parks = selectors.parks(scope=scope, province=province)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        lang = _lang()
+        header = [_("Park code"), _("Park"), _("Kind"), _("Stage"), _("Units"), _("Idle")]
+        rows = (
+            [p.code, p.name(lang), p.get_kind_display(), p.get_stage_display(), p.unit_count, p.idle_count]
+            for p in parks
+        )
+        return table_response(
+            fmt=fmt, filename=f"revive-parks-{province.code}", header=header, rows=rows, rtl=lang == "fa"
+        )
+    return render(
+        request,
+        "web/province.html",
+        {
+            "province": province,
+            "period": period,
+            "kpi": selectors.revivals(scope=scope, period=period, province=province),
+            "bands": selectors.band_counts(scope=scope, province=province),
+            "parks": parks,
+            "chart": _month_chart(
+                selectors.revivals_by_month(scope=scope, year=year, province=province),
+                selectors.revivals_by_month(scope=scope, year=year - 1, province=province),
+                year,
+            ),
+        },
+    )
+
+
+@login_required
+def park_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = _registry_scope(request)
+    park = selectors.park_get(scope=scope, code=code)
+    today = calendar.tehran_today()
+    period = calendar.year_to_date(calendar.current_jalali_year(today), today)
+    units = selectors.units(scope=scope, filters=selectors.UnitFilters(park=park.code, sort="-employees"))
+    return render(
+        request,
+        "web/park.html",
+        {
+            "park": park,
+            "period": period,
+            "infrastructure": park.infrastructure.order_by("utility"),
+            "bands": selectors.band_counts(scope=scope, park=park),
+            "kpi": selectors.revivals(scope=scope, period=period, park=park),
+            "units": units[:200],
+            "unit_count": units.count(),
+        },
+    )
+
+
+UNIT_EXPORT_LIMIT = 100_000
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    scope = _registry_scope(request)
+    filters = selectors.UnitFilters(
+        q=request.GET.get("q", "").strip()[:100],
+        province=request.GET.get("province", ""),
+        park=request.GET.get("park", "").strip(),
+        sector=request.GET.get("sector", ""),
+        band=request.GET.get("band", ""),
+        size=request.GET.get("size", ""),
+        sort=request.GET.get("sort", "") or "business_id",
+    )
+    error = None
+    try:
+        units = selectors.units(scope=scope, filters=filters)
+    except DomainError as exc:
+        error, units = exc, ProductionUnit.objects.none()
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx") and error is None:
+        return _unit_export(units, fmt)
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "error": error,
+        "provinces": selectors.provinces(scope=scope),
+        "sectors": Sector.objects.all(),
+        "bands": Band.choices,
+        "sizes": ProductionUnit.Size.choices,
+    }
+    template = "web/_unit_table.html" if request.headers.get("HX-Request") else "web/units.html"
+    return render(request, template, context, status=400 if error else 200)
+
+
+def _unit_export(units, fmt: str):
+    lang = _lang()
+    header = [
+        _("Business ID"),
+        _("Name (Persian)"),
+        _("Name (English)"),
+        _("Province code"),
+        _("Park code"),
+        _("ISIC division"),
+        _("Size class"),
+        _("Employees"),
+        _("Band"),
+        _("In this band since (Iranian)"),
+        _("In this band since (Gregorian)"),
+    ]
+    rows = (
+        [
+            u.business_id,
+            u.name_fa,
+            u.name_en,
+            u.province.code,
+            u.park.code,
+            u.sector.isic_division,
+            u.get_size_class_display(),
+            u.employees,
+            u.get_current_band_display(),
+            calendar.format_jalali(u.band_since, lang="en") if u.band_since else "",
+            u.band_since.isoformat() if u.band_since else "",
+        ]
+        for u in units[:UNIT_EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    return table_response(fmt=fmt, filename="revive-units", header=header, rows=rows, rtl=lang == "fa")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
+    scope = _registry_scope(request)
+    unit = selectors.unit_get(scope=scope, business_id=business_id)
+    can_record = has_perm(request.user, Perm.RECORD_STATUS)
+    form = StatusForm(request.POST or None, initial={"employees": unit.employees})
+    if request.method == "POST":
+        if not can_record:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.unit_status_record(
+                    unit=unit,
+                    by=request.user,
+                    band=form.cleaned_data["band"],
+                    effective_date=form.cleaned_data["effective_date"],
+                    source=form.cleaned_data["source"],
+                    employees=form.cleaned_data["employees"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                form.add_error(
+                    exc.details.get("field") if exc.details.get("field") in form.fields else None,
+                    str(exc.message),
+                )
+            else:
+                messages.success(request, _("The status was recorded."))
+                return redirect("web:unit", business_id=unit.business_id)
+    filings = selectors.unit_filings(scope=scope, unit=unit, months=24)
+    lang = _lang()
+    chart = (
+        charts.line_chart(
+            categories=[
+                f"{calendar.month_name(f.jmonth, lang)[:3] if lang == 'en' else calendar.month_name(f.jmonth, lang)} "
+                f"{num(f.jyear % 100)}"
+                for f in filings
+            ],
+            values=[f.capacity_utilisation for f in filings],
+            title=_("Capacity utilisation by month (%)"),
+            value_label=lambda v: num(int(v)),
+            rtl=lang == "fa",
+        )
+        if filings
+        else ""
+    )
+    return render(
+        request,
+        "web/unit.html",
+        {
+            "unit": unit,
+            "history": selectors.unit_history(scope=scope, unit=unit),
+            "filings": list(reversed(filings)),
+            "chart": chart,
+            "form": form if can_record else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
