@@ -61,7 +61,11 @@ def test_malformed_business_id_is_refused_with_a_message(world, raw):
     with pytest.raises(DomainError) as err:
         services.unit_create(by="test", business_id=raw, name_fa="واحد", park=world["parks"]["P-23-001"],
                              sector=world["units"]["230000000011"].sector, size_class="micro")
-    assert "12 digits" in str(err.value)
+    from django.utils import translation
+
+    assert "۱۲ رقم" in str(err.value.message)  # Persian by default
+    with translation.override("en"):
+        assert "12 digits" in str(err.value.message)
     assert not ProductionUnit.objects.filter(name_fa="واحد").exists()
 
 
