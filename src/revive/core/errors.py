@@ -22,3 +22,10 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     status_code = 409
+
+
+def lazy_message(template: Any, **params: Any) -> Any:
+    """A translated message with %(name)s parameters, rendered in the language active when it is shown."""
+    from django.utils.functional import lazy
+
+    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from revive.core import calendar
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope
 from revive.core.text import search_key, to_ascii_digits
 from revive.registry.models import (
@@ -122,7 +122,7 @@ def _unknown(field: str, value: str):
         "size": _("size class"),
         "sort": _("sort order"),
     }
-    return _("Unknown %(field)s: “%(value)s”.") % {"field": labels.get(field, field), "value": value}
+    return lazy_message(_("Unknown %(field)s: “%(value)s”."), field=labels.get(field, field), value=value)
 
 
 # --- figures -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
 from revive.registry.models import (
     PRODUCING_BANDS,
@@ -27,7 +27,7 @@ def clean_business_id(raw: str) -> str:
     value = to_ascii_digits(raw or "").replace(" ", "").replace("-", "").strip()
     if len(value) != 12 or not value.isdigit():
         raise DomainError(
-            _("“%(value)s” is not a business ID: it must be exactly 12 digits.") % {"value": raw},
+            lazy_message(_("“%(value)s” is not a business ID: it must be exactly 12 digits."), value=raw),
             field="business_id",
         )
     return value
@@ -81,9 +81,9 @@ def unit_status_record(
 ) -> UnitStatus:
     """Add an entry to a unit's status history and re-derive its events and current band."""
     if band not in Band.values:
-        raise DomainError(_("Unknown band “%(band)s”.") % {"band": band}, field="band")
+        raise DomainError(lazy_message(_("Unknown band “%(band)s”."), band=band), field="band")
     if source not in UnitStatus.Source.values:
-        raise DomainError(_("Unknown source “%(source)s”.") % {"source": source}, field="source")
+        raise DomainError(lazy_message(_("Unknown source “%(source)s”."), source=source), field="source")
     if employees is not None and employees < 0:
         raise DomainError(_("Employees cannot be negative."), field="employees")
     unit = ProductionUnit.objects.select_for_update().get(pk=unit.pk)
@@ -145,14 +145,14 @@ def unit_create(
     business_id = clean_business_id(business_id)
     if ProductionUnit.objects.filter(business_id=business_id).exists():
         raise DomainError(
-            _("A unit with business ID %(id)s is already registered.") % {"id": business_id},
+            lazy_message(_("A unit with business ID %(id)s is already registered."), id=business_id),
             field="business_id",
         )
     name_fa = normalize(name_fa)
     if not name_fa:
         raise DomainError(_("The Persian name is required."), field="name_fa")
     if size_class not in ProductionUnit.Size.values:
-        raise DomainError(_("Unknown size class “%(value)s”.") % {"value": size_class}, field="size_class")
+        raise DomainError(lazy_message(_("Unknown size class “%(value)s”."), value=size_class), field="size_class")
     if employees < 0:
         raise DomainError(_("Employees cannot be negative."), field="employees")
     name_en = normalize(name_en)
