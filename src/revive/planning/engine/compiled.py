@@ -10,7 +10,9 @@ from .model import Instance
 class InstanceError(ValueError):
     """Bad input, with the place it was found so a person can fix it."""
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None):
+    def __init__(
+        self, message: str, *, file: str | None = None, row: int | None = None, column: str | None = None
+    ):
         self.file = file
         self.row = row
         self.column = column
@@ -65,7 +67,9 @@ class Compiled:
         quota_row = {k: row(f"quota:{k[0]}:{k[1]}", c) for k, c in sorted(b.bank_province_quota.items())}
         for share_prov, share in b.min_share_by_province.items():
             if not 0 <= share:
-                raise InstanceError(f"minimum share of {share_prov} is {share}, below zero", column="min_share")
+                raise InstanceError(
+                    f"minimum share of {share_prov} is {share}, below zero", column="min_share"
+                )
         if b.bank_credit:
             all_banks = sorted(b.bank_credit)
         else:
@@ -84,7 +88,9 @@ class Compiled:
                 raise InstanceError(f"unit {u.id} appears twice", column="unit_id")
             seen.add(u.id)
             if u.loan_amount < 0:
-                raise InstanceError(f"unit {u.id} has a negative loan amount {u.loan_amount}", column="loan_amount")
+                raise InstanceError(
+                    f"unit {u.id} has a negative loan amount {u.loan_amount}", column="loan_amount"
+                )
             unknown = [p for p in u.projects if p not in projects]
             if unknown:
                 raise InstanceError(f"unit {u.id} needs unknown project {unknown[0]}", column="project_id")
@@ -149,7 +155,9 @@ class Compiled:
         needed = sorted({p for u in self.units for p in u.projects})
         self.projects = [projects[p] for p in needed]
         pidx = {p.id: i for i, p in enumerate(self.projects)}
-        self.unit_projects: list[tuple[int, ...]] = [tuple(sorted({pidx[p] for p in u.projects})) for u in self.units]
+        self.unit_projects: list[tuple[int, ...]] = [
+            tuple(sorted({pidx[p] for p in u.projects})) for u in self.units
+        ]
         self.project_units: list[list[int]] = [[] for _ in self.projects]
         for i, ps in enumerate(self.unit_projects):
             for p in ps:
@@ -158,7 +166,9 @@ class Compiled:
         self.unit_index = {u.id: i for i, u in enumerate(self.units)}
         self.base_value = [float(u.value) for u in self.units]
         self.value = [
-            float(u.value) * instance.priority_sectors.get(u.sector or "", 1.0) if u.sector else float(u.value)
+            float(u.value) * instance.priority_sectors.get(u.sector or "", 1.0)
+            if u.sector
+            else float(u.value)
             for u in self.units
         ]
         self.provinces = [u.province for u in self.units]

@@ -73,15 +73,16 @@ def repair(comp: Compiled, selection: Selection) -> ExactState:
     while any(x > c for x, c in zip(state.usage, caps, strict=True)):
         over = [r for r, (x, c) in enumerate(zip(state.usage, caps, strict=True)) if x > c]
 
-        def uses(u: int) -> bool:
-            return any(r in over for r, _ in comp.options[u][state.chosen[u]].rows) or any(
-                r in over for p in comp.unit_projects[u] for r, _ in comp.project_rows[p]
-            )
-
-        pool = [u for u in state.chosen if uses(u)] or list(state.chosen)
+        pool = [u for u in state.chosen if _uses(comp, state, u, over)] or list(state.chosen)
         state.remove(min(pool, key=lambda u: (comp.value[u], u)))
     state.repair_shares()
     return state
+
+
+def _uses(comp: Compiled, state: ExactState, u: int, rows: list[int]) -> bool:
+    if any(r in rows for r, _ in comp.options[u][state.chosen[u]].rows):
+        return True
+    return any(r in rows for p in comp.unit_projects[u] for r, _ in comp.project_rows[p])
 
 
 def complete(comp: Compiled, state: ExactState) -> ExactState:
@@ -279,3 +280,194 @@ class TabuSearch:
             sel[inn] = True
         self._mark(sel)
         return True
+
+
+class ProjectTabu:
+    """Solution-based tabu search over the set of projects to build (units carry no budget of their own).
+
+    Choosing the projects decides which units are covered, and on dense instances (each unit
+    needs dozens of projects) the good plans differ from each other by a few projects left out,
+    which the unit moves can only reach through many losing steps. Moves: build a project, drop
+    one, or swap one for another; a move's value is the units it covers or uncovers.
+    """
+
+    HASH_BITS = 22
+
+    def __init__(self, comp: Compiled, seed: int = 0):
+        self.comp = comp
+        m, n = comp.m, comp.n
+        rows = comp.active_rows
+        rpos = {r: i for i, r in enumerate(rows)}
+        self.R = max(1, len(rows))
+        self.A = np.zeros((m, n))
+        for u, ps in enumerate(comp.unit_projects):
+            self.A[u, list(ps)] = 1.0
+        self.need = self.A.sum(1)
+        self.Pc = np.zeros((n, self.R))
+        for p, prow in enumerate(comp.project_rows):
+            for r, a in prow:
+                if r in rpos:
+                    self.Pc[p, rpos[r]] += a / comp.caps[r]
+        self.v = np.array(comp.value, dtype=float)
+        self.rng = np.random.default_rng(seed)
+        size = 1 << self.HASH_BITS
+        self.mask = size - 1
+        self.H = self.rng.integers(0, size, size=(3, n), dtype=np.int64)
+        self.seen = np.zeros((3, size), dtype=bool)
+        self.eps = 1e-12
+        self.iterations = 0
+
+    @staticmethod
+    def applicable(comp: Compiled) -> bool:
+        active = set(comp.active_rows)
+        return all(r not in active for opts in comp.options for o in opts for r, _ in o.rows)
+
+    def covered(self, built: np.ndarray) -> np.ndarray:
+        return self.A @ built.astype(float) >= self.need - 0.5
+
+    def value(self, built: np.ndarray) -> float:
+        return float(self.v[self.covered(built)].sum())
+
+    def selection(self, built: np.ndarray) -> Selection:
+        return {int(u): 0 for u in np.flatnonzero(self.covered(built))}
+
+    def run(
+        self,
+        seeds: list[Selection],
+        *,
+        deadline: float,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_improve: Callable[[Selection, float], None] = lambda s, v: None,
+    ) -> tuple[Selection, float]:
+        n = self.comp.n
+        starts = []
+        for s in seeds:
+            built = np.zeros(n, dtype=bool)
+            for u in s:
+                built[list(self.comp.unit_projects[u])] = True
+            if (self.Pc[built].sum(0) <= 1.0 + self.eps).all():
+                starts.append(built)
+        if not starts:
+            starts.append(np.zeros(n, dtype=bool))
+        best = max(starts, key=self.value).copy()
+        best_val = self.value(best)
+        built = best.copy()
+        depth = max(100, 2 * n)
+        since = 0
+        while time.monotonic() < deadline and not should_stop():
+            self.iterations += 1
+            moved = self._step(built)
+            val = self.value(built)
+            if val > best_val + 1e-9:
+                best, best_val, since = built.copy(), val, 0
+                on_improve(self.selection(best), best_val)
+            else:
+                since += 1
+            if not moved or since > depth:
+                built = best.copy()
+                on = np.flatnonzero(built)
+                if on.size:
+                    k = int(self.rng.integers(1, max(2, on.size // 10) + 1))
+                    built[self.rng.choice(on, size=min(k, on.size), replace=False)] = False
+                since = 0
+        return self.selection(best), best_val
+
+    def _step(self, built: np.ndarray) -> bool:
+        A, Pc, v, H, mask, seen = self.A, self.Pc, self.v, self.H, self.mask, self.seen
+        miss = self.need - A @ built.astype(float)
+        usage = Pc[built].sum(0)
+        slack = 1.0 - usage + self.eps
+        w1 = v * (np.abs(miss - 1) < 0.5)
+        w0 = v * (miss < 0.5)
+        gain = A.T @ w1  # units covered by building q (their only missing project)
+        loss = A.T @ w0  # units lost by dropping p
+        h = H[:, built].sum(1)
+        Y = np.flatnonzero(built)
+        N = np.flatnonzero(~built)
+        moves: list[tuple[float, float, int, int]] = []
+
+        def pick(delta: np.ndarray, load: np.ndarray, outs: np.ndarray, ins: np.ndarray) -> None:
+            if delta.size == 0:
+                return
+            top = delta.max()
+            idx = np.flatnonzero(delta >= top - 1e-9)
+            idx = idx[load[idx] <= load[idx].min() + 1e-12]
+            j = idx[int(self.rng.integers(idx.size))]
+            moves.append((float(delta[j]), -float(load[j]), int(outs[j]), int(ins[j])))
+
+        fits = N[(Pc[N] <= slack).all(1)]
+        if fits.size:
+            hh = (h[:, None] + H[:, fits]) & mask
+            fits = fits[~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])]
+            pick(gain[fits], (usage + Pc[fits]).sum(1), np.full(fits.size, -1), fits)
+        if Y.size:
+            hh = (h[:, None] - H[:, Y]) & mask
+            outs = Y[~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])]
+            pick(-loss[outs], (usage - Pc[outs]).sum(1), outs, np.full(outs.size, -1))
+        if Y.size and N.size and not (moves and moves[0][0] > 0):
+            maxfree = Pc[Y].max(0)
+            K = N[(Pc[N] <= slack + maxfree).all(1)]
+            K = K[gain[K] > 0]
+            if K.size:
+                newuse = usage[None, None, :] - Pc[Y][:, None, :] + Pc[K][None, :, :]
+                feas = (newuse <= 1.0 + self.eps).all(2)
+                both = (A[:, Y] * w1[:, None]).T @ A[:, K]  # covered by q but also needing p
+                delta = gain[K][None, :] - loss[Y][:, None] - both
+                hh = (h[:, None, None] - H[:, Y][:, :, None] + H[:, K][:, None, :]) & mask
+                feas &= ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
+                ii, kk = np.nonzero(feas)
+                if ii.size:
+                    pick(delta[ii, kk], newuse[ii, kk].sum(1), Y[ii], K[kk])
+        if not moves:
+            return False
+        _, _, out, inn = max(moves)
+        if out >= 0:
+            built[out] = False
+        if inn >= 0:
+            built[inn] = True
+        hh = H[:, built].sum(1) & mask
+        seen[0, hh[0]] = seen[1, hh[1]] = seen[2, hh[2]] = True
+        return True
+
+
+def local_search(
+    comp: Compiled,
+    seeds: list[Selection],
+    *,
+    deadline: float,
+    seed: int = 0,
+    options: list[int] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_improve: Callable[[Selection, float], None] = lambda s, v: None,
+) -> tuple[Selection, float, int]:
+    """Unit moves and, when units carry no budget of their own, project moves, taking turns from the best plan.
+
+    The two neighbourhoods complement each other: unit moves fine-tune sparse plans, project
+    moves jump between dense plans that differ by a few projects left out. Returns the best
+    selection, its value and the number of moves made.
+    """
+    searches: list[TabuSearch | ProjectTabu] = [TabuSearch(comp, options=options, seed=seed)]
+    if ProjectTabu.applicable(comp) and comp.n:
+        searches.append(ProjectTabu(comp, seed=seed + 1))
+    best: Selection = {}
+    best_val = -1.0
+    for s in seeds:
+        v = sum(comp.value[u] for u in s)
+        if v > best_val:
+            best, best_val = s, v
+
+    def improved(sel: Selection, val: float) -> None:
+        nonlocal best, best_val
+        if val > best_val + 1e-9:
+            best, best_val = sel, val
+            on_improve(sel, val)
+
+    span = 0.25
+    pool = list(seeds)
+    while time.monotonic() < deadline and not should_stop():
+        for search in searches:
+            end = min(deadline, time.monotonic() + span)
+            search.run([best, *pool], deadline=end, should_stop=should_stop, on_improve=improved)
+            pool = []
+        span = min(2.0, span * 1.5)
+    return best, best_val, sum(s.iterations for s in searches)

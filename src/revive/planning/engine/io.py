@@ -30,7 +30,10 @@ def _rows(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
                 column=missing[0],
             )
         reader.fieldnames = header
-        return [(i, {k: (v or "").strip() for k, v in r.items() if k is not None}) for i, r in enumerate(reader, 2)]
+        return [
+            (i, {k: (v or "").strip() for k, v in r.items() if k is not None})
+            for i, r in enumerate(reader, 2)
+        ]
 
 
 def _int(text: str, *, file: str, row: int, column: str, what: str = "an amount") -> int:
@@ -40,7 +43,9 @@ def _int(text: str, *, file: str, row: int, column: str, what: str = "an amount"
             raise InvalidOperation
         value = int(d)
     except (InvalidOperation, ValueError):
-        raise InstanceError(f"{text!r} is not a whole number ({what} in rials)", file=file, row=row, column=column) from None
+        raise InstanceError(
+            f"{text!r} is not a whole number ({what} in rials)", file=file, row=row, column=column
+        ) from None
     if value < 0:
         raise InstanceError(f"{what} {value} is negative", file=file, row=row, column=column)
     return value
@@ -85,10 +90,14 @@ def load_instance(
         units[uid] = dict(
             id=uid,
             value=_float(r["value"], file=UNITS, row=row, column="value"),
-            loan_amount=_int(r["loan_amount"] or "0", file=UNITS, row=row, column="loan_amount", what="loan amount"),
+            loan_amount=_int(
+                r["loan_amount"] or "0", file=UNITS, row=row, column="loan_amount", what="loan amount"
+            ),
             province=r.get("province") or None,
             banks=tuple(b.strip() for b in (r.get("banks") or "").split(";") if b.strip()),
-            age_days=_int(r.get("age_days") or "0", file=UNITS, row=row, column="age_days", what="age in days"),
+            age_days=_int(
+                r.get("age_days") or "0", file=UNITS, row=row, column="age_days", what="age in days"
+            ),
             jobs=_int(r.get("jobs") or "0", file=UNITS, row=row, column="jobs", what="jobs"),
             sector=r.get("sector") or None,
             projects=[],
@@ -100,12 +109,18 @@ def load_instance(
             if not pid:
                 raise InstanceError("empty project_id", file=PROJECTS, row=row, column="project_id")
             if pid in projects:
-                raise InstanceError(f"duplicate project_id {pid!r}", file=PROJECTS, row=row, column="project_id")
+                raise InstanceError(
+                    f"duplicate project_id {pid!r}", file=PROJECTS, row=row, column="project_id"
+                )
             projects[pid] = Project(
                 id=pid,
                 cost=_int(r["cost"], file=PROJECTS, row=row, column="cost", what="cost"),
                 duration_months=_int(
-                    r.get("duration_months") or "0", file=PROJECTS, row=row, column="duration_months", what="duration"
+                    r.get("duration_months") or "0",
+                    file=PROJECTS,
+                    row=row,
+                    column="duration_months",
+                    what="duration",
                 ),
                 province=r.get("province") or None,
             )
@@ -113,7 +128,10 @@ def load_instance(
         for row, r in _rows(d / REQUIREMENTS, ["unit_id", "project_id"]):
             if r["unit_id"] not in units:
                 raise InstanceError(
-                    f"unknown unit {r['unit_id']!r} (not in {UNITS})", file=REQUIREMENTS, row=row, column="unit_id"
+                    f"unknown unit {r['unit_id']!r} (not in {UNITS})",
+                    file=REQUIREMENTS,
+                    row=row,
+                    column="unit_id",
                 )
             if r["project_id"] not in projects:
                 raise InstanceError(
@@ -154,17 +172,25 @@ def _read_budgets(path: Path) -> tuple[Budgets, int | None]:
         infra_total=data.get("infra_total"),
         infra_by_province=dict(data.get("infra_by_province", {})),
         bank_credit=dict(data.get("bank_credit", {})),
-        bank_province_quota={(bank, prov): amount for bank, prov, amount in data.get("bank_province_quota", [])},
+        bank_province_quota={
+            (bank, prov): amount for bank, prov, amount in data.get("bank_province_quota", [])
+        },
         min_share_by_province=dict(data.get("min_share_by_province", {})),
     )
     for name in ("total", "loan_total", "infra_total"):
         value = getattr(b, name)
         if value is not None and (not isinstance(value, int) or value < 0):
-            raise InstanceError(f"{name} must be a whole number of rials, zero or more", file=path.name, column=name)
+            raise InstanceError(
+                f"{name} must be a whole number of rials, zero or more", file=path.name, column=name
+            )
     for name in ("infra_by_province", "bank_credit", "bank_province_quota"):
         for key, value in getattr(b, name).items():
             if not isinstance(value, int) or value < 0:
-                raise InstanceError(f"{name} {key}: {value!r} must be a whole number of rials, zero or more", file=path.name, column=name)
+                raise InstanceError(
+                    f"{name} {key}: {value!r} must be a whole number of rials, zero or more",
+                    file=path.name,
+                    column=name,
+                )
     return b, data.get("months_left")
 
 
@@ -175,7 +201,18 @@ def write_instance(instance: Instance, directory: str | Path) -> None:
         w = csv.writer(f)
         w.writerow(["unit_id", "value", "loan_amount", "province", "banks", "age_days", "jobs", "sector"])
         for u in instance.units:
-            w.writerow([u.id, repr(u.value), u.loan_amount, u.province or "", ";".join(u.banks), u.age_days, u.jobs, u.sector or ""])
+            w.writerow(
+                [
+                    u.id,
+                    repr(u.value),
+                    u.loan_amount,
+                    u.province or "",
+                    ";".join(u.banks),
+                    u.age_days,
+                    u.jobs,
+                    u.sector or "",
+                ]
+            )
     with (d / PROJECTS).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["project_id", "cost", "duration_months", "province"])
@@ -216,7 +253,11 @@ def load_sukp(path: str | Path) -> Instance:
     matrix = nums[3 + m + n : 3 + m + n + m * n]
     projects = [Project(id=f"e{j}", cost=weights[j]) for j in range(n)]
     units = [
-        Unit(id=f"i{i}", value=float(profits[i]), projects=tuple(f"e{j}" for j in range(n) if matrix[i * n + j]))
+        Unit(
+            id=f"i{i}",
+            value=float(profits[i]),
+            projects=tuple(f"e{j}" for j in range(n) if matrix[i * n + j]),
+        )
         for i in range(m)
     ]
     return Instance(units=units, projects=projects, budgets=Budgets(total=cap))

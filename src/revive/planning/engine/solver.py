@@ -98,7 +98,9 @@ class _Milp:
             out[u] = k
         return out
 
-    def highs(self, *, integral: bool, time_limit: float, mip_gap: float, seed: int, threads: int) -> highspy.Highs:
+    def highs(
+        self, *, integral: bool, time_limit: float, mip_gap: float, seed: int, threads: int
+    ) -> highspy.Highs:
         h = highspy.Highs()
         h.silent()
         h.passModel(self.lp)
@@ -156,10 +158,14 @@ def solve(
     for name, state in base.items():
         race.offer(state, name)
     if comp.m == 0:
-        return _plan(instance, comp, race.best, bound=0.0, t0=t0, baselines=baselines, method="none", timed_out=False)
+        return _plan(
+            instance, comp, race.best, bound=0.0, t0=t0, baselines=baselines, method="none", timed_out=False
+        )
 
     milp = _Milp(comp)
-    h = milp.highs(integral=True, time_limit=deadline - time.monotonic(), mip_gap=mip_gap, seed=seed, threads=threads)
+    h = milp.highs(
+        integral=True, time_limit=deadline - time.monotonic(), mip_gap=mip_gap, seed=seed, threads=threads
+    )
     start = race.best
     assert start is not None
     x0 = milp.vector(start.chosen)
@@ -200,22 +206,22 @@ def solve(
             race.offer(lp_seed, "lp_rounding")
         best_seed = max(seeds, key=lambda s: sum(comp.value[u] for u in s))
         options = [best_seed.get(u, 0) for u in range(comp.m)]
-        tabu = H.TabuSearch(comp, options=options, seed=seed)
 
         def on_improve(selection: H.Selection, value: float) -> None:
-            state = H.repair(comp, selection)
-            state = H.complete(comp, state)
+            state = H.complete(comp, H.repair(comp, selection))
             if race.offer(state, "tabu"):
                 with race.lock:
                     race.pending = milp.vector(state.chosen)
 
-        tabu.run(
+        _, _, ls_iterations = H.local_search(
+            comp,
             seeds,
             deadline=deadline - 0.02,
+            seed=seed,
+            options=options,
             should_stop=race.milp_done.is_set,
             on_improve=on_improve,
         )
-        ls_iterations = tabu.iterations
     thread.join()
     info = h.getInfo()
     status = h.getModelStatus()
@@ -226,12 +232,28 @@ def solve(
         bound = float(sum(comp.value))
     timed_out = status == highspy.HighsModelStatus.kTimeLimit
     method = f"{race.best_method} (MILP {h.modelStatusToString(status)}, {ls_iterations} tabu moves)"
-    return _plan(instance, comp, race.best, bound=bound, t0=t0, baselines=baselines, method=method, timed_out=timed_out, mip_gap=mip_gap)
+    return _plan(
+        instance,
+        comp,
+        race.best,
+        bound=bound,
+        t0=t0,
+        baselines=baselines,
+        method=method,
+        timed_out=timed_out,
+        mip_gap=mip_gap,
+    )
 
 
 def _lp_rounding(comp: Compiled, milp: _Milp, deadline: float) -> ExactState | None:
     """Units in decreasing order of their LP value, each taken while it fits."""
-    h = milp.highs(integral=False, time_limit=min(2.0, max(0.01, (deadline - time.monotonic()) / 10)), mip_gap=0, seed=0, threads=1)
+    h = milp.highs(
+        integral=False,
+        time_limit=min(2.0, max(0.01, (deadline - time.monotonic()) / 10)),
+        mip_gap=0,
+        seed=0,
+        threads=1,
+    )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -276,7 +298,9 @@ def _plan(
         selected_units=[comp.units[u].id for u in units],
         selected_projects=[comp.projects[p].id for p in projects],
         loan_assignment={
-            comp.units[u].id: bank for u in units if (bank := comp.options[u][state.chosen[u]].bank) is not None
+            comp.units[u].id: bank
+            for u in units
+            if (bank := comp.options[u][state.chosen[u]].bank) is not None
         },
         objective=objective,
         bound=bound,
@@ -313,7 +337,9 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
         if pid not in projects:
             out.append(f"unknown project {pid}")
         elif instance.months_left is not None and projects[pid].duration_months > instance.months_left:
-            out.append(f"project {pid} takes {projects[pid].duration_months} months, more than the months left")
+            out.append(
+                f"project {pid} takes {projects[pid].duration_months} months, more than the months left"
+            )
     loans = infra = 0
     bank_use: dict[str, int] = {}
     quota_use: dict[tuple[str, str], int] = {}
@@ -341,7 +367,11 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
             bank_use[bank] = bank_use.get(bank, 0) + u.loan_amount
             key = (bank, u.province or "")
             quota_use[key] = quota_use.get(key, 0) + u.loan_amount
-    limits = [("total", b.total, loans + infra), ("loan_total", b.loan_total, loans), ("infra_total", b.infra_total, infra)]
+    limits = [
+        ("total", b.total, loans + infra),
+        ("loan_total", b.loan_total, loans),
+        ("infra_total", b.infra_total, infra),
+    ]
     limits += [(f"infra {p}", c, infra_prov.get(p, 0)) for p, c in b.infra_by_province.items()]
     limits += [(f"bank {k}", c, bank_use.get(k, 0)) for k, c in b.bank_credit.items()]
     limits += [(f"bank {k[0]} in {k[1]}", c, quota_use.get(k, 0)) for k, c in b.bank_province_quota.items()]
