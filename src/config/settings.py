@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs page from its own static files, not a CDN
     "revive.core",
     "revive.accounts",
     "revive.registry",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "revive.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +124,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("REVIVE_HSTS_SECONDS", 31536000, minimum=0)
 
 NINJA_PAGINATION_PER_PAGE = 50
+API_DOCS_PREFIX = "/api/v1/docs"  # the interactive docs page needs its own scripts
 
 LOGGING = {
     "version": 1,
