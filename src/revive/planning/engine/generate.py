@@ -20,9 +20,9 @@ def dense_instance(n_units: int, n_projects: int, max_projects_per_unit: int = 1
     units = []
     loans = 0
     for i in range(n_units):
-        k = int(rng.integers(0, max_projects_per_unit + 1))
+        k = int(rng.integers(1, max_projects_per_unit + 1))
         centre = int(rng.integers(n_projects))
-        window = max(k, max(20, n_projects // 20))
+        window = max(k, n_projects // 5)
         pool = (centre + rng.choice(window, size=min(k, window), replace=False)) % n_projects
         loan = int(rng.integers(1, 7)) * 10**10 if rng.random() < 0.7 else 0
         loans += loan
@@ -37,7 +37,7 @@ def dense_instance(n_units: int, n_projects: int, max_projects_per_unit: int = 1
                 jobs=jobs,
             )
         )
-    budgets = Budgets(infra_total=int(cost.sum() * 0.25), loan_total=int(loans * 0.4))
+    budgets = Budgets(infra_total=int(cost.sum() * 0.15), loan_total=int(loans * 0.3))
     return Instance(units=units, projects=projects, budgets=budgets)
 
 

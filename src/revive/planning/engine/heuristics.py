@@ -92,6 +92,39 @@ def complete(comp: Compiled, state: ExactState) -> ExactState:
     return dynamic_ratio_greedy(comp, start=state)
 
 
+class _Incidence:
+    """Units x projects as a dense 0/1 matrix (for small blocks) and as entry lists (for fast sums)."""
+
+    def __init__(self, comp: Compiled):
+        m, n = comp.m, comp.n
+        self.m, self.n = m, n
+        self.A = np.zeros((m, n))
+        for u, ps in enumerate(comp.unit_projects):
+            self.A[u, list(ps)] = 1.0
+        self.eu = np.array([u for u, ps in enumerate(comp.unit_projects) for _ in ps], dtype=np.int64)
+        self.ep = np.array([p for ps in comp.unit_projects for p in ps], dtype=np.int64)
+        # Matrix products win on dense instances, entry sums on sparse ones.
+        self.dense = self.eu.size > 0.05 * m * n
+
+    def per_unit(self, project_weight: np.ndarray) -> np.ndarray:
+        """For each unit, the sum of the weights of its projects (weights: n or n x R)."""
+        if self.dense:
+            return self.A @ project_weight
+        return self._per_unit(project_weight)
+
+    def _per_unit(self, project_weight: np.ndarray) -> np.ndarray:
+        if project_weight.ndim == 1:
+            return np.bincount(self.eu, weights=project_weight[self.ep], minlength=self.m)
+        return np.stack(
+            [self._per_unit(project_weight[:, r]) for r in range(project_weight.shape[1])], axis=1
+        )
+
+    def per_project(self, unit_weight: np.ndarray) -> np.ndarray:
+        if self.dense:
+            return unit_weight @ self.A
+        return np.bincount(self.ep, weights=unit_weight[self.eu], minlength=self.n)
+
+
 class TabuSearch:
     """Solution-based tabu search over units with add, drop and swap moves (after Wei and Hao's I2PLS/KBTS).
 
@@ -104,6 +137,7 @@ class TabuSearch:
     """
 
     HASH_BITS = 22
+    CANDIDATES = 200
 
     def __init__(self, comp: Compiled, options: list[int] | None = None, seed: int = 0):
         self.comp = comp
@@ -112,9 +146,8 @@ class TabuSearch:
         self.options = options or [0] * m
         rpos = {r: i for i, r in enumerate(rows)}
         self.R = max(1, len(rows))
-        self.A = np.zeros((m, n))
-        for u, ps in enumerate(comp.unit_projects):
-            self.A[u, list(ps)] = 1.0
+        self.inc = _Incidence(comp)
+        self.A = self.inc.A
         self.Uc = np.zeros((m, self.R))
         for u in range(m):
             for r, a in comp.options[u][self.options[u]].rows:
@@ -136,7 +169,7 @@ class TabuSearch:
 
     # -- state helpers -------------------------------------------------------------------------
     def _load(self, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cnt = self.A[sel].sum(0)
+        cnt = self.inc.per_project(sel.astype(float))
         usage = self.Uc[sel].sum(0) + self.Pc[cnt > 0].sum(0)
         return cnt, usage
 
@@ -149,7 +182,7 @@ class TabuSearch:
         """Greedy add by value per unit of scaled cost until nothing fits."""
         while True:
             cnt, usage = self._load(sel)
-            addc = self.Uc + self.A @ (self.Pc * (cnt == 0)[:, None])
+            addc = self.Uc + self.inc.per_unit(self.Pc * (cnt == 0)[:, None])
             ok = (~sel) & (addc <= (1.0 - usage) + self.eps).all(1) & (self.v > 0)
             if not ok.any():
                 return sel
@@ -218,8 +251,8 @@ class TabuSearch:
         slack = 1.0 - usage + self.eps
         free = (cnt == 0).astype(float)
         uniq = (cnt == 1).astype(float)
-        addc = Uc + A @ (Pc * free[:, None])
-        dropc = Uc + A @ (Pc * uniq[:, None])
+        addc = Uc + self.inc.per_unit(Pc * free[:, None])
+        dropc = Uc + self.inc.per_unit(Pc * uniq[:, None])
         h = H[:, sel].sum(1)
         obj = float(v[sel].sum())
         S = np.flatnonzero(sel)
@@ -252,11 +285,19 @@ class TabuSearch:
         if S.size and N.size and not (best_key is not None and best_key[0] > obj):
             maxdrop = dropc[S].max(0)
             K = N[(addc[N] <= slack + maxdrop).all(1)]
+            if K.size > self.CANDIDATES:
+                # Keep the most promising entries: best value per cost, and highest value.
+                ratio = v[K] / (addc[K].sum(1) + 1e-9)
+                half = self.CANDIDATES // 2
+                top = np.union1d(np.argpartition(-ratio, half)[:half], np.argpartition(-v[K], half)[:half])
+                K = K[top]
             if K.size:
-                AS, AK = A[S], A[K]
+                # Only projects paid for by a single selected unit change the swap's cost.
+                J = np.flatnonzero(uniq > 0)
+                AS, AK = A[np.ix_(S, J)], A[np.ix_(K, J)]
                 newuse = usage[None, None, :] - dropc[S][:, None, :] + addc[K][None, :, :]
                 for r in range(self.R):
-                    w = Pc[:, r] * uniq
+                    w = Pc[J, r]
                     if w.any():
                         newuse[:, :, r] += (AS * w) @ AK.T
                 feas = (newuse <= 1.0 + self.eps).all(2)
@@ -295,13 +336,12 @@ class ProjectTabu:
 
     def __init__(self, comp: Compiled, seed: int = 0):
         self.comp = comp
-        m, n = comp.m, comp.n
+        n = comp.n
         rows = comp.active_rows
         rpos = {r: i for i, r in enumerate(rows)}
         self.R = max(1, len(rows))
-        self.A = np.zeros((m, n))
-        for u, ps in enumerate(comp.unit_projects):
-            self.A[u, list(ps)] = 1.0
+        self.inc = _Incidence(comp)
+        self.A = self.inc.A
         self.need = self.A.sum(1)
         self.Pc = np.zeros((n, self.R))
         for p, prow in enumerate(comp.project_rows):
@@ -323,7 +363,7 @@ class ProjectTabu:
         return all(r not in active for opts in comp.options for o in opts for r, _ in o.rows)
 
     def covered(self, built: np.ndarray) -> np.ndarray:
-        return self.A @ built.astype(float) >= self.need - 0.5
+        return self.inc.per_unit(built.astype(float)) >= self.need - 0.5
 
     def value(self, built: np.ndarray) -> float:
         return float(self.v[self.covered(built)].sum())
@@ -374,13 +414,13 @@ class ProjectTabu:
 
     def _step(self, built: np.ndarray) -> bool:
         A, Pc, v, H, mask, seen = self.A, self.Pc, self.v, self.H, self.mask, self.seen
-        miss = self.need - A @ built.astype(float)
+        miss = self.need - self.inc.per_unit(built.astype(float))
         usage = Pc[built].sum(0)
         slack = 1.0 - usage + self.eps
         w1 = v * (np.abs(miss - 1) < 0.5)
         w0 = v * (miss < 0.5)
-        gain = A.T @ w1  # units covered by building q (their only missing project)
-        loss = A.T @ w0  # units lost by dropping p
+        gain = self.inc.per_project(w1)  # units covered by building q (their only missing project)
+        loss = self.inc.per_project(w0)  # units lost by dropping p
         h = H[:, built].sum(1)
         Y = np.flatnonzero(built)
         N = np.flatnonzero(~built)
@@ -411,7 +451,8 @@ class ProjectTabu:
             if K.size:
                 newuse = usage[None, None, :] - Pc[Y][:, None, :] + Pc[K][None, :, :]
                 feas = (newuse <= 1.0 + self.eps).all(2)
-                both = (A[:, Y] * w1[:, None]).T @ A[:, K]  # covered by q but also needing p
+                U1 = np.flatnonzero(w1 > 0)
+                both = (A[np.ix_(U1, Y)] * w1[U1, None]).T @ A[np.ix_(U1, K)]  # covered by q but needing p
                 delta = gain[K][None, :] - loss[Y][:, None] - both
                 hh = (h[:, None, None] - H[:, Y][:, :, None] + H[:, K][:, None, :]) & mask
                 feas &= ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
