@@ -103,9 +103,9 @@ def national_like_instance(
     for p in projects:
         infra[p.province or ""] = infra.get(p.province or "", 0) + p.cost
     budgets = Budgets(
-        infra_total=int(sum(infra.values()) * 0.2),
-        infra_by_province={k: int(v * 0.3) for k, v in infra.items()},
-        bank_credit={k: int(v * 0.35) for k, v in demand.items()},
-        bank_province_quota={k: int(v * 0.5) for k, v in pair.items()},
+        infra_total=int(sum(infra.values()) * 0.08),
+        infra_by_province={k: int(v * 0.12) for k, v in infra.items()},
+        bank_credit={k: int(v * 0.15) for k, v in demand.items()},
+        bank_province_quota={k: int(v * 0.25) for k, v in pair.items()},
     )
     return Instance(units=units, projects=projects, budgets=budgets, months_left=9)
