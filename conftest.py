@@ -38,6 +38,19 @@ def world(db):
     )
     for code, fa, en in [("melli", "بانک ملی ایران", "Bank Melli Iran"), ("sepah", "بانک سپه", "Bank Sepah")]:
         Organisation.objects.create(code=code, kind=Organisation.Kind.BANK, name_fa=fa, name_en=en)
+    for province in provinces.values():
+        n = province.code[-2:]
+        for kind, fa, en in [
+            (Organisation.Kind.GAS, "شرکت گاز", "Gas company"),
+            (Organisation.Kind.TAX, "اداره مالیات", "Tax office"),
+        ]:
+            Organisation.objects.create(
+                code=f"{kind}-{n}",
+                kind=kind,
+                province=province,
+                name_fa=f"{fa} {province.name_fa}",
+                name_en=f"{province.name_en} {en}",
+            )
     parks = {}
     for code, province in provinces.items():
         n = code[-2:]
@@ -149,6 +162,30 @@ def bank_melli(world):
     from revive.registry.models import Organisation
 
     return _user("bank.melli", Role.BANK_OFFICER, organisation=Organisation.objects.get(code="melli"))
+
+
+@pytest.fixture
+def gas_semnan(world):
+    from revive.registry.models import Organisation
+
+    return _user(
+        "gas.semnan",
+        Role.AGENCY_LIAISON,
+        organisation=Organisation.objects.get(code="gas-20"),
+        province=world["provinces"]["IR-20"],
+    )
+
+
+@pytest.fixture
+def gas_tehran(world):
+    from revive.registry.models import Organisation
+
+    return _user(
+        "gas.tehran",
+        Role.AGENCY_LIAISON,
+        organisation=Organisation.objects.get(code="gas-23"),
+        province=world["provinces"]["IR-23"],
+    )
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "revive.core",
     "revive.accounts",
     "revive.registry",
+    "revive.cases",
     "revive.planning",
     "revive.web",
     "revive.api",

@@ -22,27 +22,24 @@ class Perm:
     SET_TARGETS = "indicators.set_targets"
     VIEW_AUDIT = "core.view_audit"
     USE_API = "api.use"
+    VIEW_CASES = "cases.view"
+    MANAGE_CASES = "cases.manage"
+    ANSWER_RESOLUTIONS = "cases.answer_resolutions"
 
 
+_VIEW = {Perm.VIEW_REGISTRY, Perm.USE_API, Perm.VIEW_CASES}
+_NATIONAL = _VIEW | {Perm.SET_TARGETS, Perm.VIEW_AUDIT}
+_CASEWORK = {Perm.EDIT_REGISTRY, Perm.RECORD_STATUS, Perm.MANAGE_CASES, Perm.ANSWER_RESOLUTIONS}
+
+# The whole role -> permission table; which rows each role sees is core/scoping.py.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.NATIONAL_ADMIN: frozenset(
-        {
-            Perm.VIEW_REGISTRY,
-            Perm.EDIT_REGISTRY,
-            Perm.RECORD_STATUS,
-            Perm.SET_TARGETS,
-            Perm.VIEW_AUDIT,
-            Perm.USE_API,
-        }
-    ),
-    Role.NATIONAL_ANALYST: frozenset({Perm.VIEW_REGISTRY, Perm.SET_TARGETS, Perm.VIEW_AUDIT, Perm.USE_API}),
-    Role.PROVINCIAL_OFFICER: frozenset(
-        {Perm.VIEW_REGISTRY, Perm.EDIT_REGISTRY, Perm.RECORD_STATUS, Perm.VIEW_AUDIT, Perm.USE_API}
-    ),
-    Role.BANK_OFFICER: frozenset({Perm.USE_API}),
-    Role.AGENCY_LIAISON: frozenset({Perm.USE_API}),
-    Role.PARK_MANAGER: frozenset({Perm.VIEW_REGISTRY, Perm.USE_API}),
-    Role.UNIT_OWNER: frozenset({Perm.VIEW_REGISTRY, Perm.FILE_MONTHLY, Perm.USE_API}),
+    Role.NATIONAL_ADMIN: frozenset(_NATIONAL | _CASEWORK),
+    Role.NATIONAL_ANALYST: frozenset(_NATIONAL),
+    Role.PROVINCIAL_OFFICER: frozenset(_VIEW | _CASEWORK | {Perm.VIEW_AUDIT}),
+    Role.BANK_OFFICER: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
+    Role.AGENCY_LIAISON: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
+    Role.PARK_MANAGER: frozenset(_VIEW),
+    Role.UNIT_OWNER: frozenset(_VIEW | {Perm.FILE_MONTHLY}),
 }
 
 

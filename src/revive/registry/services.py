@@ -109,6 +109,19 @@ def unit_status_record(
         unit.employees = employees
     unit.save(update_fields=["current_band", "band_since", "employees", "updated_at"])
     status.refresh_from_db()
+    if unit.current_band != before["current_band"]:
+        # Cases follow the unit's band (open on idle or below 50%, relapse, revival by filings).
+        from revive.cases.services import on_unit_band_changed
+
+        on_unit_band_changed(
+            unit=unit,
+            band=unit.current_band,
+            previous=before["current_band"],
+            on=latest.effective_date,
+            by=by,
+            source=latest.source,
+            jobs=latest.jobs,
+        )
     audit.record(
         actor=by,
         obj=unit,
@@ -152,7 +165,9 @@ def unit_create(
     if not name_fa:
         raise DomainError(_("The Persian name is required."), field="name_fa")
     if size_class not in ProductionUnit.Size.values:
-        raise DomainError(lazy_message(_("Unknown size class “%(value)s”."), value=size_class), field="size_class")
+        raise DomainError(
+            lazy_message(_("Unknown size class “%(value)s”."), value=size_class), field="size_class"
+        )
     if employees < 0:
         raise DomainError(_("Employees cannot be negative."), field="employees")
     name_en = normalize(name_en)

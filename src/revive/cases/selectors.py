@@ -1,0 +1,260 @@
+"""Case reads, scoped: lists, the case timeline, resolutions, execution rates, agenda, survival."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from revive.cases.models import OPEN_STATES, Case, CaseState, Obstacle, ObstacleKind, Resolution
+from revive.core import calendar
+from revive.core.errors import DomainError, lazy_message
+from revive.core.scoping import Scope
+from revive.registry.models import PRODUCING_BANDS, Organisation, Province, UnitStatus
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    province: str = ""
+    state: str = ""
+    obstacle: str = ""
+    organisation: str = ""
+    overdue: bool = False
+    officer: str = ""
+
+
+def _bad(field: str, value: str):
+    from django.utils.translation import gettext_lazy as _
+
+    return DomainError(
+        lazy_message(_("Unknown %(field)s: “%(value)s”."), field=field, value=value), field=field
+    )
+
+
+def cases(*, scope: Scope, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
+    qs = Case.objects.visible_to(scope).select_related("unit", "province", "park", "officer")
+    if filters.province:
+        province = Province.objects.filter(code=filters.province.upper()).first()
+        if province is None:
+            raise _bad("province", filters.province)
+        qs = qs.filter(province=province)
+    if filters.state:
+        if filters.state == "open":
+            qs = qs.filter(state__in=OPEN_STATES)
+        elif filters.state in CaseState.values:
+            qs = qs.filter(state=filters.state)
+        else:
+            raise _bad("state", filters.state)
+    if filters.obstacle:
+        if filters.obstacle not in ObstacleKind.values:
+            raise _bad("obstacle", filters.obstacle)
+        qs = qs.filter(Exists(Obstacle.objects.filter(case=OuterRef("pk"), kind=filters.obstacle)))
+    if filters.organisation:
+        qs = qs.filter(
+            Exists(Obstacle.objects.filter(case=OuterRef("pk"), organisation__code=filters.organisation))
+            | Exists(Resolution.objects.filter(case=OuterRef("pk"), organisation__code=filters.organisation))
+        )
+    if filters.overdue:
+        today = calendar.tehran_today()
+        qs = qs.filter(
+            Exists(
+                Resolution.objects.filter(
+                    case=OuterRef("pk"), status=Resolution.Status.PENDING, deadline__lt=today
+                )
+            )
+        )
+    if filters.officer:
+        qs = qs.filter(officer__username=filters.officer)
+    return qs.order_by("-opened_on", "-id")
+
+
+def case_get(*, scope: Scope, pk: int) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(scope).select_related("unit", "province", "park", "officer"), pk=pk
+    )
+
+
+def state_counts(*, scope: Scope, province: Province | None = None) -> dict[str, int]:
+    qs = Case.objects.visible_to(scope)
+    if province is not None:
+        qs = qs.filter(province=province)
+    counts = dict.fromkeys(CaseState.values, 0)
+    for row in qs.values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def workload(*, scope: Scope) -> list[dict]:
+    """Open cases per officer."""
+    rows = (
+        Case.objects.visible_to(scope)
+        .filter(state__in=OPEN_STATES)
+        .values("officer__username")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [{"officer": r["officer__username"] or "—", "open_cases": r["n"]} for r in rows]
+
+
+def timeline(*, case: Case) -> list:
+    return list(case.events.select_related("actor").order_by("on", "at", "id"))
+
+
+def resolutions(
+    *,
+    scope: Scope,
+    province: Province | None = None,
+    status: str = "",
+    overdue: bool = False,
+    organisation: str = "",
+) -> QuerySet[Resolution]:
+    qs = Resolution.objects.visible_to(scope).select_related(
+        "meeting", "organisation", "province", "case__unit"
+    )
+    if province is not None:
+        qs = qs.filter(province=province)
+    if status:
+        if status not in Resolution.Status.values:
+            raise _bad("status", status)
+        qs = qs.filter(status=status)
+    if organisation:
+        qs = qs.filter(organisation__code=organisation)
+    if overdue:
+        qs = qs.filter(status=Resolution.Status.PENDING, deadline__lt=calendar.tehran_today())
+    return qs
+
+
+def resolution_get(*, scope: Scope, pk: int) -> Resolution:
+    return get_object_or_404(
+        Resolution.objects.visible_to(scope).select_related(
+            "meeting", "organisation", "province", "case__unit"
+        ),
+        pk=pk,
+    )
+
+
+def overdue_board(*, scope: Scope, province: Province | None = None) -> list[dict]:
+    today = calendar.tehran_today()
+    rows = resolutions(scope=scope, province=province, overdue=True).order_by("deadline", "id")
+    return [{"resolution": r, "days_overdue": (today - r.deadline).days} for r in rows]
+
+
+def execution(
+    *, scope: Scope, period: calendar.Period | None = None, province: Province | None = None
+) -> dict:
+    """Execution of resolutions: done / answered-or-due, overall, per organisation and per province."""
+    today = calendar.tehran_today()
+    qs = Resolution.objects.visible_to(scope)
+    if province is not None:
+        qs = qs.filter(province=province)
+    if period is not None:
+        qs = qs.filter(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end)
+    agg = {
+        "total": Count("id"),
+        "done": Count("id", filter=Q(status=Resolution.Status.DONE)),
+        "not_done": Count("id", filter=Q(status=Resolution.Status.NOT_DONE)),
+        "pending": Count("id", filter=Q(status=Resolution.Status.PENDING)),
+        "overdue": Count("id", filter=Q(status=Resolution.Status.PENDING, deadline__lt=today)),
+    }
+
+    def rate(row: dict) -> float | None:
+        due = row["done"] + row["not_done"] + row["overdue"]  # pending within its deadline is not yet judged
+        return row["done"] / due if due else None
+
+    totals = qs.aggregate(**agg)
+    totals["execution_rate"] = rate(totals)
+    by_org = []
+    orgs = {o.id: o for o in Organisation.objects.all()}
+    for row in qs.values("organisation_id").annotate(**agg).order_by("organisation_id"):
+        row["organisation"] = orgs[row.pop("organisation_id")]
+        row["execution_rate"] = rate(row)
+        by_org.append(row)
+    by_org.sort(key=lambda r: (r["execution_rate"] is None, r["execution_rate"] or 0))
+    provinces = {p.id: p for p in Province.objects.all()}
+    by_province = []
+    for row in qs.values("province_id").annotate(**agg).order_by("province_id"):
+        row["province"] = provinces[row.pop("province_id")]
+        row["execution_rate"] = rate(row)
+        by_province.append(row)
+    by_province.sort(key=lambda r: r["province"].code)
+    return {**totals, "by_organisation": by_org, "by_province": by_province}
+
+
+def agenda_candidates(*, scope: Scope, province: Province) -> QuerySet[Case]:
+    """The province's open cases that wait for a decision: no pending resolution addressed for them."""
+    pending = Resolution.objects.filter(case=OuterRef("pk"), status=Resolution.Status.PENDING)
+    return (
+        cases(scope=scope)
+        .filter(
+            province=province, state__in=[CaseState.IDENTIFIED, CaseState.DIAGNOSED, CaseState.IN_PROGRESS]
+        )
+        .exclude(Exists(pending))
+        .order_by("opened_on", "id")
+    )
+
+
+def survival(*, scope: Scope, today: date | None = None, province: Province | None = None) -> dict:
+    """Share of revived units still producing 6 and 12 months after their revival, by year and by province.
+
+    Read from the status history, so revivals shown by filings count as well as verified cases.
+    Only revivals old enough to be judged enter each share.
+    """
+    today = today or calendar.tehran_today()
+    statuses = UnitStatus.objects.visible_to(scope)
+    if province is not None:
+        statuses = statuses.filter(province=province)
+    revivals = list(
+        statuses.filter(event=UnitStatus.Event.REVIVED).values_list(
+            "unit_id", "province_id", "effective_date"
+        )
+    )
+    unit_ids = {u for u, _, _ in revivals}
+    history: dict[int, list[tuple[date, str]]] = {}
+    if unit_ids:
+        rows = (
+            UnitStatus.objects.filter(unit_id__in=unit_ids)
+            .order_by("unit_id", "effective_date", "id")
+            .values_list("unit_id", "effective_date", "band")
+        )
+        for unit_id, on, band in rows.iterator(chunk_size=5000):
+            history.setdefault(unit_id, []).append((on, band))
+
+    def band_at(unit_id: int, on: date) -> str | None:
+        current = None
+        for when, band in history.get(unit_id, []):
+            if when > on:
+                break
+            current = band
+        return current
+
+    def blank(**key) -> dict:
+        return {**key, "revived": 0, "judged_6": 0, "alive_6": 0, "judged_12": 0, "alive_12": 0}
+
+    by_year: dict[int, dict] = {}
+    by_province: dict[int, dict] = {}
+    for unit_id, province_id, revived_on in revivals:
+        year = calendar.month_of(revived_on)[0]
+        rows = (by_year.setdefault(year, blank(year=year)), by_province.setdefault(province_id, blank()))
+        for row in rows:
+            row["revived"] += 1
+        for months, days in ((6, 182), (12, 365)):
+            at = revived_on + timedelta(days=days)
+            if at <= today:
+                alive = band_at(unit_id, at) in PRODUCING_BANDS
+                for row in rows:
+                    row[f"judged_{months}"] += 1
+                    row[f"alive_{months}"] += alive
+
+    def finish(row: dict) -> dict:
+        row["share_6"] = row["alive_6"] / row["judged_6"] if row["judged_6"] else None
+        row["share_12"] = row["alive_12"] / row["judged_12"] if row["judged_12"] else None
+        return row
+
+    names = {p.id: p for p in Province.objects.filter(id__in=by_province)}
+    return {
+        "by_year": [finish(by_year[y]) for y in sorted(by_year)],
+        "by_province": sorted(
+            (finish({**row, "province": names[pid]}) for pid, row in by_province.items()),
+            key=lambda r: r["province"].code,
+        ),
+    }
