@@ -83,6 +83,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["on", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.on} {self.kind} {self.text[:40]}"
+
 
 class ObstacleKind(models.TextChoices):
     WORKING_CAPITAL = "working_capital", _("Working capital")
@@ -253,6 +256,9 @@ class FieldVisit(models.Model):
         verbose_name = _("field visit")
         verbose_name_plural = _("field visits")
 
+    def __str__(self) -> str:
+        return f"{self.visited_on} #{self.case_id}"
+
 
 class VisitPhoto(models.Model):
     visit = models.ForeignKey(FieldVisit, on_delete=models.CASCADE, related_name="photos")
@@ -262,3 +268,6 @@ class VisitPhoto(models.Model):
 
     SCOPE = {"province": "visit__province_id", "park": "visit__case__park_id", "unit": "visit__case__unit_id"}
     objects = ScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.image.name
