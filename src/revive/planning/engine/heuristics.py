@@ -95,14 +95,14 @@ def complete(comp: Compiled, state: ExactState) -> ExactState:
 class _Incidence:
     """Units x projects as a dense 0/1 matrix (for small blocks) and as entry lists (for fast sums)."""
 
-    def __init__(self, comp: Compiled):
-        m, n = comp.m, comp.n
+    def __init__(self, unit_projects: list[tuple[int, ...]], n: int):
+        m = len(unit_projects)
         self.m, self.n = m, n
         self.A = np.zeros((m, n))
-        for u, ps in enumerate(comp.unit_projects):
+        for u, ps in enumerate(unit_projects):
             self.A[u, list(ps)] = 1.0
-        self.eu = np.array([u for u, ps in enumerate(comp.unit_projects) for _ in ps], dtype=np.int64)
-        self.ep = np.array([p for ps in comp.unit_projects for p in ps], dtype=np.int64)
+        self.eu = np.array([u for u, ps in enumerate(unit_projects) for _ in ps], dtype=np.int64)
+        self.ep = np.array([p for ps in unit_projects for p in ps], dtype=np.int64)
         # Matrix products win on dense instances, entry sums on sparse ones.
         self.dense = self.eu.size > 0.05 * m * n
 
@@ -146,7 +146,7 @@ class TabuSearch:
         self.options = options or [0] * m
         rpos = {r: i for i, r in enumerate(rows)}
         self.R = max(1, len(rows))
-        self.inc = _Incidence(comp)
+        self.inc = _Incidence(comp.unit_projects, n)
         self.A = self.inc.A
         self.Uc = np.zeros((m, self.R))
         for u in range(m):
@@ -324,30 +324,45 @@ class TabuSearch:
 
 
 class ProjectTabu:
-    """Solution-based tabu search over the set of projects to build (units carry no budget of their own).
+    """Solution-based tabu search over the set of blockers to pay: shared projects and private loans.
 
-    Choosing the projects decides which units are covered, and on dense instances (each unit
-    needs dozens of projects) the good plans differ from each other by a few projects left out,
-    which the unit moves can only reach through many losing steps. Moves: build a project, drop
-    one, or swap one for another; a move's value is the units it covers or uncovers.
+    A unit's loan is treated as a project only that unit needs, so choosing the blockers to pay
+    decides which units are covered. On dense instances (each unit needs dozens of projects) the
+    good plans differ by a few projects left out, which unit moves can only reach through many
+    losing steps. Moves: pay a blocker, drop one, or swap one for another; a move's value is the
+    units it covers or uncovers. Each unit keeps one bank (its option).
     """
 
     HASH_BITS = 22
 
-    def __init__(self, comp: Compiled, seed: int = 0):
+    def __init__(self, comp: Compiled, options: list[int] | None = None, seed: int = 0):
         self.comp = comp
-        n = comp.n
+        self.options = options or [0] * comp.m
         rows = comp.active_rows
         rpos = {r: i for i, r in enumerate(rows)}
         self.R = max(1, len(rows))
-        self.inc = _Incidence(comp)
-        self.A = self.inc.A
-        self.need = self.A.sum(1)
-        self.Pc = np.zeros((n, self.R))
-        for p, prow in enumerate(comp.project_rows):
+        costs: list[np.ndarray] = []
+        for prow in comp.project_rows:
+            c = np.zeros(self.R)
             for r, a in prow:
                 if r in rpos:
-                    self.Pc[p, rpos[r]] += a / comp.caps[r]
+                    c[rpos[r]] += a / comp.caps[r]
+            costs.append(c)
+        self.unit_blockers: list[tuple[int, ...]] = []
+        for u, ps in enumerate(comp.unit_projects):
+            c = np.zeros(self.R)
+            for r, a in comp.options[u][self.options[u]].rows:
+                if r in rpos:
+                    c[rpos[r]] += a / comp.caps[r]
+            if c.any():
+                costs.append(c)
+                ps = (*ps, len(costs) - 1)
+            self.unit_blockers.append(ps)
+        n = len(costs)
+        self.Pc = np.array(costs).reshape(n, self.R)
+        self.inc = _Incidence(self.unit_blockers, n)
+        self.A = self.inc.A
+        self.need = self.A.sum(1)
         self.v = np.array(comp.value, dtype=float)
         self.rng = np.random.default_rng(seed)
         size = 1 << self.HASH_BITS
@@ -357,11 +372,6 @@ class ProjectTabu:
         self.eps = 1e-12
         self.iterations = 0
 
-    @staticmethod
-    def applicable(comp: Compiled) -> bool:
-        active = set(comp.active_rows)
-        return all(r not in active for opts in comp.options for o in opts for r, _ in o.rows)
-
     def covered(self, built: np.ndarray) -> np.ndarray:
         return self.inc.per_unit(built.astype(float)) >= self.need - 0.5
 
@@ -369,7 +379,7 @@ class ProjectTabu:
         return float(self.v[self.covered(built)].sum())
 
     def selection(self, built: np.ndarray) -> Selection:
-        return {int(u): 0 for u in np.flatnonzero(self.covered(built))}
+        return {int(u): self.options[u] for u in np.flatnonzero(self.covered(built))}
 
     def run(
         self,
@@ -379,12 +389,13 @@ class ProjectTabu:
         should_stop: Callable[[], bool] = lambda: False,
         on_improve: Callable[[Selection, float], None] = lambda s, v: None,
     ) -> tuple[Selection, float]:
-        n = self.comp.n
+        n = self.inc.n
         starts = []
         for s in seeds:
             built = np.zeros(n, dtype=bool)
-            for u in s:
-                built[list(self.comp.unit_projects[u])] = True
+            for u, k in s.items():
+                if k == self.options[u]:
+                    built[list(self.unit_blockers[u])] = True
             if (self.Pc[built].sum(0) <= 1.0 + self.eps).all():
                 starts.append(built)
         if not starts:
@@ -480,16 +491,17 @@ def local_search(
     options: list[int] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     on_improve: Callable[[Selection, float], None] = lambda s, v: None,
+    incumbent: Callable[[], Selection | None] = lambda: None,
 ) -> tuple[Selection, float, int]:
-    """Unit moves and, when units carry no budget of their own, project moves, taking turns from the best plan.
+    """Unit moves and blocker moves (projects and loans), taking turns from the best plan.
 
     The two neighbourhoods complement each other: unit moves fine-tune sparse plans, project
     moves jump between dense plans that differ by a few projects left out. Returns the best
     selection, its value and the number of moves made.
     """
     searches: list[TabuSearch | ProjectTabu] = [TabuSearch(comp, options=options, seed=seed)]
-    if ProjectTabu.applicable(comp) and comp.n:
-        searches.append(ProjectTabu(comp, seed=seed + 1))
+    if comp.n:
+        searches.append(ProjectTabu(comp, options=options, seed=seed + 1))
     best: Selection = {}
     best_val = -1.0
     for s in seeds:
@@ -507,6 +519,9 @@ def local_search(
     pool = list(seeds)
     while time.monotonic() < deadline and not should_stop():
         for search in searches:
+            outside = incumbent()  # e.g. the MILP's latest incumbent, improved further here
+            if outside is not None and sum(comp.value[u] for u in outside) > best_val + 1e-9:
+                pool.append(outside)
             end = min(deadline, time.monotonic() + span)
             search.run([best, *pool], deadline=end, should_stop=should_stop, on_improve=improved)
             pool = []

@@ -132,7 +132,6 @@ class _Race:
         self.best_method = ""
         self.pending: np.ndarray | None = None
         self.milp_done = threading.Event()
-        self.dual_bound = float("inf")
 
     def offer(self, state: ExactState, method: str) -> bool:
         with self.lock:
@@ -221,13 +220,12 @@ def solve(
             options=options,
             should_stop=race.milp_done.is_set,
             on_improve=on_improve,
+            incumbent=lambda: race.best.chosen if race.best is not None else None,
         )
     thread.join()
     info = h.getInfo()
     status = h.getModelStatus()
     bound = float(info.mip_dual_bound)
-    if status == highspy.HighsModelStatus.kOptimal and race.best is not None:
-        bound = min(bound, max(race.best.value, float(info.objective_function_value)) * (1 + mip_gap) + 1e-9)
     if not np.isfinite(bound):
         bound = float(sum(comp.value))
     timed_out = status == highspy.HighsModelStatus.kTimeLimit
