@@ -17,5 +17,7 @@ def revive(request) -> dict:
         "other_lang": "en" if lang == "fa" else "fa",
         "scope": scope,
         "today": tehran_today(),
+        "can_view_cases": has_perm(user, Perm.VIEW_CASES) and scope.sees_registry,
+        "can_answer": has_perm(user, Perm.ANSWER_RESOLUTIONS),
         "can_view_registry": scope.sees_registry and has_perm(user, Perm.VIEW_REGISTRY),
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revive.accounts.roles import Perm, has_perm
+from revive.cases.models import OPEN_STATES
 from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, scope_for
@@ -323,6 +324,10 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
             "filings": list(reversed(filings)),
             "chart": chart,
             "form": form if can_record else None,
+            "open_case": unit.cases.filter(state__in=OPEN_STATES).first()
+            if has_perm(request.user, Perm.VIEW_CASES)
+            else None,
+            "can_open_case": has_perm(request.user, Perm.MANAGE_CASES) and unit.current_band != Band.CLOSED,
         },
         status=400 if request.method == "POST" else 200,
     )

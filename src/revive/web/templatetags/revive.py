@@ -76,7 +76,10 @@ def name(obj) -> str:
     """The object's name in the page's language."""
     if obj is None:
         return "—"
-    return obj.name(_lang())
+    fa, en = getattr(obj, "name_fa", ""), getattr(obj, "name_en", "")
+    if not (fa or en):
+        return str(obj)
+    return (fa or en) if _lang() == "fa" else (en or fa)
 
 
 @register.simple_tag(takes_context=True)
@@ -96,3 +99,28 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return "?" + params.urlencode()
+
+
+@register.filter
+def case_state(value: str) -> str:
+    from revive.cases.models import CaseState
+
+    return CaseState(value).label if value in CaseState.values else value
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    from django.utils.translation import gettext_lazy as _
+
+    labels = {
+        "opened": _("Case opened"),
+        "transition": _("State changed"),
+        "obstacle_add": _("Obstacle diagnosed"),
+        "obstacle_update": _("Obstacle updated"),
+        "meeting": _("On a workgroup agenda"),
+        "resolution": _("Resolution issued"),
+        "resolution_answer": _("Resolution answered"),
+        "visit": _("Field visit"),
+        "loan": _("Loan"),
+    }
+    return labels.get(kind, kind)

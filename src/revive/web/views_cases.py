@@ -1,0 +1,533 @@
+"""Case pages: list and board, the case page with its timeline, meetings, resolutions, execution, survival."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revive.accounts.roles import Perm, has_perm
+from revive.cases import selectors, services, workflow
+from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
+from revive.core import calendar
+from revive.core.errors import DomainError
+from revive.core.models import AuditEvent
+from revive.core.scoping import ScopeKind, scope_for
+from revive.registry import selectors as registry_selectors
+from revive.registry.models import Organisation, Province
+from revive.web import charts
+from revive.web.exports import table_response
+from revive.web.forms_cases import (
+    AnswerForm,
+    MeetingForm,
+    ObstacleForm,
+    ObstacleStatusForm,
+    ResolutionForm,
+    TransitionForm,
+    VisitForm,
+)
+from revive.web.templatetags.revive import num, pct
+
+
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+def _scope(request: HttpRequest, perm: str = Perm.VIEW_CASES):
+    if not has_perm(request.user, perm):
+        raise Http404
+    return scope_for(request.user)
+
+
+def _fail(form, exc: DomainError) -> None:
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def _province_of(request: HttpRequest, scope) -> Province | None:
+    """The province a page is about: the officer's own, or ?province= for national users."""
+    if scope.kind == ScopeKind.PROVINCE:
+        return Province.objects.get(pk=scope.province_id)
+    code = request.GET.get("province") or request.POST.get("province") or ""
+    if not code:
+        return None
+    return registry_selectors.province_get(scope=scope, code=code)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    filters = selectors.CaseFilters(
+        province=request.GET.get("province", ""),
+        state=request.GET.get("state", ""),
+        obstacle=request.GET.get("obstacle", ""),
+        organisation=request.GET.get("organisation", ""),
+        overdue=request.GET.get("overdue") == "1",
+        officer=request.GET.get("officer", ""),
+    )
+    error = None
+    try:
+        qs = selectors.cases(scope=scope, filters=filters)
+    except DomainError as exc:
+        error, qs = exc, Case.objects.none()
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx") and error is None:
+        lang = _lang()
+        header = [
+            _("Case"),
+            _("Business ID"),
+            _("Unit"),
+            _("Province code"),
+            _("State"),
+            _("Opened on (Iranian)"),
+            _("Opened on (Gregorian)"),
+            _("Officer"),
+        ]
+        rows = (
+            [
+                c.pk,
+                c.unit.business_id,
+                c.unit.name(lang),
+                c.province.code,
+                c.get_state_display(),
+                calendar.format_jalali(c.opened_on, lang="en"),
+                c.opened_on.isoformat(),
+                c.officer.username if c.officer else "",
+            ]
+            for c in qs.iterator(chunk_size=2000)
+        )
+        return table_response(fmt=fmt, filename="revive-cases", header=header, rows=rows, rtl=lang == "fa")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/cases/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "error": error,
+            "counts": selectors.state_counts(scope=scope),
+            "states": CaseState.choices,
+            "obstacles": ObstacleKind.choices,
+            "provinces": registry_selectors.provinces(scope=scope),
+            "workload": selectors.workload(scope=scope)[:15],
+        },
+        status=400 if error else 200,
+    )
+
+
+def _case_context(request, scope, case: Case, **forms) -> dict:
+    can_manage = has_perm(request.user, Perm.MANAGE_CASES)
+    audit_rows = AuditEvent.objects.visible_to(scope).filter(object_type="cases.case", object_id=str(case.pk))
+    context = {
+        "case": case,
+        "timeline": selectors.timeline(case=case),
+        "obstacles": case.obstacles.select_related("organisation", "infrastructure"),
+        "resolutions": case.resolutions.select_related("organisation", "meeting"),
+        "visits": case.visits.prefetch_related("photos"),
+        "audit": audit_rows[:50],
+        "can_manage": can_manage and case.is_open or can_manage and case.state in (CaseState.REVIVED,),
+        "next_states": [
+            (s, CaseState(s).label) for s in sorted(workflow.allowed(case.state)) if s != CaseState.REVIVED
+        ],
+    }
+    if can_manage:
+        context.update(
+            {
+                "obstacle_form": forms.get("obstacle_form")
+                or ObstacleForm(province_id=case.province_id, initial={"version": case.version}),
+                "transition_form": forms.get("transition_form")
+                or TransitionForm(initial={"version": case.version}),
+                "visit_form": forms.get("visit_form") or VisitForm(),
+            }
+        )
+    return context
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    case = selectors.case_get(scope=scope, pk=pk)
+    return render(request, "web/cases/detail.html", _case_context(request, scope, case))
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, business_id: str) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    unit = registry_selectors.unit_get(scope=scope, business_id=business_id)
+    try:
+        case = services.case_open(unit=unit, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:unit", business_id=unit.business_id)
+    messages.success(request, _("The case was opened."))
+    return redirect("web:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    case = selectors.case_get(scope=scope, pk=pk)
+    form = ObstacleForm(request.POST, province_id=case.province_id)
+    if form.is_valid():
+        try:
+            services.obstacle_add(
+                case=case,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                organisation=form.cleaned_data["organisation"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The obstacle was recorded."))
+            return redirect("web:case", pk=case.pk)
+    case.refresh_from_db()
+    return render(
+        request, "web/cases/detail.html", _case_context(request, scope, case, obstacle_form=form), status=400
+    )
+
+
+@login_required
+@require_POST
+def obstacle_status(request: HttpRequest, pk: int, obstacle_id: int) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    case = selectors.case_get(scope=scope, pk=pk)
+    obstacle = case.obstacles.filter(pk=obstacle_id).first()
+    if obstacle is None:
+        raise Http404
+    form = ObstacleStatusForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            obstacle = services.obstacle_set_status(
+                obstacle=obstacle,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = _("Choose a status.")
+    obstacle.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "web/cases/_obstacle_row.html",
+            {"o": obstacle, "case": case, "error": error, "can_manage": True},
+            status=409 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("web:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    case = selectors.case_get(scope=scope, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_transition(
+                case=case,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The case was updated."))
+            return redirect("web:case", pk=case.pk)
+    case.refresh_from_db()
+    return render(
+        request,
+        "web/cases/detail.html",
+        _case_context(request, scope, case, transition_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    case = selectors.case_get(scope=scope, pk=pk)
+    form = VisitForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_record(
+                case=case,
+                by=request.user,
+                visited_on=data["visited_on"],
+                findings=data["findings"],
+                capacity_observed=data["capacity_observed"],
+                inspector_name=data["inspector_name"],
+                employees_observed=data["employees_observed"],
+                verifies_revival=data["verifies_revival"],
+                photos=request.FILES.getlist("photos"),
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("web:case", pk=case.pk)
+    case.refresh_from_db()
+    return render(
+        request, "web/cases/detail.html", _case_context(request, scope, case, visit_form=form), status=400
+    )
+
+
+# --- meetings and resolutions ---------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    from revive.cases.models import Meeting
+
+    meetings = Meeting.objects.visible_to(scope).select_related("province").order_by("-held_on", "-number")
+    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/cases/meetings.html",
+        {"page": page, "can_manage": has_perm(request.user, Perm.MANAGE_CASES)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    province = _province_of(request, scope)
+    if province is None:
+        return render(
+            request, "web/cases/pick_province.html", {"provinces": registry_selectors.provinces(scope=scope)}
+        )
+    candidates = list(selectors.agenda_candidates(scope=scope, province=province)[:200])
+    form = MeetingForm(request.POST or None, province_id=province.id)
+    chosen = {int(x) for x in request.POST.getlist("cases") if x.isdigit()}
+    if request.method == "POST" and form.is_valid():
+        try:
+            agenda = selectors.cases(scope=scope).filter(pk__in=chosen)
+            meeting = services.meeting_create(
+                province=province,
+                number=form.cleaned_data["number"],
+                held_on=form.cleaned_data["held_on"],
+                by=request.user,
+                attendees=form.cleaned_data["attendees"],
+                cases=agenda,
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The meeting was recorded. Add its resolutions."))
+            return redirect("web:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "web/cases/meeting_new.html",
+        {"form": form, "province": province, "candidates": candidates, "chosen": chosen},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.shortcuts import get_object_or_404
+
+    from revive.cases.models import Meeting
+
+    scope = _scope(request)
+    meeting = get_object_or_404(Meeting.objects.visible_to(scope).select_related("province"), pk=pk)
+    can_manage = has_perm(request.user, Perm.MANAGE_CASES)
+    agenda = list(meeting.cases.select_related("unit"))
+    form = (
+        ResolutionForm(request.POST or None, province_id=meeting.province_id, cases=agenda)
+        if can_manage
+        else None
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            case = next((c for c in agenda if c.pk == data["case"]), None)
+            try:
+                services.resolution_issue(
+                    meeting=meeting,
+                    organisation=data["organisation"],
+                    text=data["text"],
+                    deadline=data["deadline"],
+                    case=case,
+                    by=request.user,
+                )
+            except DomainError as exc:
+                _fail(form, exc)
+            else:
+                messages.success(request, _("The resolution was issued."))
+                return redirect("web:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "web/cases/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "form": form,
+            "resolutions": meeting.resolutions.select_related("organisation", "case__unit"),
+            "attendees": meeting.attendees.all(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def resolution_list(request: HttpRequest) -> HttpResponse:
+    if not (has_perm(request.user, Perm.VIEW_CASES) or has_perm(request.user, Perm.ANSWER_RESOLUTIONS)):
+        raise Http404
+    scope = scope_for(request.user)
+    error = None
+    try:
+        qs = selectors.resolutions(
+            scope=scope,
+            status=request.GET.get("status", ""),
+            overdue=request.GET.get("overdue") == "1",
+            organisation=request.GET.get("organisation", ""),
+        )
+    except DomainError as exc:
+        error, qs = exc, Resolution.objects.none()
+    qs = qs.order_by("status", "deadline", "id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/cases/resolutions.html",
+        {
+            "page": page,
+            "error": error,
+            "today": calendar.tehran_today(),
+            "statuses": Resolution.Status.choices,
+            "can_answer": has_perm(request.user, Perm.ANSWER_RESOLUTIONS),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def resolution_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    if not has_perm(request.user, Perm.ANSWER_RESOLUTIONS):
+        raise Http404
+    resolution = selectors.resolution_get(scope=scope_for(request.user), pk=pk)
+    form = AnswerForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            resolution = services.resolution_mark(
+                resolution=resolution,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                response=form.cleaned_data["response"],
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            error = exc.message
+    else:
+        error = _("Choose done or not done.")
+    if request.headers.get("HX-Request"):
+        resolution.refresh_from_db()
+        return render(
+            request,
+            "web/cases/_resolution_row.html",
+            {"r": resolution, "error": error, "can_answer": True, "today": calendar.tehran_today()},
+            status=409 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Your answer was recorded."))
+    return redirect(request.POST.get("next") or "web:resolutions")
+
+
+@login_required
+def overdue_board(request: HttpRequest) -> HttpResponse:
+    if not (has_perm(request.user, Perm.VIEW_CASES) or has_perm(request.user, Perm.ANSWER_RESOLUTIONS)):
+        raise Http404
+    scope = scope_for(request.user)
+    return render(request, "web/cases/overdue.html", {"rows": selectors.overdue_board(scope=scope)[:500]})
+
+
+@login_required
+def execution(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    today = calendar.tehran_today()
+    year = calendar.current_jalali_year(today)
+    period = calendar.year_to_date(year, today)
+    data = selectors.execution(scope=scope, period=period)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        lang = _lang()
+        header = [
+            _("Organisation"),
+            _("Province code"),
+            _("Resolutions"),
+            _("Done"),
+            _("Not done"),
+            _("Overdue"),
+            _("Execution rate"),
+        ]
+        rows = (
+            [
+                r["organisation"].name_fa if lang == "fa" else r["organisation"].name_en,
+                r["organisation"].province.code if r["organisation"].province_id else "",
+                r["total"],
+                r["done"],
+                r["not_done"],
+                r["overdue"],
+                r["execution_rate"],
+            ]
+            for r in data["by_organisation"]
+        )
+        return table_response(
+            fmt=fmt, filename=f"revive-execution-{year}", header=header, rows=rows, rtl=lang == "fa"
+        )
+    return render(request, "web/cases/execution.html", {"data": data, "period": period})
+
+
+@login_required
+def survival(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    data = selectors.survival(scope=scope)
+    lang = _lang()
+    years = data["by_year"]
+    chart = (
+        charts.bar_chart(
+            categories=[num(r["year"]) for r in years],
+            series=[
+                charts.Series(
+                    _("after 6 months"), [round((r["share_6"] or 0) * 100, 1) for r in years], "series-b"
+                ),
+                charts.Series(
+                    _("after 12 months"), [round((r["share_12"] or 0) * 100, 1) for r in years], "series-a"
+                ),
+            ],
+            title=_("Share of revived units still producing, by year of revival (%)"),
+            value_label=lambda v: pct(v / 100, 0),
+            rtl=lang == "fa",
+        )
+        if years
+        else ""
+    )
+    return render(request, "web/cases/survival.html", {"data": data, "chart": chart})
