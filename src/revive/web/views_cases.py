@@ -16,7 +16,7 @@ from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
 from revive.registry import selectors as registry_selectors
-from revive.registry.models import Organisation, Province
+from revive.registry.models import Province
 from revive.web import charts
 from revive.web.exports import table_response
 from revive.web.forms_cases import (
