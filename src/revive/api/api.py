@@ -33,6 +33,10 @@ api = NinjaAPI(
 
 MAX_PAGE_SIZE = 500
 
+from .cases_api import router as cases_router  # noqa: E402
+
+api.add_router("/", cases_router)
+
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
