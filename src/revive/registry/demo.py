@@ -77,17 +77,23 @@ SIZE_MIX = (0.41, 0.52, 0.06, 0.01)
 
 # Bands as small integers in the simulation.
 NOT_YET, IDLE, B50, B70, B100, CLOSED = -1, 0, 1, 2, 3, 4
-BAND_CODE = {IDLE: Band.IDLE, B50: Band.BELOW_50, B70: Band.FROM_50_TO_70, B100: Band.ABOVE_70, CLOSED: Band.CLOSED}
-START_MIX = (0.33, 0.38, 0.29)  # producing units at the start of 1398
+BAND_CODE = {
+    IDLE: Band.IDLE,
+    B50: Band.BELOW_50,
+    B70: Band.FROM_50_TO_70,
+    B100: Band.ABOVE_70,
+    CLOSED: Band.CLOSED,
+}
+START_MIX = (0.32, 0.38, 0.30)  # producing units at the start of 1398
 REVIVED_MIX = (0.55, 0.32, 0.13)  # a revived unit usually restarts below half capacity
 GO_IDLE_WEIGHT = np.array([0.0, 3.0, 1.0, 0.5])  # which producing units stop: mostly the weak ones
 # Monthly moves between producing bands; lifts from below 50% are about 3k a year at scale 1.
 BAND_MOVES = np.array(
     [
         [0.0, 0.0, 0.0, 0.0],
-        [0.0, 0.0, 0.0155, 0.0025],
-        [0.0, 0.0095, 0.0, 0.0105],
-        [0.0, 0.0025, 0.0125, 0.0],
+        [0.0, 0.0, 0.0150, 0.0030],
+        [0.0, 0.0125, 0.0, 0.0095],
+        [0.0, 0.0030, 0.0120, 0.0],
     ]
 )
 UTILISATION_RANGE = {B50: (12, 49), B70: (50, 70), B100: (71, 97)}
@@ -143,7 +149,7 @@ INFLATION_PER_YEAR = 1.40
 # parks under development, capacity unit, capacity per hectare range).
 INFRASTRUCTURE = {
     "electricity": ((0.78, 0.20, 0.02), (0.45, 0.35, 0.20), "MW", (0.15, 0.35)),
-    "gas": ((0.74, 0.10, 0.16), (0.30, 0.15, 0.55), "m3/h", (40, 120)),
+    "gas": ((0.76, 0.10, 0.14), (0.30, 0.15, 0.55), "m3/h", (40, 120)),
     "water": ((0.80, 0.17, 0.03), (0.50, 0.30, 0.20), "L/s", (0.2, 0.6)),
     "wastewater": ((0.40, 0.17, 0.43), (0.05, 0.10, 0.85), "m3/d", (5, 20)),
     "telecom": ((0.85, 0.12, 0.03), (0.50, 0.25, 0.25), "lines", (3, 10)),
@@ -230,7 +236,9 @@ class _Writer:
                         copy.write_row(row)
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {self.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})", rows)
+                cursor.executemany(
+                    f"INSERT INTO {self.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})", rows
+                )
 
 
 def registry_has_data() -> bool:
@@ -258,7 +266,9 @@ def generate(*, seed: int, scale: float = 1.0, today: date | None = None, progre
         raise DomainError("The scale must be above 0 and at most 20.", scale=scale)
     today = today or tehran_today()
     if today < from_jalali(FIRST_YEAR, 3, 1):
-        raise DomainError("The demo history starts in 1398; `today` must be after Khordad 1398.", today=str(today))
+        raise DomainError(
+            "The demo history starts in 1398; `today` must be after Khordad 1398.", today=str(today)
+        )
     if registry_has_data():
         raise DomainError("The registry already has parks or units; clear it first.")
     reference_load()
@@ -298,7 +308,9 @@ def generate(*, seed: int, scale: float = 1.0, today: date | None = None, progre
     return counts
 
 
-def _make_parks(rng: np.random.Generator, provinces: list[Province], scale: float, progress: Progress) -> dict:
+def _make_parks(
+    rng: np.random.Generator, provinces: list[Province], scale: float, progress: Progress
+) -> dict:
     _say(progress, "parks and infrastructure")
     weights = np.array([DEMO_UNITS_PER_PROVINCE[p.code] for p in provinces])
     per_province = _allocate(round(PARKS_AT_SCALE_1 * scale), weights**0.6, minimum=1)
@@ -328,7 +340,10 @@ def _make_parks(rng: np.random.Generator, provinces: list[Province], scale: floa
                 fa, en = f"ناحیه صنعتی {county.name_fa} {seq}", f"{county.name_en} Industrial Zone {seq}"
                 area = np.exp(rng.normal(np.log(30), 0.6))
             else:
-                fa, en = f"منطقه ویژه اقتصادی {county.name_fa} {seq}", f"{county.name_en} Special Economic Zone {seq}"
+                fa, en = (
+                    f"منطقه ویژه اقتصادی {county.name_fa} {seq}",
+                    f"{county.name_en} Special Economic Zone {seq}",
+                )
                 area = np.exp(rng.normal(np.log(400), 0.6))
             area = float(np.clip(area * (1.0 if stage_operating else 0.6), 3, 4000))
             state = kind != "special" or rng.random() < 0.5
@@ -392,12 +407,12 @@ def _employees(rng: np.random.Generator, size_idx: np.ndarray) -> np.ndarray:
     n = len(size_idx)
     out = np.empty(n, dtype=np.int64)
     micro, small, medium, large = (np.flatnonzero(size_idx == i) for i in range(4))
-    out[micro] = rng.integers(2, 10, size=len(micro))
-    out[small] = np.minimum(10 + np.floor(rng.exponential(9.0, size=len(small))), 49)
+    out[micro] = rng.integers(1, 10, size=len(micro))
+    out[small] = np.minimum(10 + np.floor(rng.exponential(8.0, size=len(small))), 49)
     out[medium] = np.minimum(50 + np.floor(rng.exponential(20.0, size=len(medium))), 99)
     # Stratified quantiles keep the tail's total stable even with a few dozen large units.
     u = (rng.permutation(len(large)) + rng.random(len(large))) / max(len(large), 1)
-    out[large] = np.minimum(100 * (1 - u) ** (-1 / 1.4), 6000).astype(np.int64)
+    out[large] = np.minimum(100 * (1 - u) ** (-1 / 1.32), 8000).astype(np.int64)
     return out
 
 
@@ -419,7 +434,9 @@ def _make_units(
     # Opening dates: units already there by 1398 opened from 1375 on, more of them recently.
     old_span = (start - from_jalali(1375, 1, 1)).days
     opened = np.empty(n, dtype=np.int64)
-    opened[:n_start] = start.toordinal() - 1 - np.floor(old_span * rng.random(n_start) ** 1.6).astype(np.int64)
+    opened[:n_start] = (
+        start.toordinal() - 1 - np.floor(old_span * rng.random(n_start) ** 1.6).astype(np.int64)
+    )
     opened[n_start:] = np.sort(start.toordinal() + rng.integers(0, days + 1, size=n_new))
     weights = np.array([DEMO_UNITS_PER_PROVINCE[p.code] for p in provinces])
     province_idx = rng.choice(len(provinces), size=n, p=weights / weights.sum())
@@ -438,7 +455,9 @@ def _make_units(
         members = np.flatnonzero(group_idx == g_i)
         in_group = [s for s in sectors if s.group == group]
         w = np.array([DIVISION_WEIGHTS[s.isic_division] for s in in_group])
-        sector_of[members] = np.array([s.pk for s in in_group])[rng.choice(len(in_group), size=len(members), p=w / w.sum())]
+        sector_of[members] = np.array([s.pk for s in in_group])[
+            rng.choice(len(in_group), size=len(members), p=w / w.sum())
+        ]
     size_idx = rng.choice(4, size=n, p=SIZE_MIX)
     employees = _employees(rng, size_idx)
     # Business IDs: 12 digits, unique, in a fixed order for a seed.
@@ -521,7 +540,9 @@ def _months(today: date) -> tuple[list[tuple[int, int]], np.ndarray]:
     return months, np.array(starts + [from_jalali(year, month, 1).toordinal()])
 
 
-def _revival_schedule(months: list[tuple[int, int]], starts: np.ndarray, today: date, scale: float) -> np.ndarray:
+def _revival_schedule(
+    months: list[tuple[int, int]], starts: np.ndarray, today: date, scale: float
+) -> np.ndarray:
     """Revivals per simulated month: the published yearly figures, spread with the year-end lean."""
     schedule = np.zeros(len(months), dtype=np.int64)
     years = sorted({y for y, _m in months})
@@ -561,7 +582,9 @@ def _simulate(rng: np.random.Generator, units: dict, today: date, progress: Prog
     # A unit idle at the start of 1398 opened at least a few months before it stopped.
     went_idle = np.array([_month_start(k) for k in idle_before.tolist()], dtype=np.int64)
     too_late = opened[idle_at_start] > went_idle - 90
-    opened[idle_at_start[too_late]] = went_idle[too_late] - 90 - rng.integers(0, 2000, size=int(too_late.sum()))
+    opened[idle_at_start[too_late]] = (
+        went_idle[too_late] - 90 - rng.integers(0, 2000, size=int(too_late.sum()))
+    )
     last_revival = np.full(n, -100, dtype=np.int64)
     state = np.full((n, T), NOT_YET, dtype=np.int8)
     ev_unit, ev_month, ev_band, ev_source = [], [], [], []
@@ -671,10 +694,17 @@ def _write(
     )
     all_unit = np.concatenate([np.arange(n), pre, history["ev_unit"]])
     all_date = np.concatenate([units["opened"], pre_dates, starts[ev_month]])
-    all_band = np.concatenate([history["opening_band"], np.full(len(pre), IDLE, dtype=np.int8), history["ev_band"]])
+    all_band = np.concatenate(
+        [history["opening_band"], np.full(len(pre), IDLE, dtype=np.int8), history["ev_band"]]
+    )
     all_source = np.concatenate([np.full(n + len(pre), 2, dtype=np.int8), source.astype(np.int8)])
     order = np.lexsort((np.arange(len(all_unit)), all_date, all_unit))
-    all_unit, all_date, all_band, all_source = all_unit[order], all_date[order], all_band[order], all_source[order]
+    all_unit, all_date, all_band, all_source = (
+        all_unit[order],
+        all_date[order],
+        all_band[order],
+        all_source[order],
+    )
     sources = ("filing", "visit", "officer")
     employees = units["employees"]
     rows: list[_Row] = []
@@ -767,7 +797,9 @@ def _write(
     del status_rows, rows
 
     _say(progress, "writing monthly filings")
-    filings = _write_filings(writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord)
+    filings = _write_filings(
+        writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
+    )
     active = [b for b in last_band if b != Band.CLOSED]
     idle = sum(1 for b in active if b == Band.IDLE)
     return {
@@ -828,10 +860,14 @@ def _write_filings(
         x = np.clip(units["position"][uu] + rng.normal(0, 0.12, len(uu)), 0, 0.999)
         util = lo[band] + np.floor(x * (hi[band] - lo[band] + 1)).astype(np.int64)
         staff = units["employees"][uu]
-        staff_now = np.clip(np.rint(staff * (0.6 + 0.4 * util / 100) * rng.uniform(0.95, 1.03, len(uu))), 1, staff)
+        staff_now = np.clip(
+            np.rint(staff * (0.6 + 0.4 * util / 100) * rng.uniform(0.95, 1.03, len(uu))), 1, staff
+        )
         value = staff_now * value_per[uu] * (util / 70) * inflation[tt] * np.exp(rng.normal(0, 0.06, len(uu)))
         value = (np.rint(value / 1000) * 1000).astype(np.int64)
-        energy = np.rint(staff_now * kwh_per[uu] * (util / 70) * np.exp(rng.normal(0, 0.1, len(uu)))).astype(np.int64)
+        energy = np.rint(staff_now * kwh_per[uu] * (util / 70) * np.exp(rng.normal(0, 0.1, len(uu)))).astype(
+            np.int64
+        )
         no_energy = rng.random(len(uu)) < 0.04
         is_late = rng.random(len(uu)) < np.where(late, 0.45, 0.04)
         offset = np.where(
@@ -846,7 +882,12 @@ def _write_filings(
         for i in np.flatnonzero(no_energy).tolist():
             energy_list[i] = None
         u_ids, p_ids = unit_ids[uu].tolist(), units["province_ids"][uu].tolist()
-        t_list, v_list, ut_list, st_list = tt.tolist(), value.tolist(), util.tolist(), staff_now.astype(np.int64).tolist()
+        t_list, v_list, ut_list, st_list = (
+            tt.tolist(),
+            value.tolist(),
+            util.tolist(),
+            staff_now.astype(np.int64).tolist(),
+        )
         filed_list = filed.tolist()
         day = writer.day
         rows = [

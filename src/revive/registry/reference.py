@@ -10,27 +10,57 @@ PROVINCES: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ("IR-00", "مرکزی", "Markazi", [("اراک", "Arak"), ("ساوه", "Saveh"), ("خمین", "Khomein")]),
     ("IR-01", "گیلان", "Gilan", [("رشت", "Rasht"), ("بندر انزلی", "Bandar Anzali"), ("لاهیجان", "Lahijan")]),
     ("IR-02", "مازندران", "Mazandaran", [("ساری", "Sari"), ("آمل", "Amol"), ("بابل", "Babol")]),
-    ("IR-03", "آذربایجان شرقی", "East Azerbaijan", [("تبریز", "Tabriz"), ("مراغه", "Maragheh"), ("مرند", "Marand")]),
-    ("IR-04", "آذربایجان غربی", "West Azerbaijan", [("ارومیه", "Urmia"), ("خوی", "Khoy"), ("میاندوآب", "Miandoab")]),
+    (
+        "IR-03",
+        "آذربایجان شرقی",
+        "East Azerbaijan",
+        [("تبریز", "Tabriz"), ("مراغه", "Maragheh"), ("مرند", "Marand")],
+    ),
+    (
+        "IR-04",
+        "آذربایجان غربی",
+        "West Azerbaijan",
+        [("ارومیه", "Urmia"), ("خوی", "Khoy"), ("میاندوآب", "Miandoab")],
+    ),
     ("IR-05", "کرمانشاه", "Kermanshah", [("کرمانشاه", "Kermanshah"), ("اسلام‌آباد غرب", "Eslamabad-e Gharb")]),
     ("IR-06", "خوزستان", "Khuzestan", [("اهواز", "Ahvaz"), ("دزفول", "Dezful"), ("آبادان", "Abadan")]),
     ("IR-07", "فارس", "Fars", [("شیراز", "Shiraz"), ("مرودشت", "Marvdasht"), ("کازرون", "Kazerun")]),
     ("IR-08", "کرمان", "Kerman", [("کرمان", "Kerman"), ("سیرجان", "Sirjan"), ("رفسنجان", "Rafsanjan")]),
-    ("IR-09", "خراسان رضوی", "Razavi Khorasan", [("مشهد", "Mashhad"), ("نیشابور", "Neyshabur"), ("سبزوار", "Sabzevar")]),
+    (
+        "IR-09",
+        "خراسان رضوی",
+        "Razavi Khorasan",
+        [("مشهد", "Mashhad"), ("نیشابور", "Neyshabur"), ("سبزوار", "Sabzevar")],
+    ),
     ("IR-10", "اصفهان", "Isfahan", [("اصفهان", "Isfahan"), ("کاشان", "Kashan"), ("نجف‌آباد", "Najafabad")]),
     ("IR-11", "سیستان و بلوچستان", "Sistan and Baluchestan", [("زاهدان", "Zahedan"), ("چابهار", "Chabahar")]),
     ("IR-12", "کردستان", "Kurdistan", [("سنندج", "Sanandaj"), ("سقز", "Saqqez")]),
     ("IR-13", "همدان", "Hamadan", [("همدان", "Hamadan"), ("ملایر", "Malayer")]),
-    ("IR-14", "چهارمحال و بختیاری", "Chaharmahal and Bakhtiari", [("شهرکرد", "Shahrekord"), ("بروجن", "Borujen")]),
+    (
+        "IR-14",
+        "چهارمحال و بختیاری",
+        "Chaharmahal and Bakhtiari",
+        [("شهرکرد", "Shahrekord"), ("بروجن", "Borujen")],
+    ),
     ("IR-15", "لرستان", "Lorestan", [("خرم‌آباد", "Khorramabad"), ("بروجرد", "Borujerd")]),
     ("IR-16", "ایلام", "Ilam", [("ایلام", "Ilam"), ("دهلران", "Dehloran")]),
-    ("IR-17", "کهگیلویه و بویراحمد", "Kohgiluyeh and Boyer-Ahmad", [("بویراحمد", "Boyer-Ahmad"), ("گچساران", "Gachsaran")]),
+    (
+        "IR-17",
+        "کهگیلویه و بویراحمد",
+        "Kohgiluyeh and Boyer-Ahmad",
+        [("بویراحمد", "Boyer-Ahmad"), ("گچساران", "Gachsaran")],
+    ),
     ("IR-18", "بوشهر", "Bushehr", [("بوشهر", "Bushehr"), ("دشتستان", "Dashtestan")]),
     ("IR-19", "زنجان", "Zanjan", [("زنجان", "Zanjan"), ("ابهر", "Abhar")]),
     ("IR-20", "سمنان", "Semnan", [("سمنان", "Semnan"), ("شاهرود", "Shahrud"), ("گرمسار", "Garmsar")]),
     ("IR-21", "یزد", "Yazd", [("یزد", "Yazd"), ("اردکان", "Ardakan"), ("میبد", "Meybod")]),
     ("IR-22", "هرمزگان", "Hormozgan", [("بندرعباس", "Bandar Abbas"), ("قشم", "Qeshm")]),
-    ("IR-23", "تهران", "Tehran", [("تهران", "Tehran"), ("شهریار", "Shahriar"), ("اسلامشهر", "Eslamshahr"), ("ورامین", "Varamin")]),
+    (
+        "IR-23",
+        "تهران",
+        "Tehran",
+        [("تهران", "Tehran"), ("شهریار", "Shahriar"), ("اسلامشهر", "Eslamshahr"), ("ورامین", "Varamin")],
+    ),
     ("IR-24", "اردبیل", "Ardabil", [("اردبیل", "Ardabil"), ("مشگین‌شهر", "Meshgin Shahr")]),
     ("IR-25", "قم", "Qom", [("قم", "Qom")]),
     ("IR-26", "قزوین", "Qazvin", [("قزوین", "Qazvin"), ("تاکستان", "Takestan"), ("البرز", "Alborz")]),
@@ -123,7 +153,9 @@ def reference_load() -> None:
             code=code, defaults={"name_fa": name_fa, "name_en": name_en}
         )
         for county_fa, county_en in counties:
-            County.objects.update_or_create(province=province, name_en=county_en, defaults={"name_fa": county_fa})
+            County.objects.update_or_create(
+                province=province, name_en=county_en, defaults={"name_fa": county_fa}
+            )
     for division, name_fa, name_en, group in SECTORS:
         Sector.objects.update_or_create(
             isic_division=division, defaults={"name_fa": name_fa, "name_en": name_en, "group": str(group)}
@@ -131,5 +163,10 @@ def reference_load() -> None:
     for code, name_fa, name_en in BANKS:
         Organisation.objects.update_or_create(
             code=code,
-            defaults={"kind": Organisation.Kind.BANK, "name_fa": name_fa, "name_en": name_en, "province": None},
+            defaults={
+                "kind": Organisation.Kind.BANK,
+                "name_fa": name_fa,
+                "name_en": name_en,
+                "province": None,
+            },
         )

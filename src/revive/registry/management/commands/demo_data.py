@@ -19,9 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument("--scale", type=float, default=1.0, help="1.0 is the whole nation; 0.05 is 5%%")
-        parser.add_argument("--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today in Tehran)")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when the registry already has units")
-        parser.add_argument("--replace", action="store_true", help="delete the registry's parks and units first")
+        parser.add_argument(
+            "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today in Tehran)"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the registry already has units"
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="delete the registry's parks and units first"
+        )
 
     def handle(self, *args, seed, scale, today, if_empty, replace, **options):
         if demo.registry_has_data():
@@ -29,7 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write("The registry already has data; nothing to do (--if-empty).")
                 return
             if not replace:
-                raise CommandError("The registry already has parks or units: use --replace to delete them first.")
+                raise CommandError(
+                    "The registry already has parks or units: use --replace to delete them first."
+                )
         started = time.monotonic()
 
         def progress(message: str) -> None:
@@ -46,4 +54,6 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         for key, value in counts.items():
             self.stdout.write(f"{key:>18}: {value}")
-        self.stdout.write(self.style.SUCCESS(f"Demo data generated in {elapsed:.1f} s (seed {seed}, scale {scale})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data generated in {elapsed:.1f} s (seed {seed}, scale {scale}).")
+        )
