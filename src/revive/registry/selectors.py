@@ -150,6 +150,9 @@ def revivals(
         .filter(
             event=UnitStatus.Event.REVIVED, effective_date__gte=period.start, effective_date__lte=period.end
         )
+        # No ordering: UnitStatus is ordered by unit, and that ordering's join to the unit table
+        # outlives the GROUP BY that drops it, tripling the cost of the headline query.
+        .order_by()
         .values("province_id")
         .annotate(n=Count("id"), jobs=Sum("jobs"))
     )
@@ -195,7 +198,8 @@ def band_counts(
     if park is not None:
         qs = qs.filter(park=park)
     counts = dict.fromkeys(Band.values, 0)
-    for row in qs.values("current_band").annotate(n=Count("id")):
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the band index alone (an index-only scan).
+    for row in qs.order_by().values("current_band").annotate(n=Count("*")):
         counts[row["current_band"]] = row["n"]
     return counts
 
@@ -229,8 +233,12 @@ def overview(
 def province_table(*, scope: Scope, period: calendar.Period, revival_rows: list[dict]) -> list[dict]:
     """One row per visible province: units, idle, semi-active, revived and jobs in the period."""
     counts: dict[int, dict[str, int]] = {}
+    # COUNT(*) lets PostgreSQL answer from the (province, band) index without reading the units.
     for row in (
-        ProductionUnit.objects.visible_to(scope).values("province_id", "current_band").annotate(n=Count("id"))
+        ProductionUnit.objects.visible_to(scope)
+        .order_by()
+        .values("province_id", "current_band")
+        .annotate(n=Count("*"))
     ):
         counts.setdefault(row["province_id"], {})[row["current_band"]] = row["n"]
     revived = {r["province"].id: r for r in revival_rows}
