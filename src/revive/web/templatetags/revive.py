@@ -79,7 +79,9 @@ def name(obj) -> str:
     fa, en = getattr(obj, "name_fa", ""), getattr(obj, "name_en", "")
     if not (fa or en):
         return str(obj)
-    return (fa or en) if _lang() == "fa" else (en or fa)
+    if _lang() == "fa":
+        return to_persian_digits(fa or en)  # "شهرک صنعتی گرمسار ۳", not "... 3"
+    return en or fa
 
 
 @register.simple_tag(takes_context=True)

@@ -152,3 +152,13 @@ def test_overview_province_table_export(login, national_admin):
     response = login(national_admin).get("/overview/", {"export": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "IR-20" in text and "IR-23" in text
+
+
+def test_persian_is_the_default_whatever_the_browser_says(client, world):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fa"' in body
+
+
+def test_api_messages_follow_accept_language(client, world):
+    response = client.get("/api/v1/units", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401 and "Sign in" in response.json()["message"]
