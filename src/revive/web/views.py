@@ -21,7 +21,7 @@ from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
 from revive.web.exports import table_response
 from revive.web.forms import StatusForm
-from revive.web.templatetags.revive import num
+from revive.web.templatetags.revive import digits, num
 
 
 def _lang() -> str:
@@ -303,8 +303,8 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
     chart = (
         charts.line_chart(
             categories=[
-                f"{calendar.month_name(f.jmonth, lang)[:3] if lang == 'en' else calendar.month_name(f.jmonth, lang)} "
-                f"{num(f.jyear % 100)}"
+                # "Aban 04" / "آبان ۰۴": two-digit years keep 24 labels readable
+                f"{calendar.month_name(f.jmonth, lang)[: 3 if lang == 'en' else None]} {digits(f'{f.jyear % 100:02d}')}"
                 for f in filings
             ],
             values=[f.capacity_utilisation for f in filings],
