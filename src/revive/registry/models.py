@@ -174,6 +174,9 @@ class ParkInfrastructure(models.Model):
         verbose_name = _("park infrastructure")
         verbose_name_plural = _("park infrastructure")
 
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.utility}: {self.status}"
+
 
 class Band(models.TextChoices):
     """Monitoring bands, from the monthly classification."""
@@ -254,6 +257,9 @@ class MonthlyFiling(models.Model):
         verbose_name = _("monthly filing")
         verbose_name_plural = _("monthly filings")
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.jyear}/{self.jmonth:02d}"
+
 
 class UnitStatus(models.Model):
     """One entry of a unit's status history; `event` is derived by the service from the previous entry."""
@@ -292,3 +298,6 @@ class UnitStatus(models.Model):
         ]
         verbose_name = _("unit status")
         verbose_name_plural = _("unit status history")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.band} {self.effective_date}"

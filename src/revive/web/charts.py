@@ -1,4 +1,7 @@
-"""Server-drawn SVG charts: no chart library to download, readable without JavaScript, printable."""
+"""Server-drawn SVG charts: no chart library to download, readable without JavaScript, printable.
+
+On right-to-left pages the categories run from the right and the value axis stands on the right.
+"""
 
 from dataclasses import dataclass
 
@@ -12,6 +15,49 @@ class Series:
     css: str  # a class from app.css: series-a, series-b ...
 
 
+@dataclass
+class _Frame:
+    width: int
+    height: int
+    start: float  # x where the plot begins (left edge)
+    plot_w: float
+    top: float
+    plot_h: float
+    ceiling: float
+    rtl: bool
+
+    def y(self, value: float) -> float:
+        return self.top + self.plot_h - self.plot_h * value / self.ceiling
+
+    def x(self, fraction: float) -> float:
+        """A position along the category axis, 0 = first category, mirrored on RTL pages."""
+        return self.start + self.plot_w * (1 - fraction if self.rtl else fraction)
+
+
+def _frame(*, peak: float, title: str, value_label, width: int, height: int, rtl: bool, axis_w: int) -> tuple:
+    top, bottom, edge = 16, 40, 12
+    step = _nice_step(max(peak, 1))
+    ceiling = step * (int(max(peak, 1) // step) + 1)
+    start = edge if rtl else axis_w
+    frame = _Frame(width, height, start, width - axis_w - edge, top, height - top - bottom, ceiling, rtl)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    tick = 0.0
+    while tick <= ceiling:
+        y = frame.y(tick)
+        parts.append(
+            f'<line class="grid" x1="{start}" x2="{start + frame.plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        tx, anchor = (start + frame.plot_w + 6, "start") if rtl else (start - 6, "end")
+        parts.append(
+            f'<text class="tick" x="{tx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}">{escape(value_label(tick))}</text>'
+        )
+        tick += step
+    return frame, parts
+
+
 def bar_chart(
     *,
     categories: list[str],
@@ -22,41 +68,27 @@ def bar_chart(
     height: int = 260,
     rtl: bool = False,
 ) -> str:
-    """Grouped bars; categories run right-to-left on Persian pages. `value_label` formats a number."""
-    left, right, top, bottom = 48, 12, 16, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
+    """Grouped bars, one group per category. `value_label` formats a number for ticks and tooltips."""
     peak = max([v for s in series for v in s.values] + [1])
-    step = _nice_step(peak)
-    ceiling = step * (int(peak // step) + 1)
-    n = len(categories)
-    group_w = plot_w / max(n, 1)
+    frame, parts = _frame(
+        peak=peak, title=title, value_label=value_label, width=width, height=height, rtl=rtl, axis_w=48
+    )
+    n = max(len(categories), 1)
+    group_w = frame.plot_w / n
     bar_w = group_w * 0.8 / max(len(series), 1)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    tick = 0.0
-    while tick <= ceiling:
-        y = top + plot_h - plot_h * tick / ceiling
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(
-            f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(value_label(tick))}</text>'
-        )
-        tick += step
     for i, category in enumerate(categories):
-        slot = (n - 1 - i) if rtl else i
-        x0 = left + slot * group_w + group_w * 0.1
+        center = frame.x((i + 0.5) / n)
         for j, s in enumerate(series):
             value = s.values[i] if i < len(s.values) else 0
-            h = plot_h * value / ceiling
-            x = x0 + j * bar_w
+            offset = (j - len(series) / 2) * bar_w
+            x = center - offset - bar_w if rtl else center + offset
             parts.append(
-                f'<rect class="{s.css}" x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}">'
+                f'<rect class="{s.css}" x="{x:.1f}" y="{frame.y(value):.1f}" width="{bar_w - 1:.1f}" '
+                f'height="{frame.top + frame.plot_h - frame.y(value):.1f}">'
                 f"<title>{escape(s.label)} · {escape(category)}: {escape(value_label(value))}</title></rect>"
             )
         parts.append(
-            f'<text class="cat" x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-            f"{escape(category)}</text>"
+            f'<text class="cat" x="{center:.1f}" y="{height - 24}" text-anchor="middle">{escape(category)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -73,40 +105,31 @@ def line_chart(
     rtl: bool = False,
     css: str = "series-a",
 ) -> str:
-    left, right, top, bottom = 64, 12, 16, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
     known = [v for v in values if v is not None]
-    peak = max(known + [1])
-    step = _nice_step(peak)
-    ceiling = step * (int(peak // step) + 1)
+    frame, parts = _frame(
+        peak=max(known + [1]),
+        title=title,
+        value_label=value_label,
+        width=width,
+        height=height,
+        rtl=rtl,
+        axis_w=64,
+    )
     n = len(categories)
-    dx = plot_w / max(n - 1, 1)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    tick = 0.0
-    while tick <= ceiling:
-        y = top + plot_h - plot_h * tick / ceiling
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(
-            f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(value_label(tick))}</text>'
-        )
-        tick += step
     points, marks = [], []
+    label_every = max(n // 12, 1)
     for i, value in enumerate(values):
-        slot = (n - 1 - i) if rtl else i
-        x = left + slot * dx
+        x = frame.x(i / max(n - 1, 1))
         if value is not None:
-            y = top + plot_h - plot_h * value / ceiling
+            y = frame.y(value)
             points.append(f"{x:.1f},{y:.1f}")
             marks.append(
                 f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(categories[i])}: '
                 f"{escape(value_label(value))}</title></circle>"
             )
-        if n <= 12 or i % max(n // 12, 1) == 0:
+        if i % label_every == 0:
             parts.append(
-                f'<text class="cat" x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{escape(categories[i])}</text>'
+                f'<text class="cat" x="{x:.1f}" y="{height - 24}" text-anchor="middle">{escape(categories[i])}</text>'
             )
     if points:
         parts.append(f'<polyline class="line {css}" points="{" ".join(points)}"/>')
