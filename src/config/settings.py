@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "revive.accounts",
     "revive.registry",
     "revive.cases",
+    "revive.finance",
     "revive.planning",
     "revive.web",
     "revive.api",

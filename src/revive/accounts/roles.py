@@ -25,18 +25,32 @@ class Perm:
     VIEW_CASES = "cases.view"
     MANAGE_CASES = "cases.manage"
     ANSWER_RESOLUTIONS = "cases.answer_resolutions"
+    VIEW_FINANCE = "finance.view"  # loan requests of one's scope, funnel, lending share
+    MANAGE_LOANS = "finance.manage"  # register, review, approve, introduce to a bank, set credit lines
+    DECIDE_LOANS = "finance.decide"  # a bank's decision, disbursements, repayments (bank officers)
+    PLAN = "planning.plan"  # run plans and save scenarios
 
 
 _VIEW = {Perm.VIEW_REGISTRY, Perm.USE_API, Perm.VIEW_CASES}
-_NATIONAL = _VIEW | {Perm.SET_TARGETS, Perm.VIEW_AUDIT}
-_CASEWORK = {Perm.EDIT_REGISTRY, Perm.RECORD_STATUS, Perm.MANAGE_CASES, Perm.ANSWER_RESOLUTIONS}
+_NATIONAL = _VIEW | {Perm.SET_TARGETS, Perm.VIEW_AUDIT, Perm.VIEW_FINANCE, Perm.PLAN}
+_CASEWORK = {
+    Perm.EDIT_REGISTRY,
+    Perm.RECORD_STATUS,
+    Perm.MANAGE_CASES,
+    Perm.ANSWER_RESOLUTIONS,
+    Perm.VIEW_FINANCE,
+    Perm.MANAGE_LOANS,
+    Perm.PLAN,
+}
 
 # The whole role -> permission table; which rows each role sees is core/scoping.py.
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ADMIN: frozenset(_NATIONAL | _CASEWORK),
     Role.NATIONAL_ANALYST: frozenset(_NATIONAL),
     Role.PROVINCIAL_OFFICER: frozenset(_VIEW | _CASEWORK | {Perm.VIEW_AUDIT}),
-    Role.BANK_OFFICER: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
+    Role.BANK_OFFICER: frozenset(
+        {Perm.USE_API, Perm.ANSWER_RESOLUTIONS, Perm.VIEW_FINANCE, Perm.DECIDE_LOANS}
+    ),
     Role.AGENCY_LIAISON: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
     Role.PARK_MANAGER: frozenset(_VIEW),
     Role.UNIT_OWNER: frozenset(_VIEW | {Perm.FILE_MONTHLY}),

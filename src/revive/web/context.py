@@ -19,5 +19,7 @@ def revive(request) -> dict:
         "today": tehran_today(),
         "can_view_cases": has_perm(user, Perm.VIEW_CASES) and scope.sees_registry,
         "can_answer": has_perm(user, Perm.ANSWER_RESOLUTIONS),
+        "can_view_finance": has_perm(user, Perm.VIEW_FINANCE),
+        "can_plan": has_perm(user, Perm.PLAN),
         "can_view_registry": scope.sees_registry and has_perm(user, Perm.VIEW_REGISTRY),
     }

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from revive.web import views, views_cases
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("resolutions/overdue/", views_cases.overdue_board, name="overdue"),
     path("resolutions/execution/", views_cases.execution, name="execution"),
     path("resolutions/<int:pk>/answer/", views_cases.resolution_answer, name="resolution_answer"),
+    path("", include("revive.web.urls_finance")),
+    path("", include("revive.web.urls_planning")),
 ]

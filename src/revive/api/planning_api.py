@@ -1,0 +1,5 @@
+"""API for infrastructure projects and plans."""
+
+from ninja import Router
+
+router = Router(tags=["planning"])

@@ -1,0 +1,3 @@
+"""Routes of the finance pages (loan requests, credit lines, funnel, lending share)."""
+
+urlpatterns: list = []

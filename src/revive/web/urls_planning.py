@@ -1,0 +1,3 @@
+"""Routes of the planning pages (infrastructure projects, plans, scenarios)."""
+
+urlpatterns: list = []
