@@ -1,0 +1,190 @@
+"""Generated scope tests: every page and API endpoint, walked as an officer of another province.
+
+The URL configuration and the OpenAPI schema are read at test time; a new URL that this file does
+not classify fails the suite, so nothing ships without its scope being tested.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from revive.accounts.services import token_create
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open.
+PUBLIC = {"public", "login", "logout", "set_language"}
+# Pages that list or aggregate within the caller's scope: visited as the Tehran officer they must
+# answer and must not show anything of Semnan.
+LISTS = {
+    "overview",
+    "units",
+    "cases",
+    "survival",
+    "meetings",
+    "meeting_new",
+    "resolutions",
+    "overdue",
+    "execution",
+}
+SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
+
+
+def _semnan_objects(world, officer_semnan):
+    """kwargs for every object URL, pointing at Semnan's records; (kwargs, methods)."""
+    from revive.cases import services
+    from revive.cases.models import Case
+    from revive.registry.models import Organisation
+
+    case = Case.objects.filter(province__code="IR-20").order_by("pk").first()
+    obstacle = services.obstacle_add(case=case, by=officer_semnan, kind="market")
+    meeting = services.meeting_create(
+        province=case.province, number=1, held_on=date(2026, 9, 1), by=officer_semnan
+    )
+    resolution = services.resolution_issue(
+        meeting=meeting,
+        organisation=Organisation.objects.get(code="gas-20"),
+        text="x",
+        deadline=date(2026, 10, 1),
+        case=case,
+        by=officer_semnan,
+    )
+    return {
+        "province": ({"code": "IR-20"}, ["get"]),
+        "park": ({"code": "P-20-001"}, ["get"]),
+        "unit": ({"business_id": "200000000011"}, ["get", "post"]),
+        "unit_open_case": ({"business_id": "200000000011"}, ["post"]),
+        "case": ({"pk": case.pk}, ["get"]),
+        "case_obstacle": ({"pk": case.pk}, ["post"]),
+        "obstacle_status": ({"pk": case.pk, "obstacle_id": obstacle.pk}, ["post"]),
+        "case_transition": ({"pk": case.pk}, ["post"]),
+        "case_visit": ({"pk": case.pk}, ["post"]),
+        "meeting": ({"pk": meeting.pk}, ["get", "post"]),
+        "resolution_answer": ({"pk": resolution.pk}, ["post"]),
+    }
+
+
+def _web_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns in ("admin", "api"):
+                    continue
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name and namespace in ("web", ""):
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_page_is_classified(world, officer_semnan):
+    known = PUBLIC | LISTS | set(_semnan_objects(world, officer_semnan))
+    assert sorted(_web_url_names() - known) == [], "classify these URLs in test_scope_walk.py"
+
+
+def test_officer_of_another_province_gets_404_on_every_object_page(
+    client, world, officer_semnan, officer_tehran
+):
+    from django.urls import reverse
+
+    objects = _semnan_objects(world, officer_semnan)
+    client.force_login(officer_tehran)
+    for name, (kwargs, methods) in objects.items():
+        url = reverse(f"web:{name}", kwargs=kwargs)
+        for method in methods:
+            response = getattr(client, method)(url, {})
+            assert response.status_code == 404, (name, method, response.status_code)
+
+
+def test_lists_show_only_the_callers_province(client, world, officer_semnan, officer_tehran):
+    from django.urls import reverse
+
+    _semnan_objects(world, officer_semnan)
+    client.force_login(officer_tehran)
+    for name in sorted(LISTS):
+        response = client.get(reverse(f"web:{name}"))
+        assert response.status_code == 200, (name, response.status_code)
+        body = response.content.decode()
+        assert not [m for m in SEMNAN_MARKERS if m in body], name
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, world, officer_semnan):
+    from django.urls import reverse
+
+    for name, (kwargs, _methods) in _semnan_objects(world, officer_semnan).items():
+        response = client.get(reverse(f"web:{name}", kwargs=kwargs))
+        assert response.status_code in (302, 405), name
+        if response.status_code == 302:
+            assert "/login/" in response["Location"]
+    for name in LISTS:
+        assert client.get(reverse(f"web:{name}")).status_code == 302, name
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+API_PARAMS = {
+    "code": lambda objs: "IR-20",
+    "business_id": lambda objs: "200000000011",
+}
+
+
+def _api_paths(client) -> dict:
+    return client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_every_api_endpoint_refuses_anonymous(client, world):
+    for path, operations in _api_paths(client).items():
+        for method in operations:
+            concrete = path.replace("{", "").replace("}", "")
+            response = getattr(client, method)(concrete, content_type="application/json")
+            assert response.status_code == 401, (method, path, response.status_code)
+
+
+def test_api_as_an_officer_of_another_province(client, world, officer_semnan, officer_tehran):
+    from revive.cases.models import Case, Resolution
+
+    _semnan_objects(world, officer_semnan)
+    ids = {
+        "case_id": Case.objects.filter(province__code="IR-20").first().pk,
+        "resolution_id": Resolution.objects.get().pk,
+        "code": None,  # depends on the path: a province or a park
+        "business_id": "200000000011",
+    }
+    token = token_create(user=officer_tehran)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    unclassified = []
+    for path, operations in _api_paths(client).items():
+        params = [seg[1:-1] for seg in path.split("/") if seg.startswith("{")]
+        concrete = path
+        for p in params:
+            value = ids.get(p)
+            if p == "code":
+                value = "P-20-001" if "/parks/" in path else "IR-20"
+            if value is None:
+                unclassified.append(path)
+                break
+            concrete = concrete.replace("{" + p + "}", str(value))
+        else:
+            for method in operations:
+                if params:
+                    # A well-formed body, so the answer is about scope, not about validation.
+                    body = {} if method == "get" else '{"to": "closed", "status": "done", "note": "x"}'
+                    response = getattr(client, method)(
+                        concrete, body, content_type="application/json", **auth
+                    )
+                    assert response.status_code == 404, (method, path, response.status_code)
+                elif method == "get":
+                    response = client.get(concrete, **auth)
+                    assert response.status_code == 200, (path, response.status_code)
+                    text = response.content.decode()
+                    assert "IR-20" not in text and "Semnan" not in text, path
+                    province = client.get(concrete, {"province": "IR-20"}, **auth)
+                    assert province.status_code in (404, 200), path
+                    if province.status_code == 200:
+                        assert "IR-20" not in province.content.decode(), path
+    assert unclassified == [], "add these path parameters to test_scope_walk.py"
