@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "revive.registry",
     "revive.cases",
     "revive.finance",
+    "revive.indicators",
     "revive.planning",
     "revive.web",
     "revive.api",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("resolutions/<int:pk>/answer/", views_cases.resolution_answer, name="resolution_answer"),
     path("", include("revive.web.urls_finance")),
     path("", include("revive.web.urls_planning")),
+    path("", include("revive.web.urls_indicators")),
 ]

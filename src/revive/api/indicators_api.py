@@ -1,0 +1,5 @@
+"""API for targets, forecasts and the press summary."""
+
+from ninja import Router
+
+router = Router(tags=["indicators"])

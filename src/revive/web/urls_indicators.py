@@ -1,0 +1,3 @@
+"""Routes of the targets, dashboard, press summary and report pages."""
+
+urlpatterns: list = []
