@@ -498,3 +498,34 @@ def cases_mark_sustained(*, today: date, by="sustain command") -> int:
             case.save()
             n += 1
     return n
+
+
+@transaction.atomic
+def case_record_loan_event(
+    *, case: Case, by, text: str, on: date | None = None, remove_obstacle: Obstacle | None = None
+) -> None:
+    """Called by finance: a loan event on the case's timeline; a paid working-capital loan removes its obstacle."""
+    _event(case, by=by, kind="loan", on=on, text=text)
+    if remove_obstacle is None:
+        return
+    obstacle = Obstacle.objects.select_for_update().get(pk=remove_obstacle.pk)
+    if obstacle.status != Obstacle.Status.OPEN:
+        return
+    obstacle.status = Obstacle.Status.REMOVED
+    _bump(obstacle)
+    obstacle.save()
+    _event(
+        case,
+        by=by,
+        kind="obstacle_update",
+        on=on,
+        text=f"{obstacle.get_kind_display()}: {obstacle.get_status_display()}",
+    )
+    audit.record(
+        actor=by,
+        obj=obstacle,
+        action="obstacle_status",
+        before={"status": "open"},
+        after={"status": "removed"},
+        note=text,
+    )
