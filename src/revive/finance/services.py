@@ -210,23 +210,31 @@ def loan_register(
 
 
 @transaction.atomic
-def loan_review(*, loan: LoanRequest, by, note: str = "", version: int | None = None) -> LoanRequest:
+def loan_review(
+    *, loan: LoanRequest, by, note: str = "", on: date | None = None, version: int | None = None
+) -> LoanRequest:
     """The programme's expert starts examining the request."""
     loan = _lock(loan, version)
-    _transition(loan, S.REVIEW, by=by, note=note)
-    loan.reviewed_on = calendar.tehran_today()
+    on = on or calendar.tehran_today()
+    _check_day(on, field="on", not_before=loan.registered_on, what=_("the registration"))
+    _transition(loan, S.REVIEW, by=by, note=note, on=on)
+    loan.reviewed_on = on
     loan.save()
     return loan
 
 
 @transaction.atomic
-def loan_approve(*, loan: LoanRequest, by, note: str = "", version: int | None = None) -> LoanRequest:
+def loan_approve(
+    *, loan: LoanRequest, by, note: str = "", on: date | None = None, version: int | None = None
+) -> LoanRequest:
     """The provincial workgroup approves introducing the unit to a bank."""
     loan = _lock(loan, version)
-    _transition(loan, S.APPROVED, by=by, note=note)
-    loan.approved_on = calendar.tehran_today()
+    on = on or calendar.tehran_today()
+    _check_day(on, field="on", not_before=loan.reviewed_on, what=_("the expert review"))
+    _transition(loan, S.APPROVED, by=by, note=note, on=on)
+    loan.approved_on = on
     loan.save()
-    _case_event(loan, by=by, text=str(_("Loan request approved by the workgroup")))
+    _case_event(loan, by=by, on=on, text=str(_("Loan request approved by the workgroup")))
     return loan
 
 
@@ -309,7 +317,9 @@ def loan_introduce(
         raise DomainError(_("Give the number of the introduction letter."), field="letter_number")
     if letter_date is None:
         raise DomainError(_("Give the date of the introduction letter."), field="letter_date")
-    _check_day(letter_date, field="letter_date", not_before=loan.registered_on, what=_("the registration"))
+    _check_day(
+        letter_date, field="letter_date", not_before=loan.approved_on, what=_("the workgroup's approval")
+    )
     amount = rials(amount)
     if amount > loan.amount_requested:
         raise DomainError(
@@ -549,9 +559,9 @@ def repayment_record(*, loan: LoanRequest, by, on: date, amount, version: int | 
 def loan_transition(*, loan: LoanRequest, to: str, by, version: int | None = None, **data) -> LoanRequest:
     """Apply the transition named `to` with its data: the one entry point for pages and the API."""
     if to == S.REVIEW:
-        return loan_review(loan=loan, by=by, note=data.get("note", ""), version=version)
+        return loan_review(loan=loan, by=by, note=data.get("note", ""), on=data.get("on"), version=version)
     if to == S.APPROVED:
-        return loan_approve(loan=loan, by=by, note=data.get("note", ""), version=version)
+        return loan_approve(loan=loan, by=by, note=data.get("note", ""), on=data.get("on"), version=version)
     if to == S.INTRODUCED:
         return loan_introduce(
             loan=loan,
