@@ -8,10 +8,14 @@ from django.db import transaction
 
 from revive.accounts.roles import Role
 from revive.accounts.services import user_upsert
+from revive.cases.reference import AGENCY_KINDS, agencies_load, agency_code
 from revive.registry.models import IndustrialPark, Organisation, ProductionUnit, Province
 
 DEMO_PROVINCES = {"officer.tehran": "IR-23", "officer.semnan": "IR-20", "officer.isfahan": "IR-10"}
 DEMO_BANKS = {"bank.melli": "melli", "bank.sepah": "sepah"}
+LIAISON_PROVINCE = (
+    "IR-20"  # one liaison per agency kind in Semnan: liaison.gas.semnan, liaison.tax.semnan ...
+)
 
 
 class Command(BaseCommand):
@@ -21,6 +25,7 @@ class Command(BaseCommand):
         if not ProductionUnit.objects.exists():
             raise CommandError("There is no registry data yet: run `revive demo-data --seed 1` first.")
         password = settings.DEMO_PASSWORD or secrets.token_urlsafe(9)
+        agencies_load()  # the liaisons' agencies
         park = (
             IndustrialPark.objects.filter(province__code="IR-20", stage=IndustrialPark.Stage.OPERATING)
             .order_by("code")
@@ -43,12 +48,24 @@ class Command(BaseCommand):
             (f"park.{park.code}", Role.PARK_MANAGER, {"park": park}),
             (f"owner.{unit.business_id}", Role.UNIT_OWNER, {"unit": unit}),
         ]
+        semnan = Province.objects.get(code=LIAISON_PROVINCE)
+        users += [
+            (
+                f"liaison.{kind.replace('_', '-')}.{semnan.name_en.lower()}",
+                Role.AGENCY_LIAISON,
+                {
+                    "organisation": Organisation.objects.get(code=agency_code(kind, LIAISON_PROVINCE)),
+                    "province": semnan,
+                },
+            )
+            for kind in AGENCY_KINDS
+        ]
         with transaction.atomic():
             for username, role, fields in users:
                 user_upsert(username=username, password=password, by="demo command", role=role, **fields)
         self.stdout.write("Demo users (all with the same password):")
         for username, role, _fields in users:
-            self.stdout.write(f"  {username:<28} {role.label}")
+            self.stdout.write(f"  {username:<32} {role.label}")
         if settings.DEMO_PASSWORD:
             self.stdout.write("Password: the value of REVIVE_DEMO_PASSWORD")
         else:
