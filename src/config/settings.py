@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "revive.web.middleware_db.DatabaseUnavailableMiddleware",  # 503, not 500, while the database is away
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "revive.web.middleware.PersianFirstLocaleMiddleware",

@@ -1,14 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from revive.web import views, views_cases
+from revive.web import views, views_account, views_audit, views_cases
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.public, name="public"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views_account.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", views_audit.audit_list, name="audit"),
     path("overview/", views.overview, name="overview"),
     path("provinces/<str:code>/", views.province_detail, name="province"),
     path("parks/<str:code>/", views.park_detail, name="park"),

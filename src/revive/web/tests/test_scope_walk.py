@@ -27,6 +27,8 @@ LISTS = {
     "resolutions",
     "overdue",
     "execution",
+    "audit",  # audit rows of the caller's province only
+    "password_change",  # the caller's own account: nothing of anyone else's
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
 
