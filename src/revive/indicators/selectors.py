@@ -1,0 +1,566 @@
+"""Indicator reads, scoped: actual figures, targets and progress, forecasts, the province ranking,
+the backtest and the production index.
+
+Revivals and jobs come from `registry.selectors.revivals` (the Foundation's headline figure), the
+execution rate from `cases.selectors.execution`, the lending share from `finance.selectors`; this
+module only adds what no other app computes (units lifted above 50%, loans paid, parks served).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from revive.core import calendar
+from revive.core.errors import DomainError, lazy_message
+from revive.core.scoping import Scope, ScopeKind
+from revive.core.text import to_ascii_digits
+from revive.indicators import forecast as fc
+from revive.indicators.models import FLOW_METRICS, Indicator, Metric, ReportedValue, Target
+from revive.registry import selectors as registry
+from revive.registry.models import (
+    Band,
+    IndustrialPark,
+    MonthlyFiling,
+    ParkInfrastructure,
+    Province,
+    SectorGroup,
+    UnitStatus,
+)
+
+FIRST_YEAR = 1398  # the first year of the programme's data
+
+
+def require_scope(scope: Scope) -> None:
+    """Targets and the dashboard are for the national and provincial levels; anyone else gets 404."""
+    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
+        raise Http404
+
+
+def scoped_province(scope: Scope, code: str | None) -> Province | None:
+    """The province to report on: the officer's own, or the one asked for (404 outside the scope)."""
+    require_scope(scope)
+    if code:
+        return registry.province_get(scope=scope, code=code)
+    if scope.kind == ScopeKind.PROVINCE:
+        return Province.objects.get(pk=scope.province_id)
+    return None
+
+
+def check_year(year, today: date | None = None) -> int:
+    current = calendar.current_jalali_year(today)
+    if year in (None, ""):
+        return current
+    try:
+        value = int(to_ascii_digits(str(year)).strip())
+    except ValueError:
+        value = -1
+    if not FIRST_YEAR <= value <= current + 1:
+        raise DomainError(
+            lazy_message(
+                _("Choose an Iranian year from %(first)s to %(last)s."), first=FIRST_YEAR, last=current + 1
+            ),
+            field="year",
+        )
+    return value
+
+
+def elapsed_months(year: int, today: date) -> float:
+    """Months of the Iranian year gone by on `today` (8.1 on 3 Azar); 0 before it starts, 12 after it ends."""
+    whole = calendar.jalali_year(year)
+    if today < whole.start:
+        return 0.0
+    if today > whole.end:
+        return 12.0
+    _y, m, d = calendar.to_jalali(today)
+    return (m - 1) + d / calendar.month_length(year, m)
+
+
+def _period(year: int, today: date) -> calendar.Period:
+    whole = calendar.jalali_year(year)
+    if today < whole.start:
+        return calendar.Period("ytd", whole.start, whole.start)  # an empty stretch: nothing happened yet
+    return calendar.year_to_date(year, today)
+
+
+def indicators(*, year: int) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(jyear=year)
+        .select_related("programme__axis")
+        .order_by("programme__number", "code")
+    )
+
+
+# --- monthly series of the flows --------------------------------------------------------------------
+
+
+def _month_aggregates(field: str, years: list[int], value: str | None) -> dict:
+    aggregates = {}
+    for year in years:
+        for m in range(1, 13):
+            p = calendar.jalali_month(year, m)
+            when = Q(**{f"{field}__gte": p.start, f"{field}__lte": p.end})
+            aggregates[f"y{year}m{m}"] = Sum(value, filter=when) if value else Count("id", filter=when)
+    return aggregates
+
+
+def _monthly(qs, field: str, years: list[int], value: str | None = None) -> dict[int, list[int]]:
+    """{year: twelve monthly figures} in one aggregate query."""
+    if not years:
+        return {}
+    first, last = calendar.jalali_year(min(years)), calendar.jalali_year(max(years))
+    qs = qs.filter(**{f"{field}__gte": first.start, f"{field}__lte": last.end}).order_by()
+    totals = qs.aggregate(**_month_aggregates(field, years, value))
+    return {y: [int(totals[f"y{y}m{m}"] or 0) for m in range(1, 13)] for y in years}
+
+
+def _statuses(scope: Scope, province: Province | None):
+    qs = UnitStatus.objects.visible_to(scope)
+    return qs.filter(province=province) if province is not None else qs
+
+
+def _lifted(scope: Scope, province: Province | None):
+    """Status entries that took a unit from below 50% to 50% or more of its capacity."""
+    previous = (
+        UnitStatus.objects.filter(unit=OuterRef("unit"))
+        .filter(
+            Q(effective_date__lt=OuterRef("effective_date"))
+            | Q(effective_date=OuterRef("effective_date"), id__lt=OuterRef("id"))
+        )
+        .order_by("-effective_date", "-id")
+        .values("band")[:1]
+    )
+    return (
+        _statuses(scope, province)
+        .filter(band__in=[Band.FROM_50_TO_70, Band.ABOVE_70])
+        .annotate(previous_band=Subquery(previous))
+        .filter(previous_band=Band.BELOW_50)
+    )
+
+
+def _loans_paid(scope: Scope, province: Province | None):
+    from revive.finance.models import LoanRequest
+
+    qs = LoanRequest.objects.visible_to(scope).filter(amount_paid__gt=0, decided_on__isnull=False)
+    return qs.filter(province=province) if province is not None else qs
+
+
+def monthly(*, scope: Scope, metric: str, years: list[int], province: Province | None = None) -> dict:
+    """Twelve monthly figures per year of a flow metric, for forecasts and charts."""
+    if metric == Metric.REVIVED_UNITS:
+        return _monthly(
+            _statuses(scope, province).filter(event=UnitStatus.Event.REVIVED), "effective_date", years
+        )
+    if metric == Metric.JOBS_RESTORED:
+        qs = _statuses(scope, province).filter(event=UnitStatus.Event.REVIVED)
+        return _monthly(qs, "effective_date", years, "jobs")
+    if metric == Metric.LIFTED_ABOVE_50:
+        return _monthly(_lifted(scope, province), "effective_date", years)
+    if metric == Metric.LOANS_PAID:
+        if not finance_available():
+            return {y: [0] * 12 for y in years}
+        return _monthly(_loans_paid(scope, province), "decided_on", years)
+    raise ValueError(f"{metric} is not a monthly flow")
+
+
+def finance_available() -> bool:
+    """The finance app is optional: its tables may not exist yet on an older database."""
+    try:
+        from revive.finance.models import LendingFigure  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# --- actual figures ---------------------------------------------------------------------------------
+
+
+def _reported(indicator: Indicator, scope: Scope, period: calendar.Period, province: Province | None) -> dict:
+    first, last = calendar.month_of(period.start), calendar.month_of(period.end)
+    months = list(calendar.iter_months(first, last))
+    qs = ReportedValue.objects.filter(indicator=indicator)
+    qs = qs.filter(Q(*[Q(jyear=y, jmonth=m) for y, m in months], _connector=Q.OR))
+    if province is not None:
+        rows = qs.filter(province=province)
+    elif scope.is_nation:
+        national = qs.filter(province__isnull=True)
+        rows = national if national.exists() else qs.filter(province__isnull=False)
+    else:
+        rows = qs.none()
+    approved = rows.filter(status=ReportedValue.Status.APPROVED).aggregate(v=Sum("value"))["v"]
+    pending = rows.filter(status=ReportedValue.Status.ENTERED).count()
+    return {
+        "value": approved if approved is not None else (Decimal(0) if rows.exists() else None),
+        "pending": pending,
+    }
+
+
+def actual(
+    *, scope: Scope, indicator: Indicator, period: calendar.Period, province: Province | None = None
+) -> dict:
+    """{"value": the figure (None when there is no data yet), "note": why not, "pending": unapproved entries}."""
+    metric = indicator.metric
+    if indicator.kind == Indicator.Kind.REPORTED:
+        return {**_reported(indicator, scope, period, province), "note": ""}
+    if metric in (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED):
+        kpi = registry.revivals(scope=scope, period=period, province=province)
+        return {"value": kpi[metric], "note": "", "pending": 0}
+    if metric == Metric.LIFTED_ABOVE_50:
+        qs = _lifted(scope, province).filter(effective_date__gte=period.start, effective_date__lte=period.end)
+        return {"value": qs.count(), "note": "", "pending": 0}
+    if metric == Metric.LOANS_PAID:
+        if not finance_available():
+            return {"value": None, "note": _("No loan data yet."), "pending": 0}
+        qs = _loans_paid(scope, province).filter(decided_on__gte=period.start, decided_on__lte=period.end)
+        return {"value": qs.count(), "note": "", "pending": 0}
+    if metric == Metric.INDUSTRY_SHARE:
+        if province is not None:
+            return {"value": None, "note": _("Published for the whole banking system only."), "pending": 0}
+        share = industry_share(scope=scope, year=calendar.month_of(period.start)[0], today=period.end)
+        if share["share"] is None:
+            return {"value": None, "note": _("No lending figures yet."), "pending": 0}
+        return {"value": round(share["share"] * 100, 1), "note": "", "pending": 0}
+    if metric == Metric.RESOLUTIONS_EXECUTED:
+        from revive.cases.selectors import execution
+
+        rate = execution(scope=scope, period=period, province=province)["execution_rate"]
+        note = "" if rate is not None else _("No resolutions due yet.")
+        return {"value": round(rate * 100, 1) if rate is not None else None, "note": note, "pending": 0}
+    if metric == Metric.PARKS_GAS_ELECTRICITY:
+        return {"value": parks_served(scope=scope, province=province), "note": "", "pending": 0}
+    raise ValueError(metric)
+
+
+def industry_share(*, scope: Scope, year: int, today: date | None = None) -> dict:
+    """The finance app's figure for the banking system, or {"share": None} while it has no data."""
+    if not finance_available():
+        return {"share": None, "months": 0, "target": None}
+    from revive.finance.selectors import lending_share
+
+    return lending_share(scope=scope, year=year, today=today)
+
+
+def parks_served(*, scope: Scope, province: Province | None = None) -> int:
+    """Parks whose gas and electricity are both adequate, as the infrastructure register stands today."""
+    adequate = ParkInfrastructure.objects.filter(
+        park=OuterRef("pk"), status=ParkInfrastructure.Status.ADEQUATE
+    )
+    qs = IndustrialPark.objects.visible_to(scope)
+    if province is not None:
+        qs = qs.filter(province=province)
+    return qs.filter(
+        Exists(adequate.filter(utility="gas")), Exists(adequate.filter(utility="electricity"))
+    ).count()
+
+
+# --- pipelines ----------------------------------------------------------------------------------------
+
+
+def _same_day(year: int, today: date) -> date:
+    _y, m, d = calendar.to_jalali(today)
+    return calendar.from_jalali(year, m, min(d, calendar.month_length(year, m)))
+
+
+def _stage_pipeline(open_counts: dict[str, int], entries: dict[str, list[tuple[date, date | None]]],
+                    horizon: int, labels: dict) -> list[fc.Stage]:  # fmt: skip
+    stages = []
+    for stage, count in open_counts.items():
+        judged = [(start, done) for start, done in entries.get(stage, [])]
+        if not judged or not count:
+            continue
+        hits = sum(
+            1
+            for start, done in judged
+            if done is not None and start <= done <= start + timedelta(days=horizon)
+        )
+        stages.append(fc.Stage(str(labels.get(stage, stage)), count, hits / len(judged)))
+    return stages
+
+
+def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
+    """Open cases by stage, each with the chance (from the last three years) of a revival before Esfand ends."""
+    from revive.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
+
+    cases = Case.objects.visible_to(scope)
+    if province is not None:
+        cases = cases.filter(province=province)
+    open_counts = {
+        r["state"]: r["n"]
+        for r in cases.filter(state__in=OPEN_STATES).order_by().values("state").annotate(n=Count("id"))
+    }
+    if not open_counts:
+        return None
+    start = calendar.nowruz(year)
+    horizon = (calendar.jalali_year(year).end - today).days
+    window = calendar.nowruz(year - 3)
+    # Only entries old enough to be judged over the whole horizon.
+    judged_before = start - timedelta(days=horizon)
+    past = cases.filter(opened_on__gte=window, opened_on__lt=judged_before)
+    entries: dict[str, list] = {CaseState.IDENTIFIED: list(past.values_list("opened_on", "revived_on"))}
+    events = CaseEvent.objects.filter(
+        case__in=cases, kind="transition", on__gte=window, on__lt=judged_before,
+        to_state__in=[CaseState.DIAGNOSED, CaseState.IN_PROGRESS],
+    ).values_list("to_state", "on", "case__revived_on")  # fmt: skip
+    for state, on, revived_on in events:
+        entries.setdefault(state, []).append((on, revived_on))
+    stages = _stage_pipeline(open_counts, entries, horizon, dict(CaseState.choices))
+    if not stages:
+        return None
+    # Of what past years revived after this day, the share that came from cases already open on it.
+    shares = []
+    for y in range(year - 3, year):
+        then, end = _same_day(y, today), calendar.jalali_year(y).end
+        later = (
+            _statuses(scope, province)
+            .filter(event=UnitStatus.Event.REVIVED, effective_date__gt=then, effective_date__lte=end)
+            .count()
+        )
+        if later:
+            from_open = cases.filter(revived_on__gt=then, revived_on__lte=end, opened_on__lte=then).count()
+            shares.append(min(from_open / later, 1.0))
+    if not shares:
+        return None
+    return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares))
+
+
+def loan_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
+    """Loans approved or introduced and not yet decided, with the chance of payment from the last three years."""
+    if not finance_available():
+        return None
+    from revive.finance.models import LoanRequest, LoanState
+
+    loans = LoanRequest.objects.visible_to(scope)
+    if province is not None:
+        loans = loans.filter(province=province)
+    stages_of = {LoanState.APPROVED: "approved_on", LoanState.INTRODUCED: "introduced_on"}
+    open_counts = {
+        r["state"]: r["n"]
+        for r in loans.filter(state__in=stages_of).order_by().values("state").annotate(n=Count("id"))
+    }
+    if not open_counts:
+        return None
+    horizon = (calendar.jalali_year(year).end - today).days
+    window, judged_before = calendar.nowruz(year - 3), calendar.nowruz(year) - timedelta(days=horizon)
+    entries = {}
+    for state, field in stages_of.items():
+        rows = loans.filter(**{f"{field}__gte": window, f"{field}__lt": judged_before}).values_list(
+            field, "decided_on", "amount_paid"
+        )
+        entries[state] = [(start, decided if paid else None) for start, decided, paid in rows]
+    stages = _stage_pipeline(open_counts, entries, horizon, dict(LoanState.choices))
+    if not stages:
+        return None
+    shares = []
+    for y in range(year - 3, year):
+        then, end = _same_day(y, today), calendar.jalali_year(y).end
+        later = _loans_paid(scope, province).filter(decided_on__gt=then, decided_on__lte=end)
+        n = later.count()
+        if n:
+            shares.append(min(later.filter(approved_on__lte=then).count() / n, 1.0))
+    return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares) if shares else 0.0)
+
+
+# --- targets, progress and forecasts ------------------------------------------------------------------
+
+
+def _target_rows(year: int, province: Province | None) -> dict[int, Decimal]:
+    qs = Target.objects.filter(jyear=year, park__isnull=True)
+    qs = qs.filter(province=province) if province is not None else qs.filter(province__isnull=True)
+    return dict(qs.values_list("indicator_id", "value"))
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    target: float | None
+    actual: float | None
+    progress: float | None
+    needed_per_month: float | None
+    forecast: float | None
+    forecast_low: float | None
+    forecast_high: float | None
+    note: str
+    pending: int
+    pipeline: fc.Pipeline | None = None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target is None or self.forecast is None:
+            return None
+        return self.forecast >= self.target
+
+
+def figures(*, scope: Scope, year: int, today: date | None = None, province: Province | None = None,
+            with_forecast: bool = True) -> dict:  # fmt: skip
+    """Every indicator of the year: target, actual to date, progress, the pace still needed, the forecast."""
+    today = today or calendar.tehran_today()
+    period = _period(year, today)
+    elapsed = elapsed_months(year, today)
+    targets = _target_rows(year, province)
+    history_years = list(range(max(FIRST_YEAR, year - fc.HISTORY_YEARS), year))
+    series_cache: dict[str, dict] = {}
+    rows = []
+    for indicator in indicators(year=year):
+        got = actual(scope=scope, indicator=indicator, period=period, province=province)
+        value = float(got["value"]) if got["value"] is not None else None
+        target = float(targets[indicator.pk]) if indicator.pk in targets else None
+        progress = value / target if value is not None and target else None
+        needed = forecast = low = high = None
+        pipeline = None
+        if indicator.is_flow and target is not None and value is not None and elapsed < 12:
+            needed = max(target - value, 0) / (12 - elapsed)
+        if with_forecast and indicator.metric in FLOW_METRICS and value is not None:
+            if indicator.metric not in series_cache:
+                series_cache[indicator.metric] = monthly(
+                    scope=scope, metric=indicator.metric, years=history_years, province=province
+                )
+            history = [series_cache[indicator.metric][y] for y in history_years]
+            if indicator.metric in (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED):
+                pipeline = case_pipeline(scope=scope, province=province, year=year, today=today)
+                if pipeline is not None and indicator.metric == Metric.JOBS_RESTORED:
+                    kpi = registry.revivals(scope=scope, period=period, province=province)
+                    per = kpi["jobs_restored"] / kpi["revived_units"] if kpi["revived_units"] else 18.0
+                    pipeline = fc.Pipeline(pipeline.stages, pipeline.share_of_remaining, per)
+            elif indicator.metric == Metric.LOANS_PAID:
+                pipeline = loan_pipeline(scope=scope, province=province, year=year, today=today)
+            if elapsed > 0:
+                f = fc.forecast(actual=value, elapsed=elapsed, history=history, pipeline=pipeline)
+                forecast, low, high = round(f.point), round(f.low), round(f.high)
+        elif with_forecast and value is not None and indicator.metric:
+            forecast = low = high = value  # a rate or a stock: today's figure is the best guess
+        rows.append(
+            Figure(
+                indicator,
+                target,
+                value,
+                progress,
+                needed,
+                forecast,
+                low,
+                high,
+                str(got["note"]),
+                got["pending"],
+                pipeline,
+            )
+        )
+    return {"year": year, "period": period, "elapsed": elapsed, "province": province, "rows": rows}
+
+
+def headline(rows: list[Figure], metric: str = Metric.REVIVED_UNITS) -> Figure | None:
+    for row in rows:
+        if row.indicator.metric == metric and row.indicator.is_headline:
+            return row
+    return next((r for r in rows if r.indicator.metric == metric), None)
+
+
+def province_ranking(*, scope: Scope, year: int, today: date | None = None) -> list[dict]:
+    """Revivals against each province's target, best progress first; one revivals query for all provinces."""
+    today = today or calendar.tehran_today()
+    period = _period(year, today)
+    kpi = registry.revivals(scope=scope, period=period)
+    revived = {r["province"].pk: r for r in kpi["by_province"]}
+    indicator = (
+        Indicator.objects.filter(jyear=year, metric=Metric.REVIVED_UNITS).order_by("-is_headline").first()
+    )
+    targets = (
+        dict(
+            Target.objects.filter(indicator=indicator, jyear=year, province__isnull=False, park__isnull=True)
+            .values_list("province_id", "value")
+        )
+        if indicator
+        else {}
+    )  # fmt: skip
+    rows = []
+    for province in registry.provinces(scope=scope):
+        r = revived.get(province.pk)
+        n = r["revived_units"] if r else 0
+        target = float(targets[province.pk]) if province.pk in targets else None
+        rows.append(
+            {
+                "province": province,
+                "revived_units": n,
+                "jobs_restored": r["jobs_restored"] if r else 0,
+                "target": target,
+                "progress": n / target if target else None,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["progress"] is None, -(r["progress"] or 0), -r["revived_units"], r["province"].code)
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+# --- backtest -------------------------------------------------------------------------------------------
+
+
+def backtest(*, scope: Scope, metric: str = Metric.REVIVED_UNITS, today: date | None = None,
+             province: Province | None = None) -> dict:  # fmt: skip
+    """Each month-end of each finished year: the run-rate forecast from the status history up to then,
+    against the year's outcome."""
+    today = today or calendar.tehran_today()
+    current = calendar.current_jalali_year(today)
+    years = list(range(FIRST_YEAR, current))
+    series = monthly(scope=scope, metric=metric, years=years, province=province)
+    series = {y: s for y, s in series.items() if sum(s) > 0}
+    rows = fc.backtest(series)
+    return {"metric": metric, "rows": rows, "summary": fc.backtest_summary(rows), "years": sorted(series)}
+
+
+# --- production index -------------------------------------------------------------------------------
+
+
+def production_index(*, scope: Scope, year: int, month: int, province: Province | None = None) -> dict:
+    """Production value (nominal rials, from monthly filings) against the same period last year,
+    by sector group and province: the month, and the year to date. One aggregate query."""
+    qs = MonthlyFiling.objects.visible_to(scope).filter(jyear__in=[year - 1, year], jmonth__lte=month)
+    if province is not None:
+        qs = qs.filter(province=province)
+    rows = (
+        qs.order_by()
+        .values("jyear", "province_id", "unit__sector__group")
+        .annotate(
+            month_value=Sum("production_value", filter=Q(jmonth=month)), ytd_value=Sum("production_value")
+        )
+    )
+    groups: dict[str, dict] = {}
+    provinces: dict[int, dict] = {}
+    total = _blank_index()
+    for r in rows:
+        this = r["jyear"] == year
+        for bucket in (
+            groups.setdefault(r["unit__sector__group"], _blank_index()),
+            provinces.setdefault(r["province_id"], _blank_index()),
+            total,
+        ):
+            bucket["month" if this else "month_last"] += r["month_value"] or 0
+            bucket["ytd" if this else "ytd_last"] += r["ytd_value"] or 0
+    names = {p.pk: p for p in Province.objects.filter(pk__in=provinces)}
+    labels = dict(SectorGroup.choices)
+    return {
+        "year": year,
+        "month": month,
+        "total": _finish_index(total),
+        "by_group": sorted(
+            ({"group": g, "label": labels.get(g, g), **_finish_index(v)} for g, v in groups.items()),
+            key=lambda r: -r["ytd"],
+        ),
+        "by_province": sorted(
+            ({"province": names[pid], **_finish_index(v)} for pid, v in provinces.items()),
+            key=lambda r: r["province"].code,
+        ),
+    }
+
+
+def _blank_index() -> dict:
+    return {"month": 0, "month_last": 0, "ytd": 0, "ytd_last": 0}
+
+
+def _finish_index(v: dict) -> dict:
+    v["month_index"] = 100 * v["month"] / v["month_last"] if v["month_last"] else None
+    v["ytd_index"] = 100 * v["ytd"] / v["ytd_last"] if v["ytd_last"] else None
+    return v
