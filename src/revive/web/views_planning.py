@@ -1,0 +1,399 @@
+"""Planning pages: start a plan and watch it run, read the result, the ranked project list, scenarios."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revive.accounts.roles import Perm, has_perm
+from revive.core import calendar
+from revive.core.errors import DomainError
+from revive.core.scoping import ScopeKind, scope_for
+from revive.planning import selectors, services
+from revive.planning.models import InfraProject, PlanRun
+from revive.registry import selectors as registry_selectors
+from revive.registry.models import Utility
+from revive.web import charts
+from revive.web.exports import table_response
+from revive.web.forms_planning import PlanForm, ProjectStatusForm, ScenarioForm
+from revive.web.templatetags.revive import num, rials
+
+BASELINE_NAMES = {
+    "greedy": gettext_lazy("value for money first"),
+    "most_jobs_first": gettext_lazy("most jobs first"),
+    "oldest_first": gettext_lazy("oldest case first"),
+}
+
+
+def _lang() -> str:
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+def _scope(request: HttpRequest):
+    """Planners only (national and provincial); everyone else gets 404, like a missing page."""
+    if not has_perm(request.user, Perm.PLAN):
+        raise Http404
+    scope = scope_for(request.user)
+    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
+        raise Http404
+    return scope
+
+
+def _fail(form, exc: DomainError) -> None:
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plans(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    national = scope.is_nation
+    form = PlanForm(
+        request.POST or None,
+        provinces=registry_selectors.provinces(scope=scope),
+        scenarios=selectors.scenarios(scope=scope),
+        national=national,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            run = services.plan_run_start(
+                scope=scope,
+                by=request.user,
+                year=d["year"],
+                objective=d["objective"],
+                province=d.get("province") or (d["scenario"].province if d.get("scenario") else None),
+                scenario=d.get("scenario"),
+                time_limit=d["time_limit"],
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            return redirect("web:plan_run", pk=run.pk)
+    runs = selectors.runs(scope=scope)[:30]
+    return render(
+        request,
+        "web/planning/plans.html",
+        {"form": form, "runs": runs},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _summary(result: dict) -> dict:
+    best = result.get("best_rule", "")
+    return {"best_rule_name": BASELINE_NAMES.get(best, best)}
+
+
+def _sweep_charts(result: dict) -> tuple[str, str]:
+    sweep = result.get("sweep") or []
+    if not sweep:
+        return "", ""
+    rtl = _lang() == "fa"
+    labels = [rials(p["money"], "billion_rial").split(" ")[0] for p in sweep]
+    value = charts.line_chart(
+        categories=labels,
+        values=[p["value"] for p in sweep],
+        title=_("Value of the plan against the money available (billion rials)"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+    )
+    marginal = charts.bar_chart(
+        categories=labels,
+        series=[
+            charts.Series(
+                _("value per extra billion rials"),
+                [max(p.get("per_billion") or 0, 0) for p in sweep],
+                "series-a",
+            )
+        ],
+        title=_("Where the next billion rials buys most"),
+        value_label=lambda v: f"{v:.2f}" if v < 10 else num(round(v)),
+        rtl=rtl,
+    )
+    return value, marginal
+
+
+EXPORT_HEADER = [
+    gettext_lazy("Business ID"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Province code"),
+    gettext_lazy("Park"),
+    gettext_lazy("Loan (rials)"),
+    gettext_lazy("Bank"),
+    gettext_lazy("Projects"),
+    gettext_lazy("Share of projects (rials)"),
+    gettext_lazy("Cost (rials)"),
+    gettext_lazy("Value"),
+    gettext_lazy("Jobs"),
+]
+
+
+def _export(run: PlanRun, fmt: str) -> HttpResponse:
+    lang = _lang()
+    result = run.result or {}
+    banks = result.get("banks", {})
+    header = [str(h) for h in EXPORT_HEADER]
+    rows = (
+        [
+            r["business_id"],
+            r["name_fa"] if lang == "fa" or not r["name_en"] else r["name_en"],
+            r["province"],
+            r["park_fa"] if lang == "fa" else r["park_en"],
+            r["loan"],
+            (banks.get(r["bank"], [r["bank"], r["bank"]])[0 if lang == "fa" else 1]) if r["bank"] else "",
+            "; ".join(p["id"] for p in r["projects"]),
+            r["project_share"],
+            r["cost"],
+            r["value"],
+            r["jobs"],
+        ]
+        for r in result.get("rows", [])
+    )
+    return table_response(
+        fmt=fmt, filename=f"revive-plan-{run.pk}", header=header, rows=rows, rtl=lang == "fa"
+    )
+
+
+def _explain(rows: list[dict], result: dict) -> None:
+    """Attach names to the rows shown: the bank and the projects (with how many planned units share each)."""
+    lang = _lang()
+    banks, projects = result.get("banks", {}), result.get("projects", {})
+    for r in rows:
+        names = banks.get(r["bank"]) if r["bank"] else None
+        r["bank_name"] = (names[0] if lang == "fa" else names[1]) if names else r["bank"]
+        r["project_list"] = [
+            {
+                **p,
+                "name": (
+                    projects.get(p["id"], {}).get("name_fa")
+                    if lang == "fa"
+                    else projects.get(p["id"], {}).get("name_en")
+                )
+                or p["id"],
+                "utility": Utility(projects[p["id"]]["utility"]).label if p["id"] in projects else "",
+                "pk": p["id"][1:],
+            }
+            for p in r["projects"]
+        ]
+
+
+@login_required
+def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    run = selectors.run_get(scope=scope, pk=pk)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx") and run.status == PlanRun.Status.DONE:
+        return _export(run, fmt)
+    context = {"run": run, "result": run.result or {}}
+    if run.status == PlanRun.Status.DONE:
+        context.update(_summary(run.result))
+        context["value_chart"], context["marginal_chart"] = _sweep_charts(run.result)
+        rows = run.result.get("rows", [])
+        context["page"] = page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        _explain(page.object_list, run.result)
+        context["totals"] = {
+            "loan": sum(r["loan"] for r in rows),
+            "share": sum(r["project_share"] for r in rows),
+            "cost": sum(r["cost"] for r in rows),
+            "value": sum(r["value"] for r in rows),
+            "jobs": sum(r["jobs"] for r in rows),
+        }
+    return render(request, "web/planning/run.html", context)
+
+
+@login_required
+def plan_run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the run page polls; once the run is finished the page reloads itself."""
+    run = selectors.run_get(scope=_scope(request), pk=pk)
+    response = render(request, "web/planning/_run_status.html", {"run": run})
+    if run.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def projects(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    province = None
+    code = request.GET.get("province", "")
+    if code:
+        province = registry_selectors.province_get(scope=scope, code=code)
+    status = request.GET.get("status", "open")
+    utility = request.GET.get("utility", "")
+    if status not in ("open", "", *InfraProject.Status.values) or utility not in ("", *Utility.values):
+        raise Http404
+    filters = selectors.ProjectFilters(
+        province=province, status=status, utility=utility, sort=request.GET.get("sort", "units")
+    )
+    items = selectors.ranked_projects(scope=scope, filters=filters)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        lang = _lang()
+        header = [
+            _("Rank"), _("Project"), _("Name"), _("Province code"), _("Park"), _("Utility"), _("Status"),
+            _("Cost (rials)"), _("Duration (months)"), _("Progress (%)"), _("Units unblocked"), _("Jobs"),
+            _("Units per billion rials"), _("Jobs per billion rials"),
+        ]  # fmt: skip
+        rows = (
+            [
+                i,
+                p.pk,
+                p.name(lang),
+                p.province.code,
+                p.park.name(lang),
+                p.get_utility_display(),
+                p.get_status_display(),
+                p.cost,
+                p.duration_months,
+                p.progress,
+                p.units,
+                p.jobs,
+                round(p.units_per_billion, 4),
+                round(p.jobs_per_billion, 3),
+            ]  # fmt: skip
+            for i, p in enumerate(items, 1)
+        )
+        return table_response(
+            fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=lang == "fa"
+        )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/planning/projects.html",
+        {
+            "page": page,
+            "count": len(items),
+            "province": province,
+            "provinces": registry_selectors.provinces(scope=scope) if scope.is_nation else [],
+            "filters": filters,
+            "statuses": InfraProject.Status.choices,
+            "utilities": Utility.choices,
+            "totals": {
+                "cost": sum(p.cost for p in items),
+                "units": sum(p.units for p in items),
+                "jobs": sum(p.jobs for p in items),
+            },
+            "can_manage": has_perm(request.user, Perm.MANAGE_CASES),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    project = selectors.project_get(scope=scope, pk=pk)
+    can_manage = has_perm(request.user, Perm.MANAGE_CASES)
+    form = ProjectStatusForm(
+        request.POST or None,
+        initial={"status": project.status, "progress": project.progress, "version": project.version},
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.project_update(
+                    project=project,
+                    by=request.user,
+                    status=form.cleaned_data["status"],
+                    progress=form.cleaned_data["progress"],
+                    version=form.cleaned_data["version"],
+                )
+            except DomainError as exc:
+                _fail(form, exc)
+            else:
+                messages.success(request, _("The project was updated."))
+                return redirect("web:infra_project", pk=project.pk)
+    return render(
+        request,
+        "web/planning/project.html",
+        {"project": project, "form": form if can_manage and project.status != "done" else None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenarios(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = ScenarioForm(
+        request.POST or None, provinces=registry_selectors.provinces(scope=scope), national=scope.is_nation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_save(
+                scope=scope,
+                name=form.cleaned_data["name"],
+                by=request.user,
+                changes=form.changes(),
+                province=form.cleaned_data.get("province"),
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The scenario was saved. Run it to see its plan."))
+            return redirect("web:scenarios")
+    items = selectors.scenarios(scope=scope).prefetch_related("runs")[:50]
+    done = selectors.runs(scope=scope).filter(status=PlanRun.Status.DONE)[:50]
+    return render(
+        request,
+        "web/planning/scenarios.html",
+        {
+            "form": form,
+            "scenarios": items,
+            "done_runs": done,
+            "year": calendar.current_jalali_year(calendar.tehran_today()),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    scenario = selectors.scenario_get(scope=scope, pk=pk)
+    form = PlanForm(
+        request.POST,
+        provinces=registry_selectors.provinces(scope=scope),
+        scenarios=selectors.scenarios(scope=scope),
+        national=scope.is_nation,
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("web:scenarios")
+    try:
+        run = services.plan_run_start(
+            scope=scope,
+            by=request.user,
+            year=form.cleaned_data["year"],
+            objective=form.cleaned_data["objective"],
+            province=scenario.province,
+            scenario=scenario,
+            time_limit=form.cleaned_data["time_limit"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:scenarios")
+    return redirect("web:plan_run", pk=run.pk)
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    ids = [request.GET.get("a", ""), request.GET.get("b", "")]
+    if not all(i.isdigit() for i in ids):
+        messages.error(request, _("Choose two finished plans to compare."))
+        return redirect("web:scenarios")
+    a, b = (selectors.run_get(scope=scope, pk=int(i)) for i in ids)
+    if not (a.status == b.status == PlanRun.Status.DONE):
+        messages.error(request, _("Both plans must be finished to compare them."))
+        return redirect("web:scenarios")
+    return render(request, "web/planning/compare.html", {"data": selectors.compare(a, b)})
