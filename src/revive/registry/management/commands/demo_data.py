@@ -49,6 +49,7 @@ class Command(BaseCommand):
                     progress("deleting the registry")
                     demo.registry_clear()
                 counts = demo.generate(seed=seed, scale=scale, today=today, progress=progress)
+                progress("committing")
         except DomainError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
