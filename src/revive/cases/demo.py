@@ -130,7 +130,7 @@ FOLLOW_UP = 0.55
 MAX_MEETINGS_PER_CASE = 5
 STILL_FOLLOWED = 0.55  # in-progress cases back on the agenda of a meeting in the last months
 RECENT = timedelta(days=120)
-PROVINCE_EXECUTION = (0.50, 0.84)
+PROVINCE_EXECUTION = (0.50, 0.80)
 EXECUTION_BY_KIND = {
     BANK: -0.04, Kind.TAX: 0.04, Kind.SOCIAL_SECURITY: 0.02, Kind.CUSTOMS: 0.0, Kind.ELECTRICITY: -0.02,
     Kind.GAS: 0.03, Kind.WATER: -0.03, Kind.PARKS_COMPANY: 0.08, Kind.JUDICIARY: -0.12,
@@ -632,7 +632,7 @@ class _Planner:
         deadline = held + timedelta(days=rnd.randint(20, 60))
         p_done = self.execution[case.province_id] + EXECUTION_BY_KIND[removed_by]
         if case.revived_on is not None:
-            p_done += 0.06  # the revived units are the ones whose resolutions were carried out
+            p_done += 0.04  # the revived units are the ones whose resolutions were carried out
         recent = (today - held).days <= 365
         closed_on: date | None
         if rnd.random() < (0.10 if recent else 0.006):
@@ -645,6 +645,11 @@ class _Planner:
                 )
             else:
                 closed_on = deadline + timedelta(days=rnd.randint(1, 45))
+            if case.revived_on is not None and closed_on > case.revived_on:
+                # what was carried out for a revived unit was carried out before it restarted
+                closed_on = max(
+                    case.revived_on - timedelta(days=rnd.randint(0, 10)), held + timedelta(days=1)
+                )
         else:
             status = Resolution.Status.NOT_DONE
             closed_on = max(deadline + timedelta(days=rnd.randint(-10, 40)), held + timedelta(days=1))
@@ -749,8 +754,8 @@ def _band_at(history: list[tuple], on: date) -> str | None:
 
 
 def _billions(amount: int) -> str:
-    billions = amount / 10**9
-    return f"{billions:.0f}" if billions >= 10 else f"{billions:.1f}"
+    """51.6, 12, 0.8: billion rials as written in a resolution."""
+    return f"{amount / 10**9:.1f}".removesuffix(".0")
 
 
 # Writing ---------------------------------------------------------------------------------------------

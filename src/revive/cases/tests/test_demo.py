@@ -153,6 +153,10 @@ def test_each_timeline_replays_the_workflow_to_the_case_state(nation):
         assert state == case.state, case.pk
     assert not Case.objects.filter(state=CaseState.IN_PROGRESS, resolutions=None).exists()
     assert not Case.objects.filter(state=CaseState.IDENTIFIED).exclude(obstacles=None).exists()
+    done_after_revival = Resolution.objects.filter(
+        status=Resolution.Status.DONE, case__revived_on__isnull=False, closed_on__gt=F("case__revived_on")
+    )
+    assert not done_after_revival.exists()
 
 
 def test_execution_rates_by_province_land_in_the_published_range(nation, on_demo_day):
@@ -258,3 +262,23 @@ def test_agencies_load_is_idempotent():
     )
     assert Organisation.objects.get(code="social-security-20").kind == Organisation.Kind.SOCIAL_SECURITY
     assert Organisation.objects.get(code="parks-company-20").kind == Organisation.Kind.PARKS_COMPANY
+
+
+def test_demo_cases_are_worked_on_with_the_services_as_usual(nation, on_demo_day):
+    from revive.cases import services
+
+    case = Case.objects.filter(state=CaseState.IDENTIFIED).order_by("id").first()
+    obstacle = services.obstacle_add(case=case, by="officer", kind=ObstacleKind.MARKET, version=case.version)
+    case.refresh_from_db()
+    assert case.state == CaseState.DIAGNOSED and obstacle.pk > 0
+    last = Meeting.objects.filter(province=case.province).order_by("-number").first()
+    meeting = services.meeting_create(
+        province=case.province, number=last.number + 1, held_on=TODAY, by="officer", cases=[case]
+    )
+    agency = Organisation.objects.get(code=f"parks-company-{case.province.code[-2:]}")
+    resolution = services.resolution_issue(
+        meeting=meeting, organisation=agency, text="پیگیری", deadline=TODAY, by="officer", case=case
+    )
+    assert resolution.pk > Resolution.objects.exclude(pk=resolution.pk).order_by("-pk").first().pk
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_PROGRESS
