@@ -1,0 +1,571 @@
+"""Finance pages: loan requests (list, board, request page), credit lines, the funnel and the industry share."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revive.accounts.roles import PERMISSIONS, Perm, has_perm
+from revive.cases import selectors as case_selectors
+from revive.core import calendar, money
+from revive.core.errors import DomainError
+from revive.core.scoping import ScopeKind, scope_for
+from revive.finance import importers, selectors, services, workflow
+from revive.finance.models import LoanKind, LoanState
+from revive.registry import selectors as registry_selectors
+from revive.web import charts
+from revive.web.exports import table_response
+from revive.web.forms_finance import (
+    CreditLineForm,
+    DecisionForm,
+    IntroduceForm,
+    LendingFigureForm,
+    LendingImportForm,
+    LoanRequestForm,
+    MoneyForm,
+    StepForm,
+)
+from revive.web.templatetags.revive import num, pct
+
+UNITS = [
+    (money.RIAL, "Rials"),
+    (money.TOMAN, "Tomans"),
+    (money.BILLION_RIAL, "Billion rials"),
+    (money.HEMAT, "Hemat"),
+]
+
+
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+def _scope(request: HttpRequest, perm: str = Perm.VIEW_FINANCE):
+    if not has_perm(request.user, perm):
+        raise Http404
+    return scope_for(request.user)
+
+
+def _fail(form, exc: DomainError) -> None:
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def _unit(request: HttpRequest) -> str:
+    unit = request.GET.get("unit", money.BILLION_RIAL)
+    return unit if unit in dict(UNITS) else money.BILLION_RIAL
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year") or ""
+    try:
+        return selectors.check_year(int(raw) if raw.strip() else None)
+    except ValueError:
+        raise DomainError(_("The year must be a number, e.g. 1405."), field="year") from None
+
+
+def check_filters(scope, *, province: str = "", bank: str = ""):
+    """A filter on a province or bank outside the reader's scope answers 404, like a missing record."""
+    province_obj = registry_selectors.province_get(scope=scope, code=province) if province else None
+    if province_obj is not None:
+        scope.require_province(province_obj.pk)
+    bank_obj = selectors.bank_get(code=bank) if bank else None
+    if bank_obj is not None and scope.kind == ScopeKind.BANK and bank_obj.pk != scope.organisation_id:
+        raise Http404
+    if bank_obj is not None and scope.kind not in (ScopeKind.BANK, ScopeKind.NATION, ScopeKind.PROVINCE):
+        raise Http404
+    return province_obj, bank_obj
+
+
+# --- requests: list and board ---------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> selectors.LoanFilters:
+    year = request.GET.get("year", "")
+    return selectors.LoanFilters(
+        province=request.GET.get("province", ""),
+        bank=request.GET.get("bank", ""),
+        state=request.GET.get("state", ""),
+        kind=request.GET.get("kind", ""),
+        year=int(year) if year.isdigit() else None,
+        arrears=request.GET.get("arrears", ""),
+        q=request.GET.get("q", ""),
+        sort=request.GET.get("sort", ""),
+    )
+
+
+def _export(fmt: str, qs, lang: str):
+    header = [
+        _("Request"), _("Business ID"), _("Unit"), _("Province code"), _("Type"), _("State"),
+        _("Registered on (Iranian)"), _("Registered on (Gregorian)"), _("Amount requested (rials)"),
+        _("Bank code"), _("Letter number"), _("Introduced on (Iranian)"), _("Amount introduced (rials)"),
+        _("Decided on (Iranian)"), _("Amount granted (rials)"),
+    ]  # fmt: skip
+    rows = (
+        [
+            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, r.get_kind_display(), r.get_state_display(),
+            calendar.format_jalali(r.registered_on, lang="en"), r.registered_on.isoformat(), r.amount_requested,
+            r.bank.code if r.bank else "", r.letter_number,
+            calendar.format_jalali(r.introduced_on, lang="en") if r.introduced_on else "", r.amount,
+            calendar.format_jalali(r.decided_on, lang="en") if r.decided_on else "", r.amount_paid,
+        ]
+        for r in qs.iterator(chunk_size=2000)
+    )  # fmt: skip
+    return table_response(
+        fmt=fmt, filename="revive-loan-requests", header=header, rows=rows, rtl=lang == "fa"
+    )
+
+
+@login_required
+def loan_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    filters = _filters(request)
+    check_filters(scope, province=filters.province, bank=filters.bank)
+    error, qs = None, None
+    try:
+        qs = selectors.loan_requests(scope=scope, filters=filters)
+    except DomainError as exc:
+        error, qs = exc, selectors.LoanRequest.objects.none()
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx") and error is None:
+        return _export(fmt, qs, _lang())
+    context = {
+        "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+        "filters": filters,
+        "error": error,
+        "totals": selectors.totals(qs),
+        "board": selectors.pipeline(scope=scope),
+        "arrears": selectors.arrears(scope=scope),
+        "states": LoanState.choices,
+        "kinds": LoanKind.choices,
+        "provinces": registry_selectors.provinces(scope=scope) if scope.kind != ScopeKind.BANK else [],
+        "banks": selectors.banks() if scope.kind != ScopeKind.BANK else [],
+        "buckets": selectors.ARREARS_LABELS.items(),
+        "unit": _unit(request),
+        "units": [(k, _(v)) for k, v in UNITS],
+        "can_register": has_perm(request.user, Perm.MANAGE_LOANS),
+    }
+    return render(request, "web/finance/list.html", context, status=400 if error else 200)
+
+
+# --- a new request --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_new(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_LOANS)
+    case_id = request.GET.get("case") or request.POST.get("case") or ""
+    case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdigit() else None
+    business_id = request.GET.get("unit") or request.POST.get("unit") or ""
+    unit = case.unit if case else registry_selectors.unit_get(scope=scope, business_id=business_id)
+    obstacles = list(case.obstacles.filter(status="open")) if case else []
+    form = LoanRequestForm(request.POST or None, obstacles=obstacles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            loan = services.loan_register(
+                unit=unit,
+                by=request.user,
+                kind=data["kind"],
+                amount_requested=data["amount_requested"],
+                purpose=data["purpose"],
+                project_progress=data["project_progress"],
+                registered_on=data["registered_on"],
+                case=case,
+                obstacle=next((o for o in obstacles if o.pk == data.get("obstacle")), None),
+            )
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The loan request was registered."))
+            return redirect("web:loan", pk=loan.pk)
+    context = {"form": form, "unit": unit, "case": case}
+    return render(request, "web/finance/new.html", context, status=400 if request.method == "POST" else 200)
+
+
+# --- the request page and its forms ---------------------------------------------------------------
+
+
+EVENT_LABELS = {
+    "registered": gettext_lazy("Request registered"),
+    "transition": gettext_lazy("State changed"),
+    "disbursement": gettext_lazy("Disbursement"),
+    "repayment": gettext_lazy("Repayment"),
+}
+
+
+def _timeline(loan) -> list[dict]:
+    def label(state: str) -> str:
+        return LoanState(state).label if state in LoanState.values else state
+
+    return [
+        {
+            "on": e.on,
+            "kind": e.kind,
+            "actor_label": e.actor_label,
+            "label": EVENT_LABELS.get(e.kind, e.kind),
+            "from_label": label(e.from_state) if e.from_state else "",
+            "to_label": label(e.to_state) if e.to_state and e.kind == "transition" else "",
+            "amount": e.amount,
+            "text": e.text,
+        }
+        for e in selectors.timeline(loan=loan)
+    ]
+
+
+def _detail_context(request: HttpRequest, scope, loan, **forms) -> dict:
+    perms = PERMISSIONS.get(getattr(request.user, "role", ""), frozenset())
+    may_decide = (
+        Perm.DECIDE_LOANS in perms and scope.kind == ScopeKind.BANK and loan.bank_id == scope.organisation_id
+    )
+    may_manage = Perm.MANAGE_LOANS in perms
+    steps = [
+        s
+        for s in workflow.allowed_for(loan.state, perms)
+        if s in (LoanState.REVIEW, LoanState.APPROVED, LoanState.WITHDRAWN)
+    ]
+    initial = {"version": loan.version}
+    lent = loan.state in (LoanState.PAID, LoanState.PARTLY_PAID)
+    context = {
+        "loan": loan,
+        "timeline": _timeline(loan),
+        "disbursements": list(loan.disbursements.all()),
+        "installments": list(loan.installments.all()),
+        "repayments": list(loan.repayments.all()),
+        "arrears": selectors.loan_arrears(loan=loan),
+        "disbursed": sum(d.amount for d in loan.disbursements.all()),
+        "steps": [(s, LoanState(s).label) for s in steps] if may_manage else [],
+        "step_form": forms.get("step_form") or StepForm(initial=initial),
+        "unit": _unit(request),
+    }
+    if may_manage and LoanState.INTRODUCED in workflow.allowed(loan.state):
+        context["introduce_form"] = forms.get("introduce_form") or IntroduceForm(
+            initial={**initial, "amount": loan.amount_requested, "kind": loan.kind}
+        )
+    if may_decide and loan.state == LoanState.INTRODUCED:
+        context["decision_form"] = forms.get("decision_form") or DecisionForm(initial=initial)
+    if may_decide and lent:
+        context["disburse_form"] = forms.get("disburse_form") or MoneyForm(initial=initial, prefix="d")
+        if loan.first_disbursed_on:
+            context["repay_form"] = forms.get("repay_form") or MoneyForm(initial=initial, prefix="r")
+    return context
+
+
+@login_required
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    loan = selectors.loan_get(scope=scope, pk=pk)
+    return render(request, "web/finance/detail.html", _detail_context(request, scope, loan))
+
+
+def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done: str) -> HttpResponse:
+    """Run one service with a bound form; on error show the request page again with the form's errors."""
+    scope = _scope(request, perm)
+    loan = selectors.loan_get(scope=scope, pk=pk)
+    if form.is_valid():
+        try:
+            run(loan, form.cleaned_data)
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("web:loan", pk=loan.pk)
+    loan.refresh_from_db()
+    context = _detail_context(request, scope, loan, **{key: form})
+    return render(request, "web/finance/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def loan_step(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(loan, d):
+        services.loan_transition(
+            loan=loan, to=d["to"], by=request.user, version=d["version"], note=d["note"], on=d["on"]
+        )
+
+    form = StepForm(request.POST)
+    return _act(request, pk, perm=Perm.MANAGE_LOANS, form=form, key="step_form", run=run, done=_("Saved."))
+
+
+@login_required
+@require_POST
+def loan_introduce(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(loan, d):
+        services.loan_introduce(
+            loan=loan, by=request.user, bank=d["bank"], letter_number=d["letter_number"], letter_date=d["on"],
+            amount=d["amount"], kind=d["kind"], term_months=d["term_months"], version=d["version"],
+        )  # fmt: skip
+
+    form = IntroduceForm(request.POST)
+    done = _("The introduction letter was recorded.")
+    return _act(request, pk, perm=Perm.MANAGE_LOANS, form=form, key="introduce_form", run=run, done=done)
+
+
+@login_required
+@require_POST
+def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(loan, d):
+        services.loan_decide(
+            loan=loan, by=request.user, decision=d["to"], amount_paid=d["amount"], reason=d["reason"],
+            on=d["on"], version=d["version"],
+        )  # fmt: skip
+
+    form = DecisionForm(request.POST)
+    done = _("The bank's decision was recorded.")
+    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="decision_form", run=run, done=done)
+
+
+@login_required
+@require_POST
+def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(loan, d):
+        services.disbursement_record(
+            loan=loan, by=request.user, on=d["on"], amount=d["amount"], version=d["version"]
+        )
+
+    form = MoneyForm(request.POST, prefix="d")
+    done = _("The disbursement was recorded.")
+    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="disburse_form", run=run, done=done)
+
+
+@login_required
+@require_POST
+def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(loan, d):
+        services.repayment_record(
+            loan=loan, by=request.user, on=d["on"], amount=d["amount"], version=d["version"]
+        )
+
+    form = MoneyForm(request.POST, prefix="r")
+    done = _("The repayment was recorded.")
+    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="repay_form", run=run, done=done)
+
+
+# --- credit lines ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credit_lines(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    year = _year(request)
+    can_set = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation
+    form = CreditLineForm(request.POST or None, initial={"year": year}) if can_set else None
+    if request.method == "POST":
+        if not can_set:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.credit_line_set(
+                    year=d["year"], bank=d["bank"], province=d["province"], amount=d["amount"], note=d["note"],
+                    by=request.user,
+                )  # fmt: skip
+            except DomainError as exc:
+                _fail(form, exc)
+            else:
+                messages.success(request, _("The credit line was saved."))
+                return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
+    rows = selectors.credit_lines(scope=scope, year=year)
+    totals = {k: sum(r[k] for r in rows if r["province"] is None) for k in ("amount", "used", "remaining")}
+    context = {"rows": rows, "year": year, "form": form, "totals": totals, "unit": _unit(request)}
+    return render(
+        request, "web/finance/credit_lines.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+# --- funnel ---------------------------------------------------------------------------------------
+
+
+@login_required
+def funnel(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    year = _year(request)
+    province, bank = check_filters(
+        scope, province=request.GET.get("province", ""), bank=request.GET.get("bank", "")
+    )
+    data = selectors.funnel(scope=scope, year=year, province=province, bank=bank)
+    months = data["by_month"]
+    chart = charts.bar_chart(
+        categories=[
+            calendar.month_name(r["month"], _lang())[:3]
+            if _lang() == "en"
+            else calendar.month_name(r["month"], "fa")
+            for r in months
+        ],
+        series=[
+            charts.Series(_("introduced"), [r["introduced"] for r in months], "series-b"),
+            charts.Series(_("paid"), [r["paid"] for r in months], "series-a"),
+        ],
+        title=_("Requests introduced and paid, by month of registration"),
+        value_label=lambda v: num(int(v)),
+        rtl=_lang() == "fa",
+    )
+    context = {
+        "data": data,
+        "year": year,
+        "years": range(calendar.current_jalali_year(), selectors.FIRST_YEAR + 7, -1),
+        "province": province,
+        "bank": bank,
+        "chart": chart,
+        "provinces": registry_selectors.provinces(scope=scope) if scope.kind != ScopeKind.BANK else [],
+        "banks": selectors.banks() if scope.kind != ScopeKind.BANK else [],
+        "unit": _unit(request),
+    }
+    return render(request, "web/finance/funnel.html", context)
+
+
+# --- industry share of lending --------------------------------------------------------------------
+
+
+def share_chart(
+    *, series: list[dict], target: float, title: str, rtl: bool, width: int = 720, height: int = 240
+) -> str:
+    """A line of the monthly share with the target as a dashed line; the value axis is in percent."""
+    values = [r["share"] * 100 for r in series if r["share"] is not None]
+    ceiling = max([target * 100 + 5, *values]) // 10 * 10 + 10
+    left, right = (16, 56) if rtl else (56, 16)
+    top, bottom = 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(series) - 1, 1)
+
+    def x(i: int) -> float:
+        f = i / n
+        return left + plot_w * (1 - f if rtl else f)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / ceiling
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for tick in range(0, int(ceiling) + 1, 10):
+        ty = y(tick)
+        tx, anchor = (left + plot_w + 6, "start") if rtl else (left - 6, "end")
+        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+        parts.append(
+            f'<text class="tick" x="{tx}" y="{ty + 4:.1f}" text-anchor="{anchor}">{escape(pct(tick / 100, 0))}</text>'
+        )
+    ty = y(target * 100)
+    label = f"{_('target')} {pct(target, 0)}"
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#b3261e" '
+        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(label)}</title></line>'
+    )
+    lx, anchor = (left + 4, "start") if rtl else (left + plot_w - 4, "end")
+    parts.append(
+        f'<text class="tick" x="{lx}" y="{ty - 6:.1f}" text-anchor="{anchor}" fill="#b3261e">{escape(label)}</text>'
+    )
+    points = []
+    for i, r in enumerate(series):
+        if r["month"] == 1:
+            parts.append(
+                f'<text class="cat" x="{x(i):.1f}" y="{height - 20}" text-anchor="middle">{escape(num(r["year"]))}</text>'
+            )
+        if r["share"] is not None:
+            points.append(f"{x(i):.1f},{y(r['share'] * 100):.1f}")
+    if points:
+        parts.append(f'<polyline class="line series-a" points="{" ".join(points)}"/>')
+    if series and series[-1]["share"] is not None:
+        last = series[-1]
+        parts.append(
+            f'<circle class="series-a" cx="{x(len(series) - 1):.1f}" cy="{y(last["share"] * 100):.1f}" r="4">'
+            f"<title>{escape(calendar.month_name(last['month'], _lang()))} {escape(num(last['year']))}: "
+            f"{escape(pct(last['share']))}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> dict:
+    can_enter = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation
+    data = selectors.lending_share(scope=scope, year=year, bank=bank)
+    series = selectors.lending_series(scope=scope, bank=bank)
+    title = _("Share of bank facilities going to industry and mining, by month")
+    return {
+        "data": data,
+        "year": year,
+        "bank": bank,
+        "chart": share_chart(series=series, target=data["target"], title=title, rtl=_lang() == "fa")
+        if series
+        else "",
+        "by_bank": selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else [],
+        "banks": selectors.banks()
+        if scope.kind != ScopeKind.BANK
+        else selectors.banks().filter(pk=scope.organisation_id),
+        "years": range(calendar.current_jalali_year(), selectors.FIRST_YEAR + 7, -1),
+        "unit": _unit(request),
+        "figure_form": forms.get("figure_form") or (LendingFigureForm() if can_enter else None),
+        "import_form": forms.get("import_form") or (LendingImportForm() if can_enter else None),
+        "import_errors": forms.get("import_errors") or [],
+    }
+
+
+@login_required
+def lending_share(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    year = _year(request)
+    _province, bank = check_filters(scope, bank=request.GET.get("bank", ""))
+    return render(request, "web/finance/lending_share.html", _lending_context(request, scope, year, bank))
+
+
+@login_required
+@require_POST
+def lending_figure(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_LOANS)
+    if not scope.is_nation:
+        raise Http404
+    form = LendingFigureForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.lending_figure_set(
+                year=d["month"][0], month=d["month"][1], bank=d["bank"], total=d["total"],
+                industry_mining=d["industry_mining"], by=request.user,
+            )  # fmt: skip
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            messages.success(request, _("The figures were saved."))
+            return redirect(f"{reverse('web:lending_share')}?year={d['month'][0]}")
+    context = _lending_context(request, scope, selectors.check_year(None), None, figure_form=form)
+    return render(request, "web/finance/lending_share.html", context, status=400)
+
+
+@login_required
+@require_POST
+def lending_import(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_LOANS)
+    if not scope.is_nation:
+        raise Http404
+    form = LendingImportForm(request.POST, request.FILES)
+    errors = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result, written = importers.import_lending(upload.read(), upload.name, by=request.user)
+        except DomainError as exc:
+            _fail(form, exc)
+        else:
+            if written is not None:
+                messages.success(
+                    request,
+                    _("%(rows)s rows imported: %(created)s new, %(updated)s corrected.")
+                    % {k: num(v) for k, v in written.items()},
+                )
+                return redirect("web:lending_share")
+            errors = result.errors
+            form.add_error("file", _("Nothing was imported: correct the rows below and send the file again."))
+    context = _lending_context(
+        request, scope, selectors.check_year(None), None, import_form=form, import_errors=errors
+    )
+    return render(request, "web/finance/lending_share.html", context, status=400)
