@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 REVIVE_PORT ?= 8000
 export REVIVE_PORT
 
-.PHONY: demo test install install-dev frontend bench lint clean
+.PHONY: demo test install install-dev frontend bench load lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: install-dev
 	$(BIN)/python bench/bench_demo.py
 	$(BIN)/python bench/bench_overview.py
 	$(BIN)/python bench/bench_planning.py --quick
+
+# 50 users against gunicorn (2 workers) on PostgreSQL for 2 minutes, loopback only; prints what it measured.
+# make load LOAD_ARGS="--seconds 30"   or   LOAD_ARGS="--restart-postgres" (restarts the local PostgreSQL)
+load: install-dev
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src bench
