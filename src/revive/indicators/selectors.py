@@ -33,6 +33,19 @@ from revive.registry.models import (
 
 FIRST_YEAR = 1398  # the first year of the programme's data
 
+# The tile map: each province's (column, row) on a grid drawn roughly like Iran's map, west to east
+# and north to south. Geography does not mirror on right-to-left pages.
+TILE_LAYOUT: dict[str, tuple[int, int]] = {
+    "IR-04": (0, 0), "IR-03": (1, 0), "IR-24": (2, 0),
+    "IR-12": (0, 1), "IR-19": (1, 1), "IR-01": (2, 1), "IR-02": (3, 1), "IR-27": (4, 1), "IR-28": (5, 1),
+    "IR-05": (0, 2), "IR-13": (1, 2), "IR-26": (2, 2), "IR-30": (3, 2), "IR-23": (4, 2), "IR-20": (5, 2),
+    "IR-09": (6, 2),
+    "IR-16": (0, 3), "IR-15": (1, 3), "IR-00": (2, 3), "IR-25": (3, 3), "IR-10": (4, 3), "IR-21": (5, 3),
+    "IR-29": (6, 3),
+    "IR-06": (1, 4), "IR-14": (2, 4), "IR-17": (3, 4), "IR-07": (4, 4), "IR-08": (5, 4), "IR-11": (6, 4),
+    "IR-18": (3, 5), "IR-22": (5, 5),
+}  # fmt: skip
+
 
 def require_scope(scope: Scope) -> None:
     """Targets and the dashboard are for the national and provincial levels; anyone else gets 404."""
@@ -212,7 +225,7 @@ def actual(
         qs = _lifted(scope, province).filter(effective_date__gte=period.start, effective_date__lte=period.end)
         return {"value": qs.count(), "note": "", "pending": 0}
     if metric == Metric.LOANS_PAID:
-        if not finance_available():
+        if not finance_available() or not _loans_paid(scope, None).exists():
             return {"value": None, "note": _("No loan data yet."), "pending": 0}
         qs = _loans_paid(scope, province).filter(decided_on__gte=period.start, decided_on__lte=period.end)
         return {"value": qs.count(), "note": "", "pending": 0}

@@ -145,3 +145,39 @@ def _nice_step(peak: float) -> float:
         if raw <= m * magnitude:
             return m * magnitude
     return 10 * magnitude
+
+
+@dataclass
+class Tile:
+    column: int
+    row: int
+    label: str  # the province's name, shown on the tile
+    value: str  # the figure shown under the name, e.g. "56%"
+    href: str
+    fill: str  # a colour for the tile, already chosen for contrast with `ink`
+    ink: str
+    title: str  # the full sentence for screen readers and tooltips
+
+
+def tile_map(*, tiles: list[Tile], title: str, tile_w: int = 112, tile_h: int = 62, gap: int = 4) -> str:
+    """A tile map: one linked square per region on a grid laid out like the country, not mirrored on
+    right-to-left pages (geography keeps west on the left). Each tile is a link with its text."""
+    columns = max((t.column for t in tiles), default=0) + 1
+    rows = max((t.row for t in tiles), default=0) + 1
+    width, height = columns * (tile_w + gap), rows * (tile_h + gap)
+    parts = [
+        f'<svg class="chart tiles" viewBox="0 0 {width} {height}" role="group" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for t in tiles:
+        x, y = t.column * (tile_w + gap), t.row * (tile_h + gap)
+        cx = x + tile_w / 2
+        parts.append(
+            f'<a href="{escape(t.href)}" aria-label="{escape(t.title)}"><title>{escape(t.title)}</title>'
+            f'<rect x="{x}" y="{y}" width="{tile_w}" height="{tile_h}" rx="4" fill="{t.fill}"/>'
+            f'<text x="{cx:.1f}" y="{y + 25}" text-anchor="middle" fill="{t.ink}" font-size="12">{escape(t.label)}</text>'
+            f'<text x="{cx:.1f}" y="{y + 47}" text-anchor="middle" fill="{t.ink}" font-size="15" font-weight="700">'
+            f"{escape(t.value)}</text></a>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
