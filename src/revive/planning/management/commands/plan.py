@@ -34,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--instance", metavar="DIR", help="plan from this folder of CSV files (see the engine)"
         )
+        parser.add_argument(
+            "--budget", type=int, help="with --instance: one cap on loans and projects, rials"
+        )
+        parser.add_argument("--loan-budget", type=int, help="with --instance: budget for loans, rials")
+        parser.add_argument("--infra-budget", type=int, help="with --instance: budget for projects, rials")
         parser.add_argument("--province", help="ISO code, e.g. IR-20 (default: the nation)")
         parser.add_argument("--year", type=int, help="Iranian year (default: the current one)")
         parser.add_argument("--objective", choices=OBJECTIVES, default="jobs")
@@ -53,6 +58,9 @@ class Command(BaseCommand):
                 "--time-limit",
                 str(o["time_limit"]),
             ]
+            for name in ("budget", "loan_budget", "infra_budget"):
+                if o.get(name) is not None:
+                    argv += ["--" + name.replace("_", "-"), str(o[name])]
             raise SystemExit(cli.run(argv + (["--json"] if o["json"] else [])))
         with translation.override("en"):
             code = self._from_database(o)
