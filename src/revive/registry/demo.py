@@ -286,16 +286,25 @@ def registry_has_data() -> bool:
 
 
 def registry_clear() -> None:
-    """Delete units, their history and filings, parks and infrastructure (reference data stays)."""
-    from revive.accounts.models import User
+    """Delete units, their history and filings, parks and infrastructure (reference data stays).
 
-    linked = User.objects.filter(unit__isnull=False).count() + User.objects.filter(park__isnull=False).count()
-    if linked:
-        raise DomainError(
-            f"{linked} user(s) are tied to a park or unit; remove them (or their park/unit) before replacing the registry.",
-        )
+    Refuses while rows of other apps (users, cases, loans...) point at a park or unit: those belong
+    to their own apps, which clear them first.
+    """
+    cleared = (MonthlyFiling, UnitStatus, ProductionUnit, ParkInfrastructure, IndustrialPark)
+    for model in cleared:
+        for relation in model._meta.related_objects:
+            related = relation.related_model
+            if related in cleared or relation.many_to_many:
+                continue
+            linked = related._base_manager.filter(**{f"{relation.field.name}__isnull": False}).count()
+            if linked:
+                raise DomainError(
+                    f"{linked} {related._meta.verbose_name_plural} still refer to a {model._meta.verbose_name}; "
+                    "clear them before replacing the registry.",
+                )
     with connection.cursor() as cursor:
-        for model in (MonthlyFiling, UnitStatus, ProductionUnit, ParkInfrastructure, IndustrialPark):
+        for model in cleared:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
