@@ -35,8 +35,17 @@ def parse_value(raw, *, field: str = "value") -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _show(value: Decimal) -> str:
-    return format_number(int(value)) if value == value.to_integral() else str(value)
+def _show(value: Decimal):
+    """A figure in the digits of the language the message is shown in (decided when it is shown)."""
+    from django.utils import translation
+    from django.utils.functional import lazy
+
+    def render() -> str:
+        lang = "en" if (translation.get_language() or "fa").startswith("en") else "fa"
+        text = format_number(int(value), lang) if value == value.to_integral() else str(value)
+        return text
+
+    return lazy(render, str)()
 
 
 def check_target_year(year: int, today=None) -> None:
