@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from revive.accounts.roles import Perm, has_perm
 from revive.core.errors import DomainError
@@ -131,7 +131,7 @@ def plan_start(request, body: PlanIn):
         scenario=scenario,
         time_limit=body.time_limit,
     )
-    return 201, {"id": run.pk, "status": run.status}
+    return Status(201, {"id": run.pk, "status": run.status})
 
 
 SUMMARY_KEYS = (

@@ -26,7 +26,7 @@ from revive.registry.models import IndustrialPark, Organisation, ProductionUnit,
 
 log = logging.getLogger(__name__)
 
-SWEEP_FACTORS = [0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 10.0, 15.0, 20.0]
+SWEEP_FACTORS = [0.1, 0.25, 0.4, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0]
 BASELINE_ORDER = ("greedy", "most_jobs_first", "oldest_first")
 
 

@@ -13,6 +13,7 @@ from revive.accounts.roles import Perm, has_perm
 from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
+from revive.core.text import to_persian_digits
 from revive.planning import selectors, services
 from revive.planning.models import InfraProject, PlanRun
 from revive.registry import selectors as registry_selectors
@@ -20,7 +21,7 @@ from revive.registry.models import Utility
 from revive.web import charts
 from revive.web.exports import table_response
 from revive.web.forms_planning import PlanForm, ProjectStatusForm, ScenarioForm
-from revive.web.templatetags.revive import num, rials
+from revive.web.templatetags.revive import num
 
 BASELINE_NAMES = {
     "greedy": gettext_lazy("value for money first"),
@@ -89,12 +90,19 @@ def _summary(result: dict) -> dict:
     return {"best_rule_name": BASELINE_NAMES.get(best, best)}
 
 
+def _decimal(value: float | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{places}f}"
+    return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b")) if _lang() == "fa" else text
+
+
 def _sweep_charts(result: dict) -> tuple[str, str]:
     sweep = result.get("sweep") or []
     if not sweep:
         return "", ""
     rtl = _lang() == "fa"
-    labels = [rials(p["money"], "billion_rial").split(" ")[0] for p in sweep]
+    labels = [num(p["money"] // 10**9) for p in sweep]
     value = charts.line_chart(
         categories=labels,
         values=[p["value"] for p in sweep],
@@ -112,7 +120,7 @@ def _sweep_charts(result: dict) -> tuple[str, str]:
             )
         ],
         title=_("Where the next billion rials buys most"),
-        value_label=lambda v: f"{v:.2f}" if v < 10 else num(round(v)),
+        value_label=lambda v: _decimal(v) if v < 10 else num(round(v)),
         rtl=rtl,
     )
     return value, marginal
@@ -163,7 +171,13 @@ def _explain(rows: list[dict], result: dict) -> None:
     """Attach names to the rows shown: the bank and the projects (with how many planned units share each)."""
     lang = _lang()
     banks, projects = result.get("banks", {}), result.get("projects", {})
+    provinces = {
+        p["province"]: p["name_fa"] if lang == "fa" else p["name_en"] for p in result.get("by_province", [])
+    }
     for r in rows:
+        r["province_name"] = provinces.get(r["province"], r["province"])
+        r["park_name"] = to_persian_digits(r["park_fa"]) if lang == "fa" else r["park_en"]
+        r["per_billion"] = _decimal(r["value"] / (r["cost"] / 1e9), 1) if r["cost"] else None
         names = banks.get(r["bank"]) if r["bank"] else None
         r["bank_name"] = (names[0] if lang == "fa" else names[1]) if names else r["bank"]
         r["project_list"] = [
@@ -193,6 +207,9 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status == PlanRun.Status.DONE:
         context.update(_summary(run.result))
         context["value_chart"], context["marginal_chart"] = _sweep_charts(run.result)
+        context["sweep"] = [
+            {**p, "per_billion_text": _decimal(p.get("per_billion"))} for p in run.result.get("sweep", [])
+        ]
         rows = run.result.get("rows", [])
         context["page"] = page = Paginator(rows, 100).get_page(request.GET.get("page"))
         _explain(page.object_list, run.result)
@@ -262,6 +279,9 @@ def projects(request: HttpRequest) -> HttpResponse:
             fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=lang == "fa"
         )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    for p in page.object_list:
+        p.units_per_billion_text = _decimal(p.units_per_billion, 3)
+        p.jobs_per_billion_text = _decimal(p.jobs_per_billion, 2)
     return render(
         request,
         "web/planning/projects.html",
