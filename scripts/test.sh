@@ -9,6 +9,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) \
     || echo "warning: could not install chromium; browser tests will be skipped"
 fi
+# The PDF report (WeasyPrint) needs Pango; pdftotext (poppler-utils) lets the same-figures test read the PDF.
+if { ! ldconfig -p | grep -q libpangoft2-1.0 || ! command -v pdftotext >/dev/null; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1)) \
+    || echo "warning: could not install pango/poppler; PDF tests will be skipped"
+fi
 echo "== tests on SQLite"
 env -u REVIVE_DATABASE_URL "$BIN/pytest" "$@"
 if [ -n "${REVIVE_TEST_DATABASE_URL:-}" ]; then
