@@ -222,8 +222,13 @@ def budget_line_set(
     if kind == BudgetLine.Kind.BANK_QUOTA and province is None:
         raise DomainError(_("A quota is for one province."), field="province")
     line = (
-        BudgetLine.objects.select_for_update()
-        .filter(year=year, kind=kind, bank=bank, province=province)
+        BudgetLine.objects.select_for_update(of=("self",))
+        .filter(
+            year=year,
+            kind=kind,
+            bank_id=bank.pk if bank else None,
+            province_id=province.pk if province else None,
+        )
         .first()
     )
     before = {"amount": line.amount} if line else None
