@@ -14,8 +14,9 @@ Rules, in one place:
   count only for their remaining time (duration x the share not yet built, rounded up).
 - Value: 1 per unit, the unit's employees, or its production (billion rials) in the last Iranian year
   in which it filed any.
-- Budgets: bank credit lines (nationwide), bank x province quotas, the infrastructure budget
-  (national and per province), from the planning budget lines of the year.
+- Budgets: bank credit lines (nationwide) and bank x province quotas at what remains of them, from the
+  finance app's credit lines when it has any for the year (else the planning budget lines); the
+  infrastructure budget (national and per province) from the planning budget lines of the year.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.cases.models import INFRASTRUCTURE_OBSTACLES, MONEY_OBSTACLES, OPEN_STATES, Case, Obstacle
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
-from revive.core.scoping import Scope, ScopeKind
+from revive.core.scoping import NATION, Scope, ScopeKind
 from revive.planning.engine.model import Budgets, Instance, Project, Unit
 from revive.planning.models import BudgetLine, InfraProject
 from revive.registry.models import MonthlyFiling, Organisation, Province
@@ -145,12 +146,34 @@ def _scaled(amount: int, multiplier: Decimal | None) -> int:
     return amount if multiplier is None else int(Decimal(amount) * multiplier)
 
 
+def finance_bank_rows(year: int) -> list[tuple] | None:
+    """The banks' credit lines and provincial quotas from the finance app, at what remains of them this
+    year (introductions not rejected or withdrawn are used); None when finance has no line for the year."""
+    from revive.finance import selectors as finance_selectors
+    from revive.finance.models import CreditLine
+
+    if not CreditLine.objects.filter(jyear=year).exists():
+        return None
+    return [
+        (
+            BudgetLine.Kind.BANK_QUOTA if r["province"] else BudgetLine.Kind.BANK_CREDIT,
+            r["bank"].code,
+            r["province"].code if r["province"] else None,
+            max(r["remaining"], 0),
+        )
+        for r in finance_selectors.credit_lines(scope=NATION, year=year)
+    ]
+
+
 def budgets_for(*, year: int, province: Province | None, overrides: dict) -> Budgets:
     """The year's budget rows, narrowed to one province when planning one, with a scenario's changes."""
     loan_m = Decimal(overrides["loan_multiplier"]) if "loan_multiplier" in overrides else None
     infra_m = Decimal(overrides["infra_multiplier"]) if "infra_multiplier" in overrides else None
     b = Budgets()
     rows = BudgetLine.objects.filter(year=year).values_list("kind", "bank__code", "province__code", "amount")
+    finance = finance_bank_rows(year)
+    if finance is not None:  # the finance app's credit lines replace the planning-side bank rows
+        rows = [r for r in rows if r[0] == BudgetLine.Kind.INFRA] + finance
     infra_total = 0
     has_infra_total = False
     for kind, bank, prov, amount in rows:
@@ -314,6 +337,7 @@ def build_instance(
         "candidates": len(case_rows),
         "excluded": excluded,
         "overrides": overrides,
+        "budget_source": "finance" if finance_bank_rows(year) is not None else "planning",
         "case_of": {r[2]: r[0] for r in case_rows},
     }
     return instance, context

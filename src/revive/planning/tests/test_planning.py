@@ -38,6 +38,23 @@ def test_instance_has_loans_banks_projects_and_budgets(planning_world):
     assert context["excluded"]["nothing_to_fund"] == 1  # Isfahan's case has no obstacle yet
 
 
+def test_finance_credit_lines_replace_the_planning_bank_rows(planning_world):
+    from revive.finance.models import CreditLine
+
+    CreditLine.objects.create(jyear=1405, bank=planning_world["melli"], amount=70 * BILLION)
+    CreditLine.objects.create(
+        jyear=1405,
+        bank=planning_world["melli"],
+        province=planning_world["provinces"]["IR-20"],
+        amount=25 * BILLION,
+    )
+    instance, context = build_instance(scope=NATION, year=1405)
+    assert context["budget_source"] == "finance"
+    assert instance.budgets.bank_credit == {"melli": 70 * BILLION}  # Sepah has no finance line: cannot lend
+    assert instance.budgets.bank_province_quota == {("melli", "IR-20"): 25 * BILLION}
+    assert instance.budgets.infra_total == 60 * BILLION  # infrastructure stays a planning budget line
+
+
 def test_months_left_and_too_long_projects_are_excluded(planning_world):
     from datetime import date
 
