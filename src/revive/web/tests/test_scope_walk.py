@@ -28,6 +28,19 @@ LISTS = {
     "overdue",
     "execution",
     "audit",  # audit rows of the caller's province only
+    "dashboard",
+    "press",
+    "backtest",
+    "production",
+    "reported",
+    "indicator_report",
+    "loans",
+    "credit_lines",
+    "loan_funnel",
+    "lending_share",
+    "plans",
+    "scenarios",
+    "infra_projects",
     "password_change",  # the caller's own account: nothing of anyone else's
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
@@ -64,7 +77,57 @@ def _semnan_objects(world, officer_semnan):
         "case_visit": ({"pk": case.pk}, ["post"]),
         "meeting": ({"pk": meeting.pk}, ["get", "post"]),
         "resolution_answer": ({"pk": resolution.pk}, ["post"]),
+        # national targets: a provincial officer may not set them
+        "targets_edit": ({"code": "revived_units"}, ["get", "post"]),
+        # national lending figures: entered and imported by national staff only
+        "lending_figure": ({}, ["post"]),
+        "lending_import": ({}, ["post"]),
+        **_semnan_finance_and_planning(officer_semnan),
     }
+
+
+def _semnan_finance_and_planning(officer_semnan) -> dict:
+    from revive.core.scoping import scope_for
+    from revive.finance import services as finance
+    from revive.planning import services as planning
+    from revive.registry.models import IndustrialPark, ProductionUnit
+
+    unit = ProductionUnit.objects.get(business_id="200000000011")
+    loan = finance.loan_register(
+        unit=unit, by=officer_semnan, kind="working_capital", amount_requested=10**10
+    )
+    project = planning.project_create(
+        park=IndustrialPark.objects.get(code="P-20-001"),
+        utility="gas",
+        name_fa="گازرسانی",
+        cost=10**11,
+        duration_months=6,
+        by=officer_semnan,
+    )
+    scope = scope_for(officer_semnan)
+    scenario = planning.scenario_save(scope=scope, name="s", by=officer_semnan, changes={})
+    run = planning.plan_run_start(scope=scope, by=officer_semnan, year=1405, start=False)
+    return {
+        "loan_new": ({"_query": "?unit=200000000011"}, ["get", "post"]),
+        "loan": ({"pk": loan.pk}, ["get"]),
+        **{
+            name: ({"pk": loan.pk}, ["post"])
+            for name in ("loan_step", "loan_introduce", "loan_decide", "loan_disburse", "loan_repay")
+        },
+        "plan_run": ({"pk": run.pk}, ["get"]),
+        "plan_run_status": ({"pk": run.pk}, ["get"]),
+        "plan_compare": ({"_query": f"?a={run.pk}&b={run.pk}"}, ["get"]),
+        "scenario_run": ({"pk": scenario.pk}, ["post"]),
+        "infra_project": ({"pk": project.pk}, ["get", "post"]),
+    }
+
+
+def _url(name: str, kwargs: dict) -> str:
+    from django.urls import reverse
+
+    kwargs = dict(kwargs)
+    query = kwargs.pop("_query", "")
+    return reverse(f"web:{name}", kwargs=kwargs) + query
 
 
 def _web_url_names() -> set[str]:
@@ -92,12 +155,11 @@ def test_every_page_is_classified(world, officer_semnan):
 def test_officer_of_another_province_gets_404_on_every_object_page(
     client, world, officer_semnan, officer_tehran
 ):
-    from django.urls import reverse
 
     objects = _semnan_objects(world, officer_semnan)
     client.force_login(officer_tehran)
     for name, (kwargs, methods) in objects.items():
-        url = reverse(f"web:{name}", kwargs=kwargs)
+        url = _url(name, kwargs)
         for method in methods:
             response = getattr(client, method)(url, {})
             assert response.status_code == 404, (name, method, response.status_code)
@@ -119,7 +181,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, world, officer_semnan):
     from django.urls import reverse
 
     for name, (kwargs, _methods) in _semnan_objects(world, officer_semnan).items():
-        response = client.get(reverse(f"web:{name}", kwargs=kwargs))
+        response = client.get(_url(name, kwargs))
         assert response.status_code in (302, 405), name
         if response.status_code == 302:
             assert "/login/" in response["Location"]
@@ -151,8 +213,13 @@ def test_api_as_an_officer_of_another_province(client, world, officer_semnan, of
     from revive.cases.models import Case, Resolution
 
     _semnan_objects(world, officer_semnan)
+    from revive.finance.models import LoanRequest
+    from revive.planning.models import PlanRun
+
     ids = {
         "case_id": Case.objects.filter(province__code="IR-20").first().pk,
+        "loan_id": LoanRequest.objects.get().pk,
+        "run_id": PlanRun.objects.get().pk,
         "resolution_id": Resolution.objects.get().pk,
         "code": None,  # depends on the path: a province or a park
         "business_id": "200000000011",
