@@ -79,7 +79,7 @@ def _event(
 
 def _lock(loan: LoanRequest, version: int | None) -> LoanRequest:
     """Re-read the row under a lock and refuse the write if someone saved it since `version` was read."""
-    fresh = LoanRequest.objects.select_for_update().select_related("bank", "unit").get(pk=loan.pk)
+    fresh = LoanRequest.objects.select_for_update().get(pk=loan.pk)
     if version is not None and fresh.version != version:
         raise ConflictError(
             _(
@@ -239,10 +239,16 @@ def loan_approve(
 
 
 def _lines_for(bank: Organisation, province_id: int, year: int) -> list[CreditLine]:
-    lines = CreditLine.objects.select_for_update().filter(
-        jyear=year, bank=bank, province_id__in=[province_id]
+    lines = (
+        CreditLine.objects.select_for_update()
+        .order_by("pk")
+        .filter(jyear=year, bank=bank, province_id__in=[province_id])
     )
-    national = CreditLine.objects.select_for_update().filter(jyear=year, bank=bank, province__isnull=True)
+    national = (
+        CreditLine.objects.select_for_update()
+        .order_by("pk")
+        .filter(jyear=year, bank=bank, province__isnull=True)
+    )
     return list(national) + list(lines)
 
 
@@ -623,7 +629,12 @@ def credit_line_set(
             ),
             field="amount",
         )
-    line = CreditLine.objects.select_for_update().filter(jyear=year, bank=bank, province=province).first()
+    line = (
+        CreditLine.objects.select_for_update()
+        .order_by("pk")
+        .filter(jyear=year, bank=bank, province=province)
+        .first()
+    )
     if line is None:
         line = CreditLine.objects.create(
             jyear=year, bank=bank, province=province, amount=amount, note=note[:300]
@@ -674,7 +685,12 @@ def check_lending_figure(
 
 
 def _upsert_figure(*, year: int, month: int, bank: Organisation | None, total: int, industry: int) -> tuple:
-    figure = LendingFigure.objects.select_for_update().filter(jyear=year, jmonth=month, bank=bank).first()
+    figure = (
+        LendingFigure.objects.select_for_update()
+        .order_by("pk")
+        .filter(jyear=year, jmonth=month, bank=bank)
+        .first()
+    )
     if figure is None:
         return LendingFigure.objects.create(
             jyear=year, jmonth=month, bank=bank, total=total, industry_mining=industry
@@ -703,7 +719,12 @@ def lending_figure_set(
     total, industry = check_lending_figure(
         year=year, month=month, total=total, industry_mining=industry_mining
     )
-    existing = LendingFigure.objects.select_for_update().filter(jyear=year, jmonth=month, bank=bank).first()
+    existing = (
+        LendingFigure.objects.select_for_update()
+        .order_by("pk")
+        .filter(jyear=year, jmonth=month, bank=bank)
+        .first()
+    )
     if existing is not None and version is not None and existing.version != version:
         raise ConflictError(
             _(
