@@ -82,6 +82,8 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["on", "at", "id"]
+        # the forecast reads past transitions by kind and date across all cases
+        indexes = [models.Index(fields=["kind", "on"])]
 
     def __str__(self) -> str:
         return f"{self.on} {self.kind} {self.text[:40]}"

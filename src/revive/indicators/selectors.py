@@ -314,9 +314,11 @@ def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
     past = cases.filter(opened_on__gte=window, opened_on__lt=judged_before)
     entries: dict[str, list] = {CaseState.IDENTIFIED: list(past.values_list("opened_on", "revived_on"))}
     events = CaseEvent.objects.filter(
-        case__in=cases, kind="transition", on__gte=window, on__lt=judged_before,
+        kind="transition", on__gte=window, on__lt=judged_before,
         to_state__in=[CaseState.DIAGNOSED, CaseState.IN_PROGRESS],
     ).values_list("to_state", "on", "case__revived_on")  # fmt: skip
+    if not (scope.is_nation and province is None):
+        events = events.filter(case__in=cases)
     for state, on, revived_on in events:
         entries.setdefault(state, []).append((on, revived_on))
     stages = _stage_pipeline(open_counts, entries, horizon, dict(CaseState.choices))
@@ -408,8 +410,22 @@ class Figure:
 
 def figures(*, scope: Scope, year: int, today: date | None = None, province: Province | None = None,
             with_forecast: bool = True) -> dict:  # fmt: skip
-    """Every indicator of the year: target, actual to date, progress, the pace still needed, the forecast."""
+    """Every indicator of the year: target, actual to date, progress, the pace still needed, the forecast.
+
+    Cached until the next write (core/cache.py), so the page, API, exports and press read one computation.
+    """
+    from revive.core.cache import memoize_on_data
+
     today = today or calendar.tehran_today()
+    key = (scope, year, today, province.pk if province else None, with_forecast)
+    return memoize_on_data(
+        "indicators.figures",
+        key,
+        lambda: _figures(scope=scope, year=year, today=today, province=province, with_forecast=with_forecast),
+    )
+
+
+def _figures(*, scope: Scope, year: int, today: date, province: Province | None, with_forecast: bool) -> dict:
     period = _period(year, today)
     elapsed = elapsed_months(year, today)
     targets = _target_rows(year, province)
@@ -471,7 +487,15 @@ def headline(rows: list[Figure], metric: str = Metric.REVIVED_UNITS) -> Figure |
 
 def province_ranking(*, scope: Scope, year: int, today: date | None = None) -> list[dict]:
     """Revivals against each province's target, best progress first; one revivals query for all provinces."""
+    from revive.core.cache import memoize_on_data
+
     today = today or calendar.tehran_today()
+    return memoize_on_data(
+        "indicators.ranking", (scope, year, today), lambda: _province_ranking(scope, year, today)
+    )
+
+
+def _province_ranking(scope: Scope, year: int, today: date) -> list[dict]:
     period = _period(year, today)
     kpi = registry.revivals(scope=scope, period=period)
     revived = {r["province"].pk: r for r in kpi["by_province"]}

@@ -1,0 +1,32 @@
+"""Figures that are costly to compute are cached until the data changes.
+
+Every write leaves an audit row (core/audit.py), so the newest audit row is the data's version: a
+cached figure is served only while no write has happened since it was computed.
+"""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db.models import Max
+
+T = TypeVar("T")
+
+
+def data_version() -> tuple:
+    from revive.core.models import AuditEvent
+
+    row = AuditEvent.objects.aggregate(last_id=Max("id"), last_at=Max("at"))
+    return row["last_id"], row["last_at"]
+
+
+def memoize_on_data(name: str, key: Any, compute: Callable[[], T], timeout: int = 600) -> T:
+    """compute() once per (name, key, data version); `key` must identify scope and parameters."""
+    digest = hashlib.sha256(repr((key, data_version())).encode()).hexdigest()
+    cache_key = f"revive:{name}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout)
+    return value
