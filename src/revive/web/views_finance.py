@@ -31,7 +31,7 @@ from revive.web.forms_finance import (
     MoneyForm,
     StepForm,
 )
-from revive.web.templatetags.revive import num, pct
+from revive.web.templatetags.revive import digits, num, pct
 
 UNITS = [
     (money.RIAL, "Rials"),
@@ -469,7 +469,7 @@ def share_chart(
     for i, r in enumerate(series):
         if r["month"] == 1:
             parts.append(
-                f'<text class="cat" x="{x(i):.1f}" y="{height - 20}" text-anchor="middle">{escape(num(r["year"]))}</text>'
+                f'<text class="cat" x="{x(i):.1f}" y="{height - 20}" text-anchor="middle">{escape(digits(r["year"]))}</text>'
             )
         if r["share"] is not None:
             points.append(f"{x(i):.1f},{y(r['share'] * 100):.1f}")
@@ -479,7 +479,7 @@ def share_chart(
         last = series[-1]
         parts.append(
             f'<circle class="series-a" cx="{x(len(series) - 1):.1f}" cy="{y(last["share"] * 100):.1f}" r="4">'
-            f"<title>{escape(calendar.month_name(last['month'], _lang()))} {escape(num(last['year']))}: "
+            f"<title>{escape(calendar.month_name(last['month'], _lang()))} {escape(digits(last['year']))}: "
             f"{escape(pct(last['share']))}</title></circle>"
         )
     parts.append("</svg>")
@@ -503,7 +503,7 @@ def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> d
         if scope.kind != ScopeKind.BANK
         else selectors.banks().filter(pk=scope.organisation_id),
         "years": range(calendar.current_jalali_year(), selectors.FIRST_YEAR + 7, -1),
-        "unit": _unit(request),
+        "unit": request.GET.get("unit") if request.GET.get("unit") in dict(UNITS) else money.HEMAT,
         "figure_form": forms.get("figure_form") or (LendingFigureForm() if can_enter else None),
         "import_form": forms.get("import_form") or (LendingImportForm() if can_enter else None),
         "import_errors": forms.get("import_errors") or [],
