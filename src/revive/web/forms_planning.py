@@ -103,6 +103,7 @@ class ScenarioForm(forms.Form):
         label=_("Drop this bank's quota"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.BANK).order_by("name_en"),
         required=False,
+        empty_label=_("No bank"),
         to_field_name="code",
     )
     drop_province = forms.ModelChoiceField(
