@@ -409,9 +409,8 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
 def compare(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     ids = [request.GET.get("a", ""), request.GET.get("b", "")]
-    if not all(i.isdigit() for i in ids):
-        messages.error(request, _("Choose two finished plans to compare."))
-        return redirect("web:scenarios")
+    if not all(i.isdigit() for i in ids):  # nothing chosen yet: the page says how to choose
+        return render(request, "web/planning/compare.html", {"data": None})
     a, b = (selectors.run_get(scope=scope, pk=int(i)) for i in ids)
     if not (a.status == b.status == PlanRun.Status.DONE):
         messages.error(request, _("Both plans must be finished to compare them."))

@@ -105,6 +105,7 @@ def test_scenario_saved_with_audit_and_bad_budget_refused(planning_world, nation
         reverse("web:plan_compare"), {"a": base.pk, "b": PlanRun.objects.get(scenario=scenario).pk}
     )
     assert compare.status_code == 200 and "More credit" in compare.content.decode()
+    assert client.get(reverse("web:plan_compare")).status_code == 200  # nothing chosen yet
 
 
 def test_projects_ranked_and_marked_done(planning_world, officer_semnan, login):
