@@ -16,6 +16,32 @@ from .model import Instance, Plan
 LOCAL_SEARCH_MAX_CELLS = 4_000_000
 
 
+def _silence_banner() -> None:
+    """HiGHS prints its banner on stdout when the first solver of a process is created; JSON output
+    (`revive plan --json`) must stay pure, so that first solver is created with stdout closed."""
+    import os
+    import sys
+
+    try:
+        fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
+    except (OSError, ValueError):
+        return
+    if sys.__stdout__:
+        sys.__stdout__.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        highspy.Highs()
+    finally:
+        os.dup2(saved, fd)
+        os.close(devnull)
+        os.close(saved)
+
+
+_silence_banner()
+
+
 class _Milp:
     """The tight formulation: x_u <= y_p per unit-project pair, bank choice z_ub, scaled budget rows."""
 
