@@ -13,6 +13,7 @@ class Metric(models.TextChoices):
 
     REVIVED_UNITS = "revived_units", _("Idle units revived")
     JOBS_RESTORED = "jobs_restored", _("Jobs restored")
+    # xgettext:no-python-format ("50% c" is not a placeholder; the label is never %-formatted)
     LIFTED_ABOVE_50 = "lifted_above_50", _("Units lifted above 50% capacity")
     INDUSTRY_SHARE = "industry_share", _("Industry share of bank facilities (%)")
     PARKS_GAS_ELECTRICITY = "parks_gas_electricity", _("Parks with adequate gas and electricity")
