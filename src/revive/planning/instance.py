@@ -4,7 +4,9 @@ Rules, in one place:
 - Candidates are the units with an open case (identified, diagnosed, in progress) in the caller's scope.
 - A unit's loan need is the sum of the amounts of its open money obstacles (working capital, bank debt,
   raw materials, machinery, tax and social-security debt). Its eligible banks are the banks named on
-  those obstacles; when none is named, any bank with credit may lend.
+  those obstacles; when none is named, the three banks with the most credit left in its province
+  (their bank x province quotas, else their national lines) may lend: the province's usual lenders,
+  and a model of one unit x three banks rather than x every bank (which weakens the bound).
 - A unit needs every unfinished project of its park for the utility of each open infrastructure
   obstacle it has. A unit with such an obstacle and no project on the work list cannot be revived by
   this plan, nor can one needing a project that cannot finish before the end of the Iranian year.
@@ -323,6 +325,7 @@ def build_instance(
             )
         )
     budgets = budgets_for(year=year, province=province, overrides=overrides)
+    units = _name_lenders(units, budgets)
     instance = Instance(
         units=units,
         projects=sorted(used_projects.values(), key=lambda p: p.id),
@@ -341,6 +344,28 @@ def build_instance(
         "case_of": {r[2]: r[0] for r in case_rows},
     }
     return instance, context
+
+
+LENDERS_PER_UNIT = 3
+
+
+def _name_lenders(units: list[Unit], budgets) -> list[Unit]:
+    """Units with a loan need and no bank named get their province's three best-funded banks."""
+    by_province: dict[str | None, list[str]] = {}
+
+    def lenders(prov: str | None) -> list[str]:
+        if prov not in by_province:
+            quotas = {b: a for (b, p), a in budgets.bank_province_quota.items() if p == prov and a > 0}
+            pool = quotas or {b: a for b, a in budgets.bank_credit.items() if a > 0}
+            by_province[prov] = sorted(pool, key=lambda b: (-pool[b], b))[:LENDERS_PER_UNIT]
+        return by_province[prov]
+
+    return [
+        dataclasses.replace(u, banks=tuple(sorted(lenders(u.province))))
+        if u.loan_amount > 0 and not u.banks and lenders(u.province)
+        else u
+        for u in units
+    ]
 
 
 def _values(objective: str, case_rows: list, year: int):

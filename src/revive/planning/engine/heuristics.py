@@ -105,6 +105,8 @@ class _Incidence:
         self.ep = np.array([p for ps in unit_projects for p in ps], dtype=np.int64)
         # Matrix products win on dense instances, entry sums on sparse ones.
         self.dense = self.eu.size > 0.05 * m * n
+        # Entries are listed unit by unit, so per-unit sums of many columns are one reduceat.
+        self.units_with, self.starts = np.unique(self.eu, return_index=True)
 
     def per_unit(self, project_weight: np.ndarray) -> np.ndarray:
         """For each unit, the sum of the weights of its projects (weights: n or n x R)."""
@@ -115,9 +117,10 @@ class _Incidence:
     def _per_unit(self, project_weight: np.ndarray) -> np.ndarray:
         if project_weight.ndim == 1:
             return np.bincount(self.eu, weights=project_weight[self.ep], minlength=self.m)
-        return np.stack(
-            [self._per_unit(project_weight[:, r]) for r in range(project_weight.shape[1])], axis=1
-        )
+        out = np.zeros((self.m, project_weight.shape[1]))
+        if self.eu.size:
+            out[self.units_with] = np.add.reduceat(project_weight[self.ep], self.starts, axis=0)
+        return out
 
     def per_project(self, unit_weight: np.ndarray) -> np.ndarray:
         if self.dense:
@@ -178,9 +181,10 @@ class TabuSearch:
         self.seen[0, h[0]] = self.seen[1, h[1]] = self.seen[2, h[2]] = True
         return h
 
-    def _fill(self, sel: np.ndarray) -> np.ndarray:
-        """Greedy add by value per unit of scaled cost until nothing fits."""
-        while True:
+    def _fill(self, sel: np.ndarray, deadline: float | None = None) -> np.ndarray:
+        """Greedy add by value per unit of scaled cost until nothing fits (or the time is up: every
+        step keeps the selection feasible, so stopping early is safe)."""
+        while deadline is None or time.monotonic() < deadline:
             cnt, usage = self._load(sel)
             addc = self.Uc + self.inc.per_unit(self.Pc * (cnt == 0)[:, None])
             ok = (~sel) & (addc <= (1.0 - usage) + self.eps).all(1) & (self.v > 0)
@@ -189,6 +193,7 @@ class TabuSearch:
             cand = np.flatnonzero(ok)
             ratio = self.v[cand] / (addc[cand].sum(1) + 1e-12)
             sel[cand[np.argmax(ratio)]] = True
+        return sel
 
     def run(
         self,
@@ -208,9 +213,9 @@ class TabuSearch:
             sel[[u for u, k in s.items() if k == self.options[u]]] = True
             cnt, usage = self._load(sel)
             if (usage <= 1.0 + self.eps).all():
-                starts.append(self._fill(sel))
+                starts.append(self._fill(sel, deadline))
         if not starts:
-            starts.append(self._fill(np.zeros(m, dtype=bool)))
+            starts.append(self._fill(np.zeros(m, dtype=bool), deadline))
         best = max(starts, key=lambda s: self.v[s].sum()).copy()
         best_val = float(self.v[best].sum())
         on_improve(self._selection(best), best_val)
@@ -334,6 +339,7 @@ class ProjectTabu:
     """
 
     HASH_BITS = 22
+    SWAP_CELLS = 4_000_000
 
     def __init__(self, comp: Compiled, options: list[int] | None = None, seed: int = 0):
         self.comp = comp
@@ -459,17 +465,25 @@ class ProjectTabu:
             maxfree = Pc[Y].max(0)
             K = N[(Pc[N] <= slack + maxfree).all(1)]
             K = K[gain[K] > 0]
+            Ys = Y
+            # The swap neighbourhood is |Y| x |K| x rows; on large instances keep its most promising
+            # corner (cheapest drops, richest adds) so memory and time stay bounded.
+            rows = max(1, Pc.shape[1])
+            if Ys.size * K.size * rows > self.SWAP_CELLS:
+                side = max(1, int((self.SWAP_CELLS / rows) ** 0.5))
+                K = K[np.argsort(-gain[K], kind="stable")[:side]]
+                Ys = Ys[np.argsort(loss[Ys], kind="stable")[:side]]
             if K.size:
-                newuse = usage[None, None, :] - Pc[Y][:, None, :] + Pc[K][None, :, :]
+                newuse = usage[None, None, :] - Pc[Ys][:, None, :] + Pc[K][None, :, :]
                 feas = (newuse <= 1.0 + self.eps).all(2)
                 U1 = np.flatnonzero(w1 > 0)
-                both = (A[np.ix_(U1, Y)] * w1[U1, None]).T @ A[np.ix_(U1, K)]  # covered by q but needing p
-                delta = gain[K][None, :] - loss[Y][:, None] - both
-                hh = (h[:, None, None] - H[:, Y][:, :, None] + H[:, K][:, None, :]) & mask
+                both = (A[np.ix_(U1, Ys)] * w1[U1, None]).T @ A[np.ix_(U1, K)]  # covered by q but needing p
+                delta = gain[K][None, :] - loss[Ys][:, None] - both
+                hh = (h[:, None, None] - H[:, Ys][:, :, None] + H[:, K][:, None, :]) & mask
                 feas &= ~(seen[0, hh[0]] & seen[1, hh[1]] & seen[2, hh[2]])
                 ii, kk = np.nonzero(feas)
                 if ii.size:
-                    pick(delta[ii, kk], newuse[ii, kk].sum(1), Y[ii], K[kk])
+                    pick(delta[ii, kk], newuse[ii, kk].sum(1), Ys[ii], K[kk])
         if not moves:
             return False
         _, _, out, inn = max(moves)
