@@ -31,7 +31,8 @@ def test_instance_has_loans_banks_projects_and_budgets(planning_world):
     foundry = units["200000000011"]
     assert (foundry.loan_amount, foundry.banks, foundry.value) == (20 * BILLION, ("melli",), 25.0)
     assert foundry.projects == (f"P{planning_world['gas'].pk}",)
-    assert units["200000000022"].banks == ()  # no bank named: any bank with credit
+    # no bank named: the province's best-funded banks (up to three) may lend
+    assert units["200000000022"].banks == ("melli", "sepah")
     assert instance.budgets.bank_credit == {"melli": 100 * BILLION, "sepah": 100 * BILLION}
     assert instance.budgets.infra_total == 60 * BILLION
     assert context["months_left"] == 3
