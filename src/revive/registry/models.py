@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from revive.core.scoping import ScopedQuerySet
 
 
+def _in_page_language(fa: str, en: str) -> str:
+    """Names shown in selects and messages follow the reader's language (Persian first)."""
+    from django.utils.translation import get_language
+
+    return (fa or en) if (get_language() or "fa").startswith("fa") else (en or fa)
+
+
 class Province(models.Model):
     code = models.CharField(_("ISO code"), max_length=5, unique=True)  # ISO 3166-2:IR, "IR-23"
     name_fa = models.CharField(_("name (Persian)"), max_length=80)
@@ -20,7 +27,7 @@ class Province(models.Model):
         verbose_name_plural = _("provinces")
 
     def __str__(self) -> str:
-        return self.name_en
+        return _in_page_language(self.name_fa, self.name_en)
 
     def name(self, lang: str) -> str:
         return self.name_fa if lang == "fa" else self.name_en
@@ -38,7 +45,7 @@ class County(models.Model):
         verbose_name_plural = _("counties")
 
     def __str__(self) -> str:
-        return self.name_en
+        return _in_page_language(self.name_fa, self.name_en)
 
 
 class SectorGroup(models.TextChoices):
@@ -96,7 +103,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
-        return self.name_en
+        return _in_page_language(self.name_fa, self.name_en)
 
 
 class IndustrialPark(models.Model):
