@@ -31,6 +31,7 @@ urlpatterns = [
     path("resolutions/overdue/", views_cases.overdue_board, name="overdue"),
     path("resolutions/execution/", views_cases.execution, name="execution"),
     path("resolutions/<int:pk>/answer/", views_cases.resolution_answer, name="resolution_answer"),
+    path("resolutions/<int:pk>/escalate/", views_cases.resolution_escalate, name="resolution_escalate"),
     path("", include("revive.web.urls_finance")),
     path("", include("revive.web.urls_planning")),
     path("", include("revive.web.urls_indicators")),

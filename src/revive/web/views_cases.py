@@ -466,7 +466,14 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     if not (has_perm(request.user, Perm.VIEW_CASES) or has_perm(request.user, Perm.ANSWER_RESOLUTIONS)):
         raise Http404
     scope = scope_for(request.user)
-    return render(request, "web/cases/overdue.html", {"rows": selectors.overdue_board(scope=scope)[:500]})
+    return render(
+        request,
+        "web/cases/overdue.html",
+        {
+            "rows": selectors.overdue_board(scope=scope)[:500],
+            "can_escalate": has_perm(request.user, Perm.MANAGE_CASES),
+        },
+    )
 
 
 @login_required
@@ -531,3 +538,24 @@ def survival(request: HttpRequest) -> HttpResponse:
         else ""
     )
     return render(request, "web/cases/survival.html", {"data": data, "chart": chart})
+
+
+@login_required
+@require_POST
+def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer an unexecuted resolution to the national level (from the overdue board)."""
+    scope = _scope(request, Perm.MANAGE_CASES)
+    resolution = selectors.resolution_get(scope=scope, pk=pk)
+    try:
+        services.resolution_escalate(
+            resolution=resolution, by=request.user, version=_int_or_none(request.POST.get("version"))
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The resolution was referred to the national level."))
+    return redirect("web:overdue")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

@@ -170,3 +170,16 @@ def test_park_manager_reads_but_cannot_change_cases(login, park_manager, world):
     client = login(park_manager)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert client.post(f"/cases/{case.pk}/obstacles/", {"kind": "market"}).status_code == 404
+
+
+def test_overdue_resolution_is_referred_to_the_national_level(login, officer_semnan, semnan_meeting):
+    resolution = Resolution.objects.get()  # deadline 1405/07/09, overdue on 1405/09/03
+    client = login(officer_semnan)
+    assert f"/resolutions/{resolution.pk}/escalate/" in client.get("/resolutions/overdue/").content.decode()
+    response = client.post(f"/resolutions/{resolution.pk}/escalate/", {"version": resolution.version})
+    assert response.status_code == 302
+    resolution.refresh_from_db()
+    assert resolution.escalated
+    assert AuditEvent.objects.filter(action="resolution_escalate").exists()
+    again = client.post(f"/resolutions/{resolution.pk}/escalate/", {"version": resolution.version})
+    assert again.status_code == 302 and Resolution.objects.get().version == resolution.version

@@ -77,6 +77,7 @@ def _semnan_objects(world, officer_semnan):
         "case_visit": ({"pk": case.pk}, ["post"]),
         "meeting": ({"pk": meeting.pk}, ["get", "post"]),
         "resolution_answer": ({"pk": resolution.pk}, ["post"]),
+        "resolution_escalate": ({"pk": resolution.pk}, ["post"]),
         # national targets: a provincial officer may not set them
         "targets_edit": ({"code": "revived_units"}, ["get", "post"]),
         # national lending figures: entered and imported by national staff only
