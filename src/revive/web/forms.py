@@ -58,3 +58,9 @@ class StatusForm(forms.Form):
         if value and value > calendar.tehran_today():
             raise forms.ValidationError(_("The effective date cannot be in the future."))
         return value
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it names (or at the top), keeping what was typed."""
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, str(exc.message))

@@ -20,7 +20,7 @@ from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
 from revive.web.exports import table_response
-from revive.web.forms import StatusForm
+from revive.web.forms import StatusForm, add_domain_error
 from revive.web.templatetags.revive import digits, num
 
 
@@ -291,10 +291,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except DomainError as exc:
-                form.add_error(
-                    exc.details.get("field") if exc.details.get("field") in form.fields else None,
-                    str(exc.message),
-                )
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The status was recorded."))
                 return redirect("web:unit", business_id=unit.business_id)

@@ -19,6 +19,7 @@ from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
 from revive.web.exports import table_response
+from revive.web.forms import add_domain_error
 from revive.web.forms_cases import (
     AnswerForm,
     MeetingForm,
@@ -41,11 +42,6 @@ def _scope(request: HttpRequest, perm: str = Perm.VIEW_CASES):
     if not has_perm(request.user, perm):
         raise Http404
     return scope_for(request.user)
-
-
-def _fail(form, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _province_of(request: HttpRequest, scope) -> Province | None:
@@ -186,7 +182,7 @@ def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The obstacle was recorded."))
             return redirect("web:case", pk=case.pk)
@@ -247,7 +243,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The case was updated."))
             return redirect("web:case", pk=case.pk)
@@ -281,7 +277,7 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
                 photos=request.FILES.getlist("photos"),
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))
             return redirect("web:case", pk=case.pk)
@@ -332,7 +328,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 cases=agenda,
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The meeting was recorded. Add its resolutions."))
             return redirect("web:meeting", pk=meeting.pk)
@@ -376,7 +372,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except DomainError as exc:
-                _fail(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The resolution was issued."))
                 return redirect("web:meeting", pk=meeting.pk)

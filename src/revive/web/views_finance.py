@@ -21,6 +21,7 @@ from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
 from revive.web.exports import table_response
+from revive.web.forms import add_domain_error
 from revive.web.forms_finance import (
     CreditLineForm,
     DecisionForm,
@@ -51,11 +52,6 @@ def _scope(request: HttpRequest, perm: str = Perm.VIEW_FINANCE):
     if not has_perm(request.user, perm):
         raise Http404
     return scope_for(request.user)
-
-
-def _fail(form, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def _unit(request: HttpRequest) -> str:
@@ -183,7 +179,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
                 obstacle=next((o for o in obstacles if o.pk == data.get("obstacle")), None),
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The loan request was registered."))
             return redirect("web:loan", pk=loan.pk)
@@ -274,7 +270,7 @@ def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done:
         try:
             run(loan, form.cleaned_data)
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("web:loan", pk=loan.pk)
@@ -370,7 +366,7 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )  # fmt: skip
             except DomainError as exc:
-                _fail(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The credit line was saved."))
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
@@ -533,7 +529,7 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
                 industry_mining=d["industry_mining"], by=request.user,
             )  # fmt: skip
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The figures were saved."))
             return redirect(f"{reverse('web:lending_share')}?year={d['month'][0]}")
@@ -554,7 +550,7 @@ def lending_import(request: HttpRequest) -> HttpResponse:
         try:
             result, written = importers.import_lending(upload.read(), upload.name, by=request.user)
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             if written is not None:
                 messages.success(

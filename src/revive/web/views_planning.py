@@ -20,6 +20,7 @@ from revive.registry import selectors as registry_selectors
 from revive.registry.models import Utility
 from revive.web import charts
 from revive.web.exports import table_response
+from revive.web.forms import add_domain_error
 from revive.web.forms_planning import PlanForm, ProjectStatusForm, ScenarioForm
 from revive.web.templatetags.revive import num
 
@@ -42,11 +43,6 @@ def _scope(request: HttpRequest):
     if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
         raise Http404
     return scope
-
-
-def _fail(form, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 @login_required
@@ -73,7 +69,7 @@ def plans(request: HttpRequest) -> HttpResponse:
                 time_limit=d["time_limit"],
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             return redirect("web:plan_run", pk=run.pk)
     runs = selectors.runs(scope=scope)[:30]
@@ -326,7 +322,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except DomainError as exc:
-                _fail(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The project was updated."))
                 return redirect("web:infra_project", pk=project.pk)
@@ -356,7 +352,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _fail(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The scenario was saved. Run it to see its plan."))
             return redirect("web:scenarios")
