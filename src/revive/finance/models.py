@@ -163,8 +163,9 @@ class LoanEvent(models.Model):
         return f"{self.on} {self.kind} {self.text[:40]}"
 
 
-class Disbursement(models.Model):
-    loan = models.ForeignKey(LoanRequest, on_delete=models.CASCADE, related_name="disbursements")
+class _Movement(models.Model):
+    """Money moving on a loan on a date: a disbursement by the bank or a repayment by the unit."""
+
     on = models.DateField(_("date"))
     amount = models.BigIntegerField(_("amount (rials)"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -179,13 +180,20 @@ class Disbursement(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")]
-        verbose_name = _("disbursement")
-        verbose_name_plural = _("disbursements")
 
     def __str__(self) -> str:
         return f"#{self.loan_id} {self.on} {self.amount}"
+
+
+class Disbursement(_Movement):
+    loan = models.ForeignKey(LoanRequest, on_delete=models.CASCADE, related_name="disbursements")
+
+    class Meta(_Movement.Meta):
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive")]
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
 
 
 class Installment(models.Model):
@@ -227,29 +235,13 @@ class Installment(models.Model):
         return self.amount - self.paid_amount
 
 
-class Repayment(models.Model):
+class Repayment(_Movement):
     loan = models.ForeignKey(LoanRequest, on_delete=models.CASCADE, related_name="repayments")
-    on = models.DateField(_("date"))
-    amount = models.BigIntegerField(_("amount (rials)"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    SCOPE = {
-        "province": "loan__province_id",
-        "park": "loan__park_id",
-        "unit": "loan__unit_id",
-        "bank": "loan__bank_id",
-    }
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["on", "id"]
+    class Meta(_Movement.Meta):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_positive")]
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
-
-    def __str__(self) -> str:
-        return f"#{self.loan_id} {self.on} {self.amount}"
 
 
 class CreditLineQuerySet(ScopedQuerySet):
