@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "revive.cases",
     "revive.finance",
     "revive.indicators",
+    "revive.imports",
     "revive.planning",
     "revive.web",
     "revive.api",

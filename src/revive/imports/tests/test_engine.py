@@ -1,0 +1,148 @@
+"""The import engine: every bad row reported with its reason, nothing half-written, reruns change nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from revive.core.models import AuditEvent
+from revive.core.scoping import NATION, scope_for
+from revive.imports.engine import import_file, preview_file
+from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit
+
+pytestmark = pytest.mark.django_db
+
+UNITS_HEADER = "business_id,name_fa,park,sector,size_class,employees\n"
+
+
+def _csv(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+def test_new_units_are_written_with_an_audit_row_each_and_a_rerun_changes_nothing(world, officer_semnan):
+    content = _csv(UNITS_HEADER + "۲۰۰۰۰۰۰۰۰۰۹۹,صنايع كوير,P-20-001,24,small,12\n")
+    scope = scope_for(officer_semnan)
+    preview, written = import_file(
+        kind="units", content=content, filename="u.csv", scope=scope, by=officer_semnan
+    )
+    assert preview.ok and written["new"] == 1
+    unit = ProductionUnit.objects.get(business_id="200000000099")
+    assert unit.name_fa == "صنایع کویر" and unit.province.code == "IR-20"
+    assert AuditEvent.objects.filter(object_type="registry.productionunit", object_id=str(unit.pk)).exists()
+    again, _ = import_file(kind="units", content=content, filename="u.csv", scope=scope, by=officer_semnan)
+    assert again.counts() == {"rows": 1, "new": 0, "changed": 0, "unchanged": 1}
+
+
+def test_a_changed_unit_lists_its_changed_fields(world):
+    content = _csv(UNITS_HEADER + "200000000011,لبنیات کویر نو,P-20-001,10,small,99\n")
+    preview = preview_file(kind="units", content=content, filename="u.csv", scope=NATION)
+    assert preview.ok, [e.as_dict() for e in preview.errors]
+    assert len(preview.changed) == 1
+    assert "employees" in preview.changed[0].fields
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(world):
+    content = _csv(
+        UNITS_HEADER
+        + "12345,x,P-20-001,24,small,1\n"
+        + "200000000098,x,P-99-999,24,small,1\n"
+        + "200000000097,x,P-20-001,77,small,1\n"
+        + "200000000096,x,P-20-001,24,huge,-3\n"
+        + "200000000095,x,P-20-001,24,small,1\n"
+        + "200000000095,x,P-20-001,24,small,1\n"
+    )
+    before = ProductionUnit.objects.count()
+    with translation.override("en"):
+        preview, written = import_file(kind="units", content=content, filename="u.csv", scope=NATION, by="t")
+        errors = [e.as_dict() for e in preview.errors]
+    assert written is None and ProductionUnit.objects.count() == before
+    rows = [e["row"] for e in errors]
+    assert rows == [2, 3, 4, 5, 5, 7]
+    assert "12 digits" in errors[0]["message"] and errors[0]["value"] == "12345"
+    assert "Repeats row 6" in errors[-1]["message"]
+
+
+def test_officer_cannot_import_another_provinces_rows(world, officer_tehran):
+    content = _csv(UNITS_HEADER + "230000000099,x,P-20-001,24,small,1\n")
+    preview = preview_file(kind="units", content=content, filename="u.csv", scope=scope_for(officer_tehran))
+    assert not preview.ok and preview.errors[0].column.startswith("کد شهرک")
+
+
+def test_filings_with_esfand_30_of_a_common_year_and_bad_capacity_are_refused(world):
+    content = (
+        "شناسه کسب‌وکار,ماه,ارزش تولید (ریال),درصد ظرفیت,شاغلان,تاریخ ثبت\n"
+        "200000000011,1404/12,100,50,3,1404/12/30\n"
+        "200000000011,1405/01,100,150,3,\n"
+        "200000000011,1405/02,-5,50,3,\n"
+    ).encode("utf-8-sig")
+    with translation.override("en"):
+        preview = preview_file(kind="filings", content=content, filename="f.csv", scope=NATION)
+        messages = [str(e.message) for e in preview.errors]
+    assert len(messages) == 3
+    assert "29 days" in messages[0] and "between 0 and 100" in messages[1] and "negative" in messages[2]
+
+
+def test_filings_import_writes_and_moves_the_unit_band(world):
+    content = (
+        "business_id,month,production_value,capacity_utilisation,employees\n200000000011,1405/07,0,0,3\n"
+    )
+    preview, written = import_file(
+        kind="filings", content=content.encode(), filename="f.csv", scope=NATION, by="t"
+    )
+    assert preview.ok, [e.as_dict() for e in preview.errors]
+    assert MonthlyFiling.objects.filter(unit__business_id="200000000011", jyear=1405, jmonth=7).exists()
+    assert ProductionUnit.objects.get(business_id="200000000011").current_band == "idle"
+
+
+def test_windows_1256_csv_is_read(world):
+    content = ("code,name_fa,province\nP-20-009,شهرک یزدانی,IR-20\n").encode("cp1256", errors="replace")
+    preview, written = import_file(kind="parks", content=content, filename="p.csv", scope=NATION, by="t")
+    assert preview.ok, [e.as_dict() for e in preview.errors]
+    assert IndustrialPark.objects.filter(code="P-20-009").exists()
+
+
+@pytest.mark.parametrize(
+    "content,name",
+    [
+        (b"PK\x03\x04garbage", "x.xlsx"),
+        (b"\x00\x01\x02binary" * 100, "x.csv"),
+        (b"hello", "x.pdf"),
+    ],
+)
+def test_a_file_that_is_not_what_it_claims_is_refused(world, content, name):
+    from revive.core.errors import DomainError
+
+    with pytest.raises(DomainError):
+        preview_file(kind="parks", content=content, filename=name, scope=NATION)
+
+
+def test_a_zip_bomb_is_refused(world):
+    import zipfile
+
+    from revive.core.errors import DomainError
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * 50_000_000)
+    with translation.override("en"), pytest.raises(DomainError, match="expands"):
+        preview_file(kind="parks", content=buf.getvalue(), filename="b.xlsx", scope=NATION)
+
+
+def test_command_exits_non_zero_and_writes_nothing_on_error(world, tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text(UNITS_HEADER + "200000000099,x,P-20-001,24,small,1\n200000000098,x,NOPE,24,small,1\n")
+    with pytest.raises(CommandError):
+        call_command("import", "units", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
+
+
+def test_command_dry_run_writes_nothing(world, tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text(UNITS_HEADER + "200000000099,x,P-20-001,24,small,1\n")
+    out = io.StringIO()
+    call_command("import", "units", str(path), "--dry-run", stdout=out)
+    assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
+    call_command("import", "units", str(path), stdout=out)
+    assert ProductionUnit.objects.filter(business_id="200000000099").exists()
