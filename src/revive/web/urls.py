@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("revive.web.urls_finance")),
     path("", include("revive.web.urls_planning")),
     path("", include("revive.web.urls_indicators")),
+    path("", include("revive.web.urls_imports")),
 ]

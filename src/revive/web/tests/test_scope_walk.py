@@ -42,6 +42,7 @@ LISTS = {
     "scenarios",
     "infra_projects",
     "password_change",  # the caller's own account: nothing of anyone else's
+    "imports",  # upload and preview: a provincial officer's rows of other provinces are errors
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
 
@@ -83,6 +84,10 @@ def _semnan_objects(world, officer_semnan):
         # national lending figures: entered and imported by national staff only
         "lending_figure": ({}, ["post"]),
         "lending_import": ({}, ["post"]),
+        # a preview kept for the officer who uploaded it: anyone else's token is unknown (404)
+        "import_confirm": ({}, ["post"]),
+        # a blank template holds no records: only sign-in is checked
+        "import_template": ({"kind": "units"}, []),
         **_semnan_finance_and_planning(officer_semnan),
     }
 

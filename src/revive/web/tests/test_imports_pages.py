@@ -1,0 +1,57 @@
+"""Import pages: preview with counts and every error, confirm writes, another user's token is 404."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from revive.registry.models import ProductionUnit
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "business_id,name_fa,park,sector,size_class,employees\n"
+
+
+def _upload(client, text: str, kind: str = "units"):
+    return client.post(
+        reverse("web:imports"), {"kind": kind, "file": SimpleUploadedFile("u.csv", text.encode("utf-8"))}
+    )
+
+
+def test_preview_then_confirm_writes_the_rows(client, officer_semnan):
+    client.force_login(officer_semnan)
+    response = _upload(client, HEADER + "200000000099,صنایع نو,P-20-001,24,small,4\n")
+    assert response.status_code == 200
+    token = response.context["token"]
+    assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
+    response = client.post(reverse("web:import_confirm"), {"token": token})
+    assert response.status_code == 302
+    assert ProductionUnit.objects.get(business_id="200000000099").province.code == "IR-20"
+
+
+def test_errors_are_listed_and_nothing_can_be_confirmed(client, officer_semnan):
+    client.force_login(officer_semnan)
+    response = _upload(client, HEADER + "12,x,P-20-001,24,small,4\n200000000098,x,P-23-001,24,small,4\n")
+    assert response.status_code == 400
+    assert len(response.context["preview"].errors) == 2
+    assert "token" not in response.context
+    body = response.content.decode()
+    assert "12" in body and "P-23-001" in body
+
+
+def test_another_users_token_is_404(client, officer_semnan, officer_tehran):
+    client.force_login(officer_semnan)
+    token = _upload(client, HEADER + "200000000099,x,P-20-001,24,small,4\n").context["token"]
+    client.force_login(officer_tehran)
+    assert client.post(reverse("web:import_confirm"), {"token": token}).status_code == 404
+    assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
+
+
+def test_template_downloads_as_xlsx(client, officer_semnan):
+    client.force_login(officer_semnan)
+    response = client.get(reverse("web:import_template", kwargs={"kind": "filings"}))
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+
+
+def test_unit_owner_cannot_open_the_import_page(client, unit_owner):
+    client.force_login(unit_owner)
+    assert client.get(reverse("web:imports")).status_code == 404

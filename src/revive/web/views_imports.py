@@ -1,0 +1,130 @@
+"""Import pages: upload, preview (new / changed / unchanged, every error), confirm; blank templates."""
+
+import json
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revive.accounts.roles import Perm, has_perm
+from revive.core.errors import DomainError
+from revive.core.scoping import ScopeKind, scope_for
+from revive.imports.engine import import_write, preview_file
+from revive.imports.kinds import KINDS
+from revive.imports.templates import template_xlsx
+from revive.web.forms_imports import ImportForm
+
+SHOWN_CHANGES = 200
+
+
+def _scope(request: HttpRequest):
+    scope = scope_for(request.user)
+    if not has_perm(request.user, Perm.EDIT_REGISTRY) or scope.kind not in (
+        ScopeKind.NATION,
+        ScopeKind.PROVINCE,
+    ):
+        raise Http404
+    return scope
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / "revive-imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _keep(content: bytes, *, user_id: int, kind: str, filename: str) -> str:
+    """Keep the checked upload until the user confirms; the token is random and tied to the user."""
+    token = secrets.token_urlsafe(24)
+    (_folder() / f"{token}.bin").write_bytes(content)
+    (_folder() / f"{token}.json").write_text(
+        json.dumps({"user": user_id, "kind": kind, "filename": filename})
+    )
+    return token
+
+
+def _take(token: str, user_id: int) -> tuple[bytes, dict]:
+    if not token or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
+        raise Http404
+    meta_path, data_path = _folder() / f"{token}.json", _folder() / f"{token}.bin"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user") != user_id:
+        raise Http404
+    content = data_path.read_bytes()
+    meta_path.unlink(missing_ok=True)
+    data_path.unlink(missing_ok=True)
+    return content, meta
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "kinds": KINDS, "shown": SHOWN_CHANGES}
+    if request.method == "POST" and form.is_valid():
+        upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
+        try:
+            if upload.size > 50 * 1024 * 1024:
+                raise DomainError(
+                    _("The file is larger than %(mb)s MB: split it into smaller files.") % {"mb": 50}
+                )
+            content = upload.read()
+            preview = preview_file(kind=kind, content=content, filename=upload.name, scope=scope)
+        except DomainError as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            context["preview"] = preview
+            changes = preview.changed + preview.new
+            context["more"] = len(changes) > SHOWN_CHANGES
+            context["changes"] = [
+                {"row": c.row, "key": c.key.replace("|", " "), "fields": ", ".join(c.fields)}
+                for c in sorted(changes[:SHOWN_CHANGES], key=lambda c: c.row)
+            ]
+            if preview.ok and (preview.new or preview.changed):
+                context["token"] = _keep(content, user_id=request.user.pk, kind=kind, filename=upload.name)
+    status = 400 if form.errors or (context.get("preview") and not context["preview"].ok) else 200
+    return render(request, "web/imports/page.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    content, meta = _take(request.POST.get("token", ""), request.user.pk)
+    # The database may have moved since the preview: check again, and write only a clean file.
+    try:
+        preview = preview_file(kind=meta["kind"], content=content, filename=meta["filename"], scope=scope)
+        if not preview.ok:
+            raise DomainError(
+                _("Nothing was imported: the file no longer passes the checks; upload it again.")
+            )
+        counts = import_write(preview=preview, by=request.user, scope=scope)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts
+        )
+    return redirect("web:imports")
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    _scope(request)
+    if kind not in KINDS:
+        raise Http404
+    response = HttpResponse(
+        template_xlsx(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="revive-{kind}-template.xlsx"'
+    return response
