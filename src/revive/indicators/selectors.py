@@ -293,9 +293,52 @@ def _stage_pipeline(open_counts: dict[str, int], entries: dict[str, list[tuple[d
     return stages
 
 
+def _case_stages_from_stock(*, cases, scope: Scope, province, year: int, today: date,
+                            open_counts: dict[str, int]) -> list[fc.Stage]:  # fmt: skip
+    """Each open stage's chance of a revival by Esfand, measured on the stock of the same day in each of
+    the last three years: of the cases in that stage on that day, the share revived by that year's end.
+
+    Measuring the stock (not the entries into a stage) keeps the estimate honest when cases linger in
+    a stage for years: they count against the stage every year they sit in it.
+    """
+    from revive.cases.models import OPEN_STATES, CaseEvent, CaseState
+
+    days = {y: (_same_day(y, today), calendar.jalali_year(y).end) for y in range(year - 3, year)}
+    last_day = max(day for day, _end in days.values())
+    revived_on = dict(cases.filter(opened_on__lte=last_day).values_list("id", "revived_on"))
+    events = CaseEvent.objects.filter(kind__in=["opened", "transition"], on__lte=last_day).exclude(to_state="")
+    if not (scope.is_nation and province is None):
+        events = events.filter(case__in=cases)
+    history: dict[int, list[tuple[date, str]]] = {}
+    for case_id, on, state in events.order_by("case_id", "on", "id").values_list("case_id", "on", "to_state"):
+        history.setdefault(case_id, []).append((on, state))
+    stock: dict[str, int] = {}
+    hits: dict[str, int] = {}
+    for case_id, steps in history.items():
+        if case_id not in revived_on:
+            continue
+        done = revived_on[case_id]
+        for day, end in days.values():
+            state = None
+            for on, to_state in steps:
+                if on > day:
+                    break
+                state = to_state
+            if state in OPEN_STATES:
+                stock[state] = stock.get(state, 0) + 1
+                if done is not None and day < done <= end:
+                    hits[state] = hits.get(state, 0) + 1
+    labels = dict(CaseState.choices)
+    return [
+        fc.Stage(str(labels.get(stage, stage)), count, hits.get(stage, 0) / stock[stage])
+        for stage, count in open_counts.items()
+        if count and stock.get(stage)
+    ]
+
+
 def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
     """Open cases by stage, each with the chance (from the last three years) of a revival before Esfand ends."""
-    from revive.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
+    from revive.cases.models import OPEN_STATES, Case
 
     cases = Case.objects.visible_to(scope)
     if province is not None:
@@ -306,22 +349,8 @@ def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
     }
     if not open_counts:
         return None
-    start = calendar.nowruz(year)
-    horizon = (calendar.jalali_year(year).end - today).days
-    window = calendar.nowruz(year - 3)
-    # Only entries old enough to be judged over the whole horizon.
-    judged_before = start - timedelta(days=horizon)
-    past = cases.filter(opened_on__gte=window, opened_on__lt=judged_before)
-    entries: dict[str, list] = {CaseState.IDENTIFIED: list(past.values_list("opened_on", "revived_on"))}
-    events = CaseEvent.objects.filter(
-        kind="transition", on__gte=window, on__lt=judged_before,
-        to_state__in=[CaseState.DIAGNOSED, CaseState.IN_PROGRESS],
-    ).values_list("to_state", "on", "case__revived_on")  # fmt: skip
-    if not (scope.is_nation and province is None):
-        events = events.filter(case__in=cases)
-    for state, on, revived_on in events:
-        entries.setdefault(state, []).append((on, revived_on))
-    stages = _stage_pipeline(open_counts, entries, horizon, dict(CaseState.choices))
+    stages = _case_stages_from_stock(cases=cases, scope=scope, province=province, year=year, today=today,
+                                     open_counts=open_counts)  # fmt: skip
     if not stages:
         return None
     # Of what past years revived after this day, the share that came from cases already open on it.
