@@ -8,4 +8,7 @@ urlpatterns = [
     path("imports/", v.import_page, name="imports"),
     path("imports/confirm/", v.import_confirm, name="import_confirm"),
     path("imports/templates/<slug:kind>.xlsx", v.import_template, name="import_template"),
+    path("filings/", v.filings, name="filings"),
+    path("filings/new/", v.filing_new, name="filing_new"),
+    path("filings/<int:pk>/review/", v.filing_review, name="filing_review"),
 ]

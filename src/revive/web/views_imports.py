@@ -1,4 +1,4 @@
-"""Import pages: upload, preview (new / changed / unchanged, every error), confirm; blank templates."""
+"""Import pages (upload, preview, confirm, blank templates) and owners' monthly filings with their review."""
 
 import json
 import secrets
@@ -8,17 +8,23 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
+from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
+from revive.core.text import parse_int
+from revive.imports import selectors
 from revive.imports.engine import import_write, preview_file
 from revive.imports.kinds import KINDS
+from revive.imports.models import FilingSubmission
+from revive.imports.services import submission_create, submission_review
 from revive.imports.templates import template_xlsx
-from revive.web.forms_imports import ImportForm
+from revive.registry.models import ProductionUnit
+from revive.web.forms_imports import FilingForm, ImportForm, ReviewForm
 
 SHOWN_CHANGES = 200
 
@@ -128,3 +134,103 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="revive-{kind}-template.xlsx"'
     return response
+
+
+# --- monthly filings by unit owners ----------------------------------------------------------------
+
+
+def _owner_unit(request: HttpRequest):
+    scope = scope_for(request.user)
+    if not has_perm(request.user, Perm.FILE_MONTHLY) or scope.kind != ScopeKind.UNIT:
+        raise Http404
+    return scope, ProductionUnit.objects.visible_to(scope).select_related("park", "province").get()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_new(request: HttpRequest) -> HttpResponse:
+    scope, unit = _owner_unit(request)
+    form = FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            jyear, jmonth = calendar.parse_jalali_month(d["month"])
+            values = {
+                "production_value": _number(d["production_value"], "production_value"),
+                "capacity_utilisation": _number(d["capacity_utilisation"], "capacity_utilisation"),
+                "employees": _number(d["employees"], "employees"),
+                "energy_kwh": _number(d["energy_kwh"], "energy_kwh") if d["energy_kwh"].strip() else None,
+            }
+            submission_create(unit=unit, by=request.user, jyear=jyear, jmonth=jmonth, **values)
+        except DomainError as exc:
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else "month", str(exc.message))
+        else:
+            messages.success(request, _("Your filing was sent; a provincial expert will review it."))
+            return redirect("web:filing_new")
+    month = selectors.last_due_month(calendar.tehran_today())
+    context = {
+        "form": form,
+        "unit": unit,
+        "submissions": selectors.own_submissions(scope=scope),
+        "due_month": month,
+        "next_due": calendar.filing_due_date(*calendar.add_months(month, 1)),
+    }
+    return render(request, "web/imports/filing_new.html", context, status=400 if form.errors else 200)
+
+
+def _number(raw: str, field: str) -> int:
+    try:
+        return parse_int(raw)
+    except DomainError as exc:
+        raise DomainError(exc.message, field=field) from None
+
+
+@login_required
+def filings(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not has_perm(request.user, Perm.EDIT_REGISTRY) or scope.kind not in (
+        ScopeKind.NATION,
+        ScopeKind.PROVINCE,
+    ):
+        raise Http404
+    today = calendar.tehran_today()
+    month = selectors.last_due_month(today)
+    missing_count, missing = selectors.missing_filers(scope=scope, month=month)
+    late_count, late = selectors.late_filings(scope=scope, year=calendar.current_jalali_year(today))
+    context = {
+        "pending": selectors.pending_submissions(scope=scope)[:500],
+        "month": month,
+        "due": calendar.filing_due_date(*month),
+        "missing": missing,
+        "missing_count": missing_count,
+        "late": late,
+        "late_count": late_count,
+        "review_form": ReviewForm(),
+    }
+    return render(request, "web/imports/filings.html", context)
+
+
+@login_required
+@require_POST
+def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not has_perm(request.user, Perm.EDIT_REGISTRY):
+        raise Http404
+    submission = get_object_or_404(FilingSubmission.objects.visible_to(scope), pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or return."))
+        return redirect("web:filings")
+    try:
+        submission_review(
+            submission=submission,
+            by=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The filing was reviewed."))
+    return redirect("web:filings")

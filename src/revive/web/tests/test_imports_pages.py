@@ -55,3 +55,62 @@ def test_template_downloads_as_xlsx(client, officer_semnan):
 def test_unit_owner_cannot_open_the_import_page(client, unit_owner):
     client.force_login(unit_owner)
     assert client.get(reverse("web:imports")).status_code == 404
+
+
+def test_owner_files_and_the_expert_approves_which_moves_the_band(client, unit_owner, officer_semnan):
+    from revive.imports.models import FilingSubmission
+    from revive.registry.models import MonthlyFiling
+
+    client.force_login(unit_owner)
+    response = client.post(
+        reverse("web:filing_new"),
+        {"month": "۱۴۰۵/۰۸", "production_value": "0", "capacity_utilisation": "0", "employees": "3"},
+    )
+    assert response.status_code == 302
+    submission = FilingSubmission.objects.get()
+    assert not MonthlyFiling.objects.filter(unit=submission.unit, jyear=1405, jmonth=8).exists()
+    client.force_login(officer_semnan)
+    assert "۲۰۰۰۰۰۰۰۰۰۱۱" in client.get(reverse("web:filings")).content.decode()
+    client.post(reverse("web:filing_review", kwargs={"pk": submission.pk}), {"decision": "approve"})
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    assert MonthlyFiling.objects.filter(unit=submission.unit, jyear=1405, jmonth=8).exists()
+    submission.unit.refresh_from_db()
+    assert submission.unit.current_band == "idle"
+
+
+def test_returning_a_filing_needs_a_comment_and_shows_it_to_the_owner(client, unit_owner, officer_semnan):
+    from revive.imports.models import FilingSubmission
+
+    client.force_login(unit_owner)
+    client.post(
+        reverse("web:filing_new"),
+        {"month": "1405/08", "production_value": "5,000,000", "capacity_utilisation": "60", "employees": "3"},
+    )
+    submission = FilingSubmission.objects.get()
+    client.force_login(officer_semnan)
+    client.post(reverse("web:filing_review", kwargs={"pk": submission.pk}), {"decision": "return"})
+    submission.refresh_from_db()
+    assert submission.status == "pending"
+    client.post(
+        reverse("web:filing_review", kwargs={"pk": submission.pk}),
+        {"decision": "return", "comment": "ارزش تولید را اصلاح کنید"},
+    )
+    submission.refresh_from_db()
+    assert submission.status == "returned"
+    client.force_login(unit_owner)
+    assert "ارزش تولید را اصلاح کنید" in client.get(reverse("web:filing_new")).content.decode()
+
+
+def test_owner_form_refuses_a_future_month_and_keeps_the_input(client, unit_owner):
+    client.force_login(unit_owner)
+    response = client.post(
+        reverse("web:filing_new"),
+        {"month": "1405/11", "production_value": "5", "capacity_utilisation": "60", "employees": "3"},
+    )
+    assert response.status_code == 400 and "1405/11" in response.content.decode()
+
+
+def test_an_officer_cannot_open_the_owner_form(client, officer_semnan):
+    client.force_login(officer_semnan)
+    assert client.get(reverse("web:filing_new")).status_code == 404

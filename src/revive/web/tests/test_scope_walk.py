@@ -42,6 +42,7 @@ LISTS = {
     "scenarios",
     "infra_projects",
     "password_change",  # the caller's own account: nothing of anyone else's
+    "filings",  # late and missing filers, submissions waiting for review: the caller's province only
     "imports",  # upload and preview: a provincial officer's rows of other provinces are errors
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
@@ -88,8 +89,30 @@ def _semnan_objects(world, officer_semnan):
         "import_confirm": ({}, ["post"]),
         # a blank template holds no records: only sign-in is checked
         "import_template": ({"kind": "units"}, []),
+        # the owner's own filing form: anyone who is not a unit owner gets 404
+        "filing_new": ({}, ["get", "post"]),
+        "filing_review": ({"pk": _semnan_submission(officer_semnan)}, ["post"]),
         **_semnan_finance_and_planning(officer_semnan),
     }
+
+
+def _semnan_submission(officer_semnan) -> int:
+    from revive.accounts.models import User
+    from revive.imports.services import submission_create
+    from revive.registry.models import ProductionUnit
+
+    unit = ProductionUnit.objects.get(business_id="200000000011")
+    owner = User.objects.create_user(username="owner.walk", role="unit_owner", unit=unit)
+    submission = submission_create(
+        unit=unit,
+        by=owner,
+        jyear=1405,
+        jmonth=7,
+        production_value=10**9,
+        capacity_utilisation=60,
+        employees=5,
+    )
+    return submission.pk
 
 
 def _semnan_finance_and_planning(officer_semnan) -> dict:

@@ -1,0 +1,57 @@
+"""Reads for the filings pages: submissions waiting for review, late and missing filers."""
+
+from datetime import date
+
+from revive.core import calendar
+from revive.core.scoping import Scope
+from revive.imports.models import FilingSubmission
+from revive.registry.models import Band, MonthlyFiling, ProductionUnit
+
+
+def last_due_month(today: date) -> tuple[int, int]:
+    """The newest month whose filing deadline (the 10th of the next month) has passed."""
+    month = calendar.add_months(calendar.month_of(today), -1)
+    if calendar.filing_due_date(*month) >= today:
+        month = calendar.add_months(month, -1)
+    return month
+
+
+def pending_submissions(*, scope: Scope):
+    return (
+        FilingSubmission.objects.visible_to(scope)
+        .filter(status=FilingSubmission.Status.PENDING)
+        .select_related("unit")
+        .order_by("due_on", "id")
+    )
+
+
+def missing_filers(*, scope: Scope, month: tuple[int, int], limit: int = 500):
+    filed = MonthlyFiling.objects.filter(jyear=month[0], jmonth=month[1]).values("unit_id")
+    waiting = FilingSubmission.objects.filter(jyear=month[0], jmonth=month[1], status="pending").values(
+        "unit_id"
+    )
+    units = (
+        ProductionUnit.objects.visible_to(scope)
+        .exclude(current_band=Band.CLOSED)
+        .exclude(pk__in=filed)
+        .exclude(pk__in=waiting)
+        .select_related("park")
+        .order_by("business_id")
+    )
+    return units.count(), list(units[:limit])
+
+
+def late_filings(*, scope: Scope, year: int, limit: int = 500):
+    from django.db.models import F
+
+    late = (
+        MonthlyFiling.objects.visible_to(scope)
+        .filter(jyear=year, filed_on__gt=F("due_on"))
+        .select_related("unit")
+        .order_by("-period_start", "unit__business_id")
+    )
+    return late.count(), list(late[:limit])
+
+
+def own_submissions(*, scope: Scope, limit: int = 24):
+    return list(FilingSubmission.objects.visible_to(scope).order_by("-created_at", "-id")[:limit])
