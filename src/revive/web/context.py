@@ -21,6 +21,8 @@ def revive(request) -> dict:
         "can_answer": has_perm(user, Perm.ANSWER_RESOLUTIONS),
         "can_view_finance": has_perm(user, Perm.VIEW_FINANCE),
         "can_plan": has_perm(user, Perm.PLAN),
+        "can_import": has_perm(user, Perm.EDIT_REGISTRY) and scope.kind.value in ("nation", "province"),
+        "can_file": has_perm(user, Perm.FILE_MONTHLY) and scope.kind.value == "unit",
         "can_view_audit": has_perm(user, Perm.VIEW_AUDIT) and scope.sees_registry,
         "can_view_registry": scope.sees_registry and has_perm(user, Perm.VIEW_REGISTRY),
     }
