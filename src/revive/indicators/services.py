@@ -79,9 +79,11 @@ def _require_national(by) -> None:
 @transaction.atomic
 def programme_create(*, year: int, axis_number: int, axis_fa: str, axis_en: str, number: int, name_fa: str,
                      name_en: str, by) -> Programme:  # fmt: skip
-    axis, _created = Axis.objects.get_or_create(
+    axis, created = Axis.objects.get_or_create(
         jyear=year, number=axis_number, defaults={"name_fa": axis_fa, "name_en": axis_en}
     )
+    if created:
+        audit.record(actor=by, obj=axis, action="create", after=audit.snapshot(axis))
     programme = Programme.objects.create(
         axis=axis, jyear=year, number=number, name_fa=name_fa, name_en=name_en
     )

@@ -29,6 +29,15 @@ COVERED_BY_PARENT: dict[str, Callable] = {
     "registry.unitstatus": lambda o: {("registry.productionunit", str(o.unit_id))},
     # Photos of a visit: checked and stored by visit_record, audited on the visit.
     "cases.visitphoto": lambda o: {("cases.fieldvisit", str(o.visit_id))},
+    # A loan's timeline, written by every finance service next to the loan's audit row.
+    "finance.loanevent": lambda o: {("finance.loanrequest", str(o.loan_id))},
+    # Money on a loan: the loan's audit row of the same step records the date and amount.
+    "finance.disbursement": lambda o: {("finance.loanrequest", str(o.loan_id))},
+    "finance.repayment": lambda o: {("finance.loanrequest", str(o.loan_id))},
+    # The instalment schedule, generated from the first disbursement audited on the loan.
+    "finance.installment": lambda o: {("finance.loanrequest", str(o.loan_id))},
+    # A year's target and its split by province are audited as one row, keyed by indicator and year.
+    "indicators.target": lambda o: {("indicators.target", f"{o.indicator.code}/{o.jyear}")},
 }
 
 # An audit row on a child also covers the version and state bump it makes on its parent (the case).
@@ -264,3 +273,78 @@ def test_a_child_without_its_parents_audit_row_is_caught(world, audited):
     with pytest.raises(AssertionError, match="cases.caseevent#"):
         with audited("a timeline entry without the case's audit row"):
             CaseEvent.objects.create(case=case, on=date(2026, 11, 1), kind="note", text="x")
+
+
+def test_every_write_of_the_finance_planning_and_target_services_is_audited(
+    world, officer_semnan, national_admin, bank_melli, audited
+):
+    from revive.core.scoping import scope_for
+    from revive.finance import services as finance
+    from revive.indicators import services as indicators
+    from revive.planning import services as planning
+    from revive.registry.models import IndustrialPark, Organisation
+
+    unit = world["units"]["200000000011"]
+    melli = Organisation.objects.get(code="melli")
+    with audited("credit_line_set"):
+        finance.credit_line_set(year=1405, bank=melli, amount=10**14, by=national_admin)
+    with audited("loan_register"):
+        loan = finance.loan_register(unit=unit, by=officer_semnan, kind="working_capital",
+                                     amount_requested=20 * 10**9)  # fmt: skip
+    with audited("loan_review"):
+        loan = finance.loan_review(loan=loan, by=officer_semnan)
+    with audited("loan_approve"):
+        loan = finance.loan_approve(loan=loan, by=officer_semnan)
+    with audited("loan_introduce"):
+        loan = finance.loan_introduce(loan=loan, by=officer_semnan, bank=melli, letter_number="1405/77",
+                                      letter_date=date(2026, 11, 24), amount=20 * 10**9)  # fmt: skip
+    with audited("loan_decide"):
+        loan = finance.loan_decide(loan=loan, by=bank_melli, decision="paid", on=date(2026, 11, 24))
+    with audited("disbursement_record"):
+        finance.disbursement_record(loan=loan, by=bank_melli, on=date(2026, 11, 24), amount=20 * 10**9)
+    loan.refresh_from_db()
+    with audited("repayment_record"):
+        finance.repayment_record(loan=loan, by=bank_melli, on=date(2026, 11, 24), amount=10**9)
+    with audited("lending_figure_set"):
+        finance.lending_figure_set(year=1405, month=7, bank=None, total=10**15, industry_mining=3 * 10**14,
+                                   by=national_admin)  # fmt: skip
+
+    with audited("project_create"):
+        project = planning.project_create(park=IndustrialPark.objects.get(code="P-20-001"), utility="gas",
+                                          name_fa="گازرسانی شهرک", cost=10**11, duration_months=4,
+                                          by=officer_semnan)  # fmt: skip
+    with audited("project_mark_done"):
+        planning.project_mark_done(project=project, by=officer_semnan)
+    with audited("scenario_save"):
+        scenario = planning.scenario_save(scope=scope_for(officer_semnan), name="بودجه دوبرابر", by=officer_semnan,
+                                          changes={})  # fmt: skip
+    with audited("plan_run_start"):
+        planning.plan_run_start(scope=scope_for(officer_semnan), by=officer_semnan, year=1405,
+                                scenario=scenario, start=False)  # fmt: skip
+
+    with audited("programme_create"):
+        programme = indicators.programme_create(year=1405, axis_number=3, axis_fa="محور", axis_en="Axis",
+                                                number=14, name_fa="برنامه", name_en="Programme",
+                                                by=national_admin)  # fmt: skip
+    with audited("indicator_create"):
+        indicator = indicators.indicator_create(programme=programme, code="reported_demo", name_fa="شاخص",
+                                                name_en="Indicator", by=national_admin)  # fmt: skip
+    with audited("targets_set"):
+        indicators.targets_set(indicator=indicator, national=10, provinces={"IR-23": 5, "IR-20": 3, "IR-10": 2},
+                               by=national_admin)  # fmt: skip
+    for label in [
+        "finance.creditline",
+        "finance.loanrequest",
+        "finance.loanevent",
+        "finance.disbursement",
+        "finance.repayment",
+        "finance.lendingfigure",
+        "planning.infraproject",
+        "planning.scenario",
+        "planning.planrun",
+        "indicators.axis",
+        "indicators.programme",
+        "indicators.indicator",
+        "indicators.target",
+    ]:
+        assert audited.seen[label], label
