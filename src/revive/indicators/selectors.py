@@ -306,7 +306,9 @@ def _case_stages_from_stock(*, cases, scope: Scope, province, year: int, today: 
     days = {y: (_same_day(y, today), calendar.jalali_year(y).end) for y in range(year - 3, year)}
     last_day = max(day for day, _end in days.values())
     revived_on = dict(cases.filter(opened_on__lte=last_day).values_list("id", "revived_on"))
-    events = CaseEvent.objects.filter(kind__in=["opened", "transition"], on__lte=last_day).exclude(to_state="")
+    events = CaseEvent.objects.filter(kind__in=["opened", "transition"], on__lte=last_day).exclude(
+        to_state=""
+    )
     if not (scope.is_nation and province is None):
         events = events.filter(case__in=cases)
     history: dict[int, list[tuple[date, str]]] = {}
@@ -337,7 +339,21 @@ def _case_stages_from_stock(*, cases, scope: Scope, province, year: int, today: 
 
 
 def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
-    """Open cases by stage, each with the chance (from the last three years) of a revival before Esfand ends."""
+    """Open cases by stage, each with the chance (from the last three years) of a revival before Esfand ends.
+
+    Computed once per data version: every indicator that counts revivals (units, jobs) reads the same one.
+    """
+    from revive.core.cache import memoize_on_data
+
+    key = (scope, province.pk if province else None, year, today)
+    return memoize_on_data(
+        "indicators.case_pipeline",
+        key,
+        lambda: _case_pipeline(scope=scope, province=province, year=year, today=today),
+    )
+
+
+def _case_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
     from revive.cases.models import OPEN_STATES, Case
 
     cases = Case.objects.visible_to(scope)
