@@ -50,5 +50,14 @@ def test_api_answers_every_generated_request_within_its_schema(world, national_a
 
 @pytest.fixture
 def settings_(settings):
+    """The WSGI app is called directly, not through Django's test Client: like the Client, keep the
+    test's database connection open across requests (it holds the test transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    return settings
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield settings
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
