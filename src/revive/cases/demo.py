@@ -812,8 +812,8 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
         for resolution in meeting.resolutions:
             if resolution.case is not case:
                 continue
-            name_en = world.org_names[resolution.organisation_id][1]
-            events.add(meeting.held_on, RESOLUTION, "resolution", f"{name_en}: {resolution.text}")
+            name = world.org_names[resolution.organisation_id][0]
+            events.add(meeting.held_on, RESOLUTION, "resolution", f"{name}: {resolution.text}")
             if state == S.DIAGNOSED:
                 events.add(
                     meeting.held_on, RESOLUTION, "transition", from_state=state, to_state=S.IN_PROGRESS
@@ -822,13 +822,13 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
                 version += 1
     for resolution in case.resolutions:
         if resolution.closed_on is not None:
-            name_en = world.org_names[resolution.organisation_id][1]
+            name = world.org_names[resolution.organisation_id][0]
             label = labels[resolution.status]
             events.add(
                 resolution.closed_on,
                 ANSWER,
                 "resolution_answer",
-                f"{name_en}: {label} {resolution.response}".strip(),
+                f"{name}: {label} {resolution.response}".strip(),
             )
     for obstacle in case.obstacles:
         if obstacle.changed_on is not None:

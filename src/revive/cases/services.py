@@ -180,7 +180,7 @@ def _check_organisation(organisation: Organisation | None, province_id: int) -> 
         raise DomainError(
             lazy_message(
                 _("%(organisation)s is not an organisation of this province."),
-                organisation=organisation.name_en,
+                organisation=str(organisation),
             ),
             field="organisation",
         )
@@ -327,7 +327,7 @@ def resolution_issue(
     )
     audit.record(actor=by, obj=resolution, action="resolution_issue", after=audit.snapshot(resolution))
     if case is not None:
-        _event(case, by=by, kind="resolution", on=meeting.held_on, text=f"{organisation.name_en}: {text}")
+        _event(case, by=by, kind="resolution", on=meeting.held_on, text=f"{organisation.name_fa}: {text}")
         if case.state == CaseState.DIAGNOSED:
             _transition(case, CaseState.IN_PROGRESS, by=by, on=meeting.held_on)
             _bump(case)
@@ -362,7 +362,7 @@ def resolution_mark(
             resolution.case,
             by=by,
             kind="resolution_answer",
-            text=f"{resolution.organisation.name_en}: {resolution.get_status_display()} {response}".strip(),
+            text=f"{resolution.organisation.name_fa}: {resolution.get_status_display()} {response}".strip(),
         )
     return resolution
 
