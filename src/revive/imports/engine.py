@@ -183,6 +183,8 @@ class Kind:
     key_columns: tuple[str, ...]
     columns: list[Column]
     compare: tuple[str, ...]
+    perm: str = "registry.edit"  # who may import this kind (a Perm value)
+    national_only: bool = False  # national staff only (lending figures, targets)
 
     def __init__(self, scope: Scope, today: date):
         self.scope, self.today = scope, today
@@ -198,6 +200,13 @@ class Kind:
 
     def build(self, key: str, values: dict) -> Any:
         raise NotImplementedError
+
+    def check_all(self, parsed: dict[str, tuple[int, dict]], preview: Preview) -> None:
+        """Checks across the whole file, after every row was read; add errors to the preview."""
+
+    def write(self, preview: Preview, by) -> bool:
+        """Write through the domain's own services (which audit each object); False: the engine bulk-writes."""
+        return False
 
     def after_write(self, preview: Preview, by) -> None:
         pass
@@ -222,6 +231,8 @@ def preview_file(
     if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
         raise DomainError(_("Only national and provincial staff may import."))
     handler = KINDS[kind](scope, today or calendar.tehran_today())
+    if handler.national_only and scope.kind != ScopeKind.NATION:
+        raise DomainError(_("Only the national administration may import this kind."), field="kind")
     spec = {c.key: c for c in handler.columns}
     table = read_table(content, filename)
     body, columns = _header(table, spec)
@@ -256,6 +267,9 @@ def preview_file(
             )
             continue
         parsed[key] = (row.number, values)
+    if preview.errors:
+        return preview
+    handler.check_all(parsed, preview)
     if preview.errors:
         return preview
     existing = handler.existing(list(parsed))
@@ -296,9 +310,39 @@ def import_write(*, preview: Preview, by, scope: Scope) -> dict[str, int]:
     if not preview.ok:
         raise DomainError(_("Nothing was imported: the file has errors."), field="file")
     handler = preview.handler
+    if getattr(by, "is_authenticated", False):
+        from revive.accounts.roles import has_perm
+
+        if not has_perm(by, handler.perm):
+            raise DomainError(_("You may not import this kind."), field="kind")
     model = handler.model
     label = model._meta.label_lower
     user, actor_label = _actor(by)
+    if handler.write(preview, by):
+        new_objects, events = [], []
+    else:
+        new_objects, events = _bulk_write(preview, handler, model, label, user, actor_label)
+    counts = preview.counts()
+    if preview.new or preview.changed:
+        events.append(
+            AuditEvent(
+                actor=user,
+                actor_label=actor_label,
+                action="import",
+                object_type="imports.batch",
+                object_id=preview.kind,
+                object_repr=preview.filename[:200],
+                province_id=scope.province_id if scope.kind == ScopeKind.PROVINCE else None,
+                after={"kind": preview.kind, **counts},
+                note=preview.filename[:500],
+            )
+        )
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    handler.after_write(preview, by)
+    return counts
+
+
+def _bulk_write(preview: Preview, handler, model, label: str, user, actor_label: str):
     new_objects = [c.obj for c in preview.new]
     for chunk in _chunks(new_objects, 2000):
         model.objects.bulk_create(chunk)
@@ -334,24 +378,7 @@ def import_write(*, preview: Preview, by, scope: Scope) -> dict[str, int]:
         )
         for c in preview.changed
     ]
-    counts = preview.counts()
-    if new_objects or preview.changed:
-        events.append(
-            AuditEvent(
-                actor=user,
-                actor_label=actor_label,
-                action="import",
-                object_type="imports.batch",
-                object_id=preview.kind,
-                object_repr=preview.filename[:200],
-                province_id=scope.province_id if scope.kind == ScopeKind.PROVINCE else None,
-                after={"kind": preview.kind, **counts},
-                note=preview.filename[:500],
-            )
-        )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    handler.after_write(preview, by)
-    return counts
+    return new_objects, events
 
 
 def import_file(

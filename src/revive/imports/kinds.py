@@ -405,6 +405,455 @@ class Filings(Kind):
                 )
 
 
-KINDS: dict[str, type[Kind]] = {k.name: k for k in (Parks, Infrastructure, Units, Filings)}
+def _fail_domain(row: Row, exc: DomainError, fields: dict[str, str], default: str) -> None:
+    """Put a service's refusal on the column it is about."""
+    column = fields.get(str(exc.details.get("field", "")), default)
+    row.fail(column, exc.message)
+
+
+class Lending(Kind):
+    name = "lending"
+    label = _("Sector lending figures")
+    model = None  # set below: finance is imported lazily
+    key_columns = ("month",)
+    perm = "finance.manage"
+    national_only = True
+    columns = [
+        Column("year", "سال", "Year", True, 1405, _("Iranian year, e.g. 1405.")),
+        Column("month", "ماه", "Month", True, 7, _("1 to 12.")),
+        Column(
+            "bank",
+            "بانک",
+            "Bank",
+            False,
+            "melli",
+            _("Bank code (e.g. melli); empty for the whole banking system."),
+        ),
+        Column("total", "کل تسهیلات (ریال)", "All facilities (rials)", True, 950_000_000_000_000),
+        Column(
+            "industry_mining",
+            "صنعت و معدن (ریال)",
+            "Industry and mining (rials)",
+            True,
+            310_000_000_000_000,
+            _("Cannot be more than all facilities."),
+        ),
+    ]
+    compare = ("total", "industry_mining")
+
+    def prepare(self, rows):
+        from revive.registry.models import Organisation
+
+        self.banks = {}
+        for o in Organisation.objects.filter(kind=Organisation.Kind.BANK):
+            for name in (o.code, o.name_fa, o.name_en):
+                if name:
+                    self.banks[search_key(name)] = o
+
+    def parse(self, row):
+        from revive.finance.importers import SYSTEM
+        from revive.finance.services import check_lending_figure
+
+        year = row.get("year", cells.integer)
+        month = row.get("month", cells.integer)
+        raw = row.get("bank", default="") or ""
+        bank = None
+        if normalize(raw).strip().casefold() not in SYSTEM:
+            bank = self.banks.get(search_key(raw))
+            if bank is None:
+                row.fail(
+                    "bank",
+                    _("Unknown bank: give its code (e.g. melli) or leave it empty for the banking system."),
+                )
+        total = row.get("total", cells.integer)
+        industry = row.get("industry_mining", cells.integer)
+        if row.failed:
+            return None
+        try:
+            total, industry = check_lending_figure(
+                year=year, month=month, total=total, industry_mining=industry, today=self.today
+            )
+        except DomainError as exc:
+            _fail_domain(
+                row, exc, {"month": "month", "total": "total", "industry_mining": "industry_mining"}, "month"
+            )
+            return None
+        return f"{year}/{month:02d}|{bank.code if bank else ''}", {
+            "total": total,
+            "industry_mining": industry,
+            "_bank": bank,
+        }
+
+    def key_label(self, key):
+        return key.replace("|", " ").strip()
+
+    def existing(self, keys):
+        from revive.finance.models import LendingFigure
+
+        years = {int(k.split("/")[0]) for k in keys}
+        return {
+            f"{f.jyear}/{f.jmonth:02d}|{f.bank.code if f.bank else ''}": f
+            for f in LendingFigure.objects.filter(jyear__in=years).select_related("bank")
+        }
+
+    def build(self, key, values):
+        from revive.finance.models import LendingFigure
+
+        ym = key.split("|")[0]
+        bank = values.pop("_bank")
+        return LendingFigure(jyear=int(ym[:4]), jmonth=int(ym[5:]), bank=bank, **values)
+
+    def write(self, preview, by):
+        from revive.finance.services import lending_figure_set
+
+        for change in preview.new + preview.changed:
+            f = change.obj
+            lending_figure_set(
+                year=f.jyear,
+                month=f.jmonth,
+                bank=f.bank,
+                total=f.total,
+                industry_mining=f.industry_mining,
+                by=by,
+            )
+        return True
+
+
+class Targets(Kind):
+    name = "targets"
+    label = _("Targets")
+    model = None
+    key_columns = ("indicator",)
+    perm = "indicators.set_targets"
+    national_only = True
+    columns = [
+        Column("indicator", "کد شاخص", "Indicator code", True, "units-revived", _("The indicator's code.")),
+        Column("year", "سال", "Year", True, 1405, _("Iranian year; years that are over are locked.")),
+        Column(
+            "province",
+            "استان",
+            "Province",
+            False,
+            "IR-20",
+            _("ISO code of the province; empty for the national target. The provinces must add up to it."),
+        ),
+        Column("value", "مقدار", "Value", True, 120),
+    ]
+    compare = ("value",)
+
+    def prepare(self, rows):
+        from revive.indicators.models import Indicator
+
+        self.indicators = {(i.code.lower(), i.jyear): i for i in Indicator.objects.all()}
+        self.provinces = {}
+        for p in Province.objects.all():
+            for name in (p.code, p.name_fa, p.name_en):
+                self.provinces[search_key(name)] = p
+
+    def parse(self, row):
+        from revive.indicators.services import check_target_year
+
+        code = row.get("indicator", lambda v: to_ascii_digits(cells.text(v)).strip().lower())
+        year = row.get("year", cells.integer)
+        if year is not None:
+            try:
+                check_target_year(year, self.today)
+            except DomainError as exc:
+                row.fail("year", exc.message)
+        indicator = None
+        if code is not None and year is not None and not row.failed:
+            indicator = self.indicators.get((code, year))
+            if indicator is None:
+                row.fail("indicator", _("No indicator with this code in that year."))
+        province = None
+        raw = row.get("province")
+        if raw is not None:
+            province = self.provinces.get(search_key(raw))
+            if province is None:
+                row.fail("province", _("Unknown province: give its ISO code, e.g. IR-20."))
+            elif indicator is not None and indicator.national_only:
+                row.fail(
+                    "province",
+                    _(
+                        "This figure is published for the whole banking system only; it has no province targets."
+                    ),
+                )
+        value = row.get("value", cells.decimal)
+        if row.failed:
+            return None
+        return f"{code}|{year}|{province.code if province else ''}", {
+            "value": value,
+            "_indicator": indicator,
+            "_province": province,
+        }
+
+    def key_label(self, key):
+        return key.replace("|", " ").strip()
+
+    def check_all(self, parsed, preview):
+        """Per indicator: the national value and the provinces (the file's over those already set) must agree."""
+        from decimal import Decimal
+
+        from revive.imports.engine import RowError
+        from revive.indicators.models import Target
+
+        groups: dict[int, dict] = {}
+        for _key, (number, values) in parsed.items():
+            ind = values["_indicator"]
+            g = groups.setdefault(
+                ind.pk, {"indicator": ind, "national": None, "provinces": {}, "row": number}
+            )
+            if values["_province"] is None:
+                g["national"], g["row"] = values["value"], number
+            else:
+                g["provinces"][values["_province"].code] = values["value"]
+        self.groups = list(groups.values())
+        for g in self.groups:
+            ind = g["indicator"]
+            stored = Target.objects.filter(indicator=ind, jyear=ind.jyear).select_related("province", "park")
+            g["parks"], by_province = {}, {}
+            merged = {}
+            for t in stored:
+                if t.province_id is None:
+                    if g["national"] is None:
+                        g["national"] = t.value
+                elif t.park_id is None:
+                    merged[t.province.code] = t.value
+                else:
+                    g["parks"][t.park.code] = t.value
+                    by_province[t.province.code] = by_province.get(t.province.code, Decimal(0)) + t.value
+            merged |= g["provinces"]
+            g["provinces"] = merged
+            column = f"{self.columns[3].fa} ({self.columns[3].en})"
+            if g["national"] is None:
+                preview.errors.append(
+                    RowError(g["row"], column, ind.code, _("Give the national target (empty province) too."))
+                )
+                continue
+            if ind.is_rate:
+                continue
+            total = sum(merged.values(), Decimal(0))
+            if merged and total != g["national"]:
+                gap = g["national"] - total
+                preview.errors.append(
+                    RowError(
+                        g["row"],
+                        column,
+                        f"{ind.code} {ind.jyear}",
+                        lazy_message(
+                            _("The province targets add up to %(total)s, not %(national)s: %(gap)s %(dir)s."),
+                            total=total,
+                            national=g["national"],
+                            gap=abs(gap),
+                            dir=_("short") if gap > 0 else _("too many"),
+                        ),
+                    )
+                )
+            for code, park_total in by_province.items():
+                if merged.get(code) != park_total:
+                    preview.errors.append(
+                        RowError(
+                            g["row"],
+                            column,
+                            f"{ind.code} {code}",
+                            lazy_message(
+                                _(
+                                    "The park targets of %(province)s add up to %(total)s, not to its target %(target)s."
+                                ),
+                                province=code,
+                                total=park_total,
+                                target=merged.get(code, "—"),
+                            ),
+                        )
+                    )
+
+    def existing(self, keys):
+        from revive.indicators.models import Target
+
+        ids = {g["indicator"].pk for g in self.groups}
+        return {
+            f"{t.indicator.code.lower()}|{t.jyear}|{t.province.code if t.province else ''}": t
+            for t in Target.objects.filter(indicator_id__in=ids, park__isnull=True).select_related(
+                "indicator", "province"
+            )
+        }
+
+    def build(self, key, values):
+        from revive.indicators.models import Target
+
+        ind, province = values.pop("_indicator"), values.pop("_province")
+        return Target(indicator=ind, jyear=ind.jyear, province=province, **values)
+
+    def write(self, preview, by):
+        from revive.indicators import services
+
+        touched = {c.obj.indicator_id for c in preview.new + preview.changed}
+        for g in self.groups:
+            ind = g["indicator"]
+            if ind.pk not in touched:
+                continue
+            kwargs = dict(
+                indicator=ind,
+                national=g["national"],
+                provinces=g["provinces"],
+                parks=g["parks"],
+                by=by,
+                today=self.today,
+            )
+            if getattr(by, "is_authenticated", False):
+                services.targets_set(**kwargs)
+            else:  # the command line, run by whoever administers the server
+                kwargs.pop("today")
+                services._targets_write(**kwargs, check_year=True, today=self.today)
+        return True
+
+
+class Loans(Kind):
+    name = "loans"
+    label = _("Loan requests")
+    model = None
+    key_columns = ("business_id",)
+    perm = "finance.manage"
+    columns = [
+        Column("business_id", "شناسه کسب‌وکار", "Business ID", True, "200000000011"),
+        Column(
+            "kind",
+            "نوع تسهیلات",
+            "Type",
+            True,
+            "working_capital",
+            _("working_capital, fixed_capital or rescheduling."),
+        ),
+        Column("amount_requested", "مبلغ درخواستی (ریال)", "Amount requested (rials)", True, 25_000_000_000),
+        Column(
+            "registered_on",
+            "تاریخ ثبت",
+            "Registered on",
+            True,
+            "1405/08/08",
+            _("Iranian (1405/08/08) or Gregorian (2026-10-30) date."),
+        ),
+        Column("purpose", "هدف", "Purpose", False, "خرید مواد اولیه"),
+        Column(
+            "project_progress",
+            "پیشرفت پروژه (٪)",
+            "Project progress (%)",
+            False,
+            "",
+            _("Required for fixed capital: more than 60%."),
+        ),
+    ]
+    compare = ()
+
+    def prepare(self, rows):
+        from revive.finance.models import LoanKind
+
+        self.kinds = cells.choice_map(LoanKind.choices)
+        ids = set()
+        for row in rows:
+            try:
+                ids.add(clean_business_id(cells.text(row.raw("business_id"))))
+            except DomainError:
+                pass
+        self.units = {}
+        for chunk in _chunks(list(ids)):
+            self.units |= {
+                u.business_id: u
+                for u in ProductionUnit.objects.filter(business_id__in=chunk).select_related("sector")
+            }
+
+    def parse(self, row):
+        from revive.finance.models import FIXED_CAPITAL_MIN_PROGRESS, LoanKind
+        from revive.finance.services import rials
+
+        business_id = row.get("business_id", lambda v: clean_business_id(cells.text(v)))
+        unit = self.units.get(business_id) if business_id else None
+        if business_id and (unit is None or not _in_scope(self.scope, unit.province_id)):
+            row.fail("business_id", _("No unit with this business ID in your province."))
+        elif unit is not None and unit.current_band == Band.CLOSED:
+            row.fail("business_id", _("This unit is closed and has left the programme."))
+        kind = row.get("kind", cells.choice, mapping=self.kinds)
+        amount = row.get("amount_requested", lambda v: rials(cells.integer(v), field="amount_requested"))
+        registered_on = row.get("registered_on", cells.any_date)
+        if registered_on is not None and registered_on > self.today:
+            row.fail("registered_on", _("This date is in the future."))
+        purpose = (row.get("purpose", default="") or "")[:300]
+        progress = row.get("project_progress", cells.percent) if row.has("project_progress") else None
+        if kind == LoanKind.FIXED_CAPITAL and (progress or 0) <= FIXED_CAPITAL_MIN_PROGRESS:
+            row.fail(
+                "project_progress" if row.has("project_progress") else "kind",
+                lazy_message(
+                    _("Fixed-capital facilities are only for projects more than %(n)s%% built."),
+                    n=FIXED_CAPITAL_MIN_PROGRESS,
+                ),
+            )
+        if row.failed:
+            return None
+        return f"{business_id}|{kind}|{registered_on.isoformat()}|{amount}", {
+            "purpose": purpose,
+            "_unit": unit,
+            "_progress": progress,
+        }
+
+    def key_label(self, key):
+        return key.replace("|", " ")
+
+    def existing(self, keys):
+        from revive.finance.models import LoanRequest
+
+        by_id = {u.pk: u.business_id for u in self.units.values()}
+        found = {}
+        for chunk in _chunks(list(by_id)):
+            for loan in LoanRequest.objects.filter(unit_id__in=chunk):
+                key = f"{by_id[loan.unit_id]}|{loan.kind}|{loan.registered_on.isoformat()}|{loan.amount_requested}"
+                found.setdefault(key, loan)
+        return found
+
+    def build(self, key, values):
+        from revive.finance.models import LoanRequest
+
+        _bid, kind, on, amount = key.split("|")
+        unit = values.pop("_unit")
+        loan = LoanRequest(
+            unit=unit,
+            province_id=unit.province_id,
+            park_id=unit.park_id,
+            kind=kind,
+            amount_requested=int(amount),
+            registered_on=date.fromisoformat(on),
+            project_progress=values.pop("_progress"),
+            **values,
+        )
+        return loan
+
+    def write(self, preview, by):
+        from revive.finance.services import loan_register
+
+        for change in preview.new:
+            loan = change.obj
+            loan_register(
+                unit=loan.unit,
+                by=by,
+                kind=loan.kind,
+                amount_requested=loan.amount_requested,
+                purpose=loan.purpose,
+                project_progress=loan.project_progress,
+                registered_on=loan.registered_on,
+            )
+        return True
+
+
+def _bind_models() -> None:
+    from revive.finance.models import LendingFigure, LoanRequest
+    from revive.indicators.models import Target
+
+    Lending.model, Targets.model, Loans.model = LendingFigure, Target, LoanRequest
+
+
+_bind_models()
+
+KINDS: dict[str, type[Kind]] = {
+    k.name: k for k in (Parks, Infrastructure, Units, Filings, Lending, Targets, Loans)
+}
 
 __all__ = ["KINDS", "date", "lazy_message", "normalize"]

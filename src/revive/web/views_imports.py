@@ -84,6 +84,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 raise DomainError(
                     _("The file is larger than %(mb)s MB: split it into smaller files.") % {"mb": 50}
                 )
+            if not has_perm(request.user, KINDS[kind].perm):
+                raise DomainError(_("You may not import this kind."))
             content = upload.read()
             preview = preview_file(kind=kind, content=content, filename=upload.name, scope=scope)
         except DomainError as exc:

@@ -114,3 +114,9 @@ def test_owner_form_refuses_a_future_month_and_keeps_the_input(client, unit_owne
 def test_an_officer_cannot_open_the_owner_form(client, officer_semnan):
     client.force_login(officer_semnan)
     assert client.get(reverse("web:filing_new")).status_code == 404
+
+
+def test_an_officer_without_the_loan_permission_cannot_preview_lending(client, officer_semnan):
+    client.force_login(officer_semnan)
+    response = _upload(client, "year,month,bank,total,industry_mining\n1405,7,,1000,300\n", kind="lending")
+    assert response.status_code == 400 and "preview" not in response.context

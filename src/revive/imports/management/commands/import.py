@@ -12,7 +12,7 @@ from revive.imports.kinds import KINDS
 
 
 class Command(BaseCommand):
-    help = "Import parks, infrastructure, units or monthly filings from XLSX or CSV; all rows or none."
+    help = "Import parks, infrastructure, units, monthly filings, lending figures, targets or loan requests from XLSX or CSV; all rows or none."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS))
