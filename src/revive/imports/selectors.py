@@ -25,7 +25,7 @@ def pending_submissions(*, scope: Scope):
     )
 
 
-def missing_filers(*, scope: Scope, month: tuple[int, int], limit: int = 500):
+def missing_filers(*, scope: Scope, month: tuple[int, int], limit: int | None = 500):
     filed = MonthlyFiling.objects.filter(jyear=month[0], jmonth=month[1]).values("unit_id")
     waiting = FilingSubmission.objects.filter(jyear=month[0], jmonth=month[1], status="pending").values(
         "unit_id"
@@ -35,13 +35,13 @@ def missing_filers(*, scope: Scope, month: tuple[int, int], limit: int = 500):
         .exclude(current_band=Band.CLOSED)
         .exclude(pk__in=filed)
         .exclude(pk__in=waiting)
-        .select_related("park")
+        .select_related("park__province")
         .order_by("business_id")
     )
     return units.count(), list(units[:limit])
 
 
-def late_filings(*, scope: Scope, year: int, limit: int = 500):
+def late_filings(*, scope: Scope, year: int, limit: int | None = 500):
     from django.db.models import F
 
     late = (

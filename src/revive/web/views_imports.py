@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -198,6 +199,9 @@ def filings(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = calendar.tehran_today()
     month = selectors.last_due_month(today)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _filings_export(request.GET.get("list", ""), fmt, scope, month, today)
     missing_count, missing = selectors.missing_filers(scope=scope, month=month)
     late_count, late = selectors.late_filings(scope=scope, year=calendar.current_jalali_year(today))
     context = {
@@ -236,3 +240,41 @@ def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The filing was reviewed."))
     return redirect("web:filings")
+
+
+def _dates(d) -> list[str]:
+    """An Iranian and a Gregorian column for a date, as every export has."""
+    return [calendar.format_jalali(d, lang="en"), d.isoformat()] if d else ["", ""]
+
+
+def _filings_export(which: str, fmt: str, scope, month: tuple[int, int], today):
+    """The officer's filing lists (missing, late, waiting for review) in full, as CSV or XLSX."""
+    from revive.web.exports import table_response
+
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    month_label = f"{month[0]}/{month[1]:02d}"
+    if which == "missing":
+        _count, units = selectors.missing_filers(scope=scope, month=month, limit=None)
+        due = calendar.filing_due_date(*month)
+        header = [_("Business ID"), _("Unit"), _("Park code"), _("Province code"), _("Band"), _("Month"),
+                  _("Due on (Iranian)"), _("Due on (Gregorian)")]  # fmt: skip
+        rows = ([u.business_id, u.name(lang), u.park.code, u.park.province.code, u.get_current_band_display(),
+                 month_label, *_dates(due)] for u in units)  # fmt: skip
+    elif which == "late":
+        _count, late = selectors.late_filings(
+            scope=scope, year=calendar.current_jalali_year(today), limit=None
+        )
+        header = [_("Business ID"), _("Unit"), _("Month"), _("Due on (Iranian)"), _("Due on (Gregorian)"),
+                  _("Filed on (Iranian)"), _("Filed on (Gregorian)"), _("Days late")]  # fmt: skip
+        rows = ([f.unit.business_id, f.unit.name(lang), f"{f.jyear}/{f.jmonth:02d}", *_dates(f.due_on),
+                 *_dates(f.filed_on), (f.filed_on - f.due_on).days] for f in late)  # fmt: skip
+    elif which == "pending":
+        pending = selectors.pending_submissions(scope=scope)
+        header = [_("Business ID"), _("Unit"), _("Month"), _("Production value (rials)"), _("Capacity used"),
+                  _("Employees"), _("Submitted on (Iranian)"), _("Submitted on (Gregorian)")]  # fmt: skip
+        rows = ([p.unit.business_id, p.unit.name(lang), f"{p.jyear}/{p.jmonth:02d}", p.production_value,
+                 p.capacity_utilisation, p.employees, *_dates(p.submitted_on)] for p in pending)  # fmt: skip
+    else:
+        raise Http404
+    return table_response(fmt=fmt, filename=f"revive-filings-{which}", header=header, rows=rows,
+                          rtl=lang == "fa")  # fmt: skip

@@ -120,3 +120,23 @@ def test_an_officer_without_the_loan_permission_cannot_preview_lending(client, o
     client.force_login(officer_semnan)
     response = _upload(client, "year,month,bank,total,industry_mining\n1405,7,,1000,300\n", kind="lending")
     assert response.status_code == 400 and "preview" not in response.context
+
+
+@pytest.mark.parametrize("which", ["missing", "late", "pending"])
+def test_filing_lists_download_with_both_calendars(client, officer_semnan, which):
+    import io
+
+    import openpyxl
+
+    client.force_login(officer_semnan)
+    csv_text = b"".join(client.get("/filings/", {"export": "csv", "list": which}).streaming_content).decode(
+        "utf-8-sig"
+    )
+    header = csv_text.splitlines()[0]
+    assert "Gregorian" in header or "میلادی" in header
+    xlsx = client.get("/filings/", {"export": "xlsx", "list": which})
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(header.split(","))
+    if which == "missing":
+        body = csv_text
+        assert "200000000022" in body and "230000000011" not in body  # Semnan's units only
