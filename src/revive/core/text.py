@@ -51,13 +51,17 @@ def _is_removable_mark(ch: str) -> bool:
     )
 
 
+# The same marks as a translation table: one C-level pass instead of a Python test per character.
+_REMOVABLE_MARKS = dict.fromkeys(c for c in range(0x0610, 0x0700) if _is_removable_mark(chr(c)))
+
+
 def normalize(text: str | None) -> str:
     """The canonical stored form of a name or other Persian text typed by a person."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_INVISIBLE).translate(_LETTERS).translate(_TO_ASCII_DIGITS)
-    text = "".join(ch for ch in text if not _is_removable_mark(ch))
+    text = text.translate(_REMOVABLE_MARKS)
     # A ZWNJ beside a space joins nothing, so a run of spaces and ZWNJs is one space.
     text = _SPACE_RUN.sub(" ", text)
     text = _ZWNJ_RUN.sub(ZWNJ, text)
