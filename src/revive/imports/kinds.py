@@ -28,6 +28,20 @@ def _code(value) -> str:
     return to_ascii_digits(cells.text(value)).strip().upper()
 
 
+def _units_named_in(rows, queryset) -> dict:
+    """The units a file names by business ID, read in chunks; malformed IDs are reported by parse()."""
+    ids = set()
+    for row in rows:
+        try:
+            ids.add(clean_business_id(cells.text(row.raw("business_id"))))
+        except DomainError:
+            pass
+    units: dict = {}
+    for chunk in _chunks(list(ids)):
+        units |= {u.business_id: u for u in queryset.filter(business_id__in=chunk)}
+    return units
+
+
 class _ParkLookup:
     def load_parks(self) -> None:
         self.parks = {p.code.upper(): p for p in IndustrialPark.objects.all()}
@@ -300,20 +314,12 @@ class Filings(Kind):
     compare = ("production_value", "capacity_utilisation", "employees", "energy_kwh", "filed_on")
 
     def prepare(self, rows):
-        ids = set()
-        for row in rows:
-            try:
-                ids.add(clean_business_id(cells.text(row.raw("business_id"))))
-            except DomainError:
-                pass
-        self.units = {}
-        for chunk in _chunks(list(ids)):
-            self.units |= {
-                u.business_id: u
-                for u in ProductionUnit.objects.filter(business_id__in=chunk).only(
-                    "id", "business_id", "province_id", "current_band", "park_id", "name_fa", "name_en"
-                )
-            }
+        self.units = _units_named_in(
+            rows,
+            ProductionUnit.objects.only(
+                "id", "business_id", "province_id", "current_band", "park_id", "name_fa", "name_en"
+            ),
+        )
 
     def parse(self, row):
         business_id = row.get("business_id", lambda v: clean_business_id(cells.text(v)))
@@ -749,18 +755,7 @@ class Loans(Kind):
         from revive.finance.models import LoanKind
 
         self.kinds = cells.choice_map(LoanKind.choices)
-        ids = set()
-        for row in rows:
-            try:
-                ids.add(clean_business_id(cells.text(row.raw("business_id"))))
-            except DomainError:
-                pass
-        self.units = {}
-        for chunk in _chunks(list(ids)):
-            self.units |= {
-                u.business_id: u
-                for u in ProductionUnit.objects.filter(business_id__in=chunk).select_related("sector")
-            }
+        self.units = _units_named_in(rows, ProductionUnit.objects.select_related("sector"))
 
     def parse(self, row):
         from revive.finance.models import FIXED_CAPITAL_MIN_PROGRESS, LoanKind
