@@ -83,3 +83,29 @@ def update_rows(
             cursor.executemany(sql, _prepare([*columns, meta.pk], chunk))
             n += len(chunk)
     return n
+
+
+def create_objects(
+    model: type[models.Model], objects: list[models.Model], *, natural_key: Sequence[str]
+) -> None:
+    """INSERT unsaved model instances as plain rows, then give each its primary key, read back by a
+    unique natural key (attribute names, e.g. ('unit_id', 'jyear', 'jmonth')): bulk_create without
+    its per-value SQL building."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    rows = [[f.pre_save(obj, True) for f in fields] for obj in objects]  # pre_save: auto_now and kin
+    insert_rows(model, [f.attname for f in fields], rows)
+    first = natural_key[0]
+    wanted = {getattr(obj, first) for obj in objects}
+    found: dict[tuple, Any] = {}
+    values = list(wanted)
+    for i in range(0, len(values), 900):
+        for pk, *key in model._default_manager.filter(**{f"{first}__in": values[i : i + 900]}).values_list(
+            "pk", *natural_key
+        ):
+            found[tuple(key)] = pk
+    db = connection.alias
+    for obj in objects:
+        obj.pk = found[tuple(getattr(obj, f) for f in natural_key)]
+        obj._state.adding, obj._state.db = False, db

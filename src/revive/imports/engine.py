@@ -184,6 +184,7 @@ class Kind:
     compare: tuple[str, ...]
     perm: str = "registry.edit"  # who may import this kind (a Perm value)
     national_only: bool = False  # national staff only (lending figures, targets)
+    natural_key: tuple[str, ...] = ()  # unique database fields the engine reads new rows' keys back by
 
     def __init__(self, scope: Scope, today: date):
         self.scope, self.today = scope, today
@@ -219,10 +220,22 @@ def _chunks(items: list, size: int = 900):
         yield items[i : i + size]
 
 
+PROGRESS_EVERY = 5000  # rows between two progress reports
+
+
 def preview_file(
-    *, kind: str, content: bytes, filename: str, scope: Scope, today: date | None = None
+    *,
+    kind: str,
+    content: bytes,
+    filename: str,
+    scope: Scope,
+    today: date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Preview:
-    """Validate the whole file against the database; nothing is written."""
+    """Validate the whole file against the database; nothing is written.
+
+    on_progress(done, total) is called as the rows are checked (reading the file counts as none)."""
+    report = on_progress or (lambda done, total: None)
     from revive.imports.kinds import KINDS
 
     if kind not in KINDS:
@@ -246,8 +259,12 @@ def preview_file(
     if not rows:
         raise DomainError(_("The file has a header but no rows to import."), field="file")
     handler.prepare(rows)
+    total = len(rows) * 5 // 4  # the comparison with the database is the last fifth
+    report(0, total)
     parsed: dict[str, tuple[int, dict]] = {}
-    for row in rows:
+    for i, row in enumerate(rows):
+        if i % PROGRESS_EVERY == 0 and i:
+            report(i, total)
         result = handler.parse(row)
         if row.failed or result is None:
             if len(preview.errors) >= MAX_ERRORS:
@@ -272,6 +289,7 @@ def preview_file(
     if preview.errors:
         return preview
     existing = handler.existing(list(parsed))
+    report(len(rows) + len(rows) // 8, total)
     for key, (number, values) in parsed.items():
         obj = existing.get(key)
         if obj is None:
@@ -338,8 +356,8 @@ WRITE_CHUNK = 5000
 
 
 def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
-    """New objects by bulk_create (their keys are needed), changed fields by plain UPDATEs, then one
-    audit row per record as plain rows: Django's per-value SQL building was most of the write time."""
+    """New objects and changed fields as plain INSERTs and UPDATEs, then one audit row per record as
+    plain rows: Django's per-value SQL building in bulk_create was most of the write time."""
     model = handler.model
     label = model._meta.label_lower
     note = preview.filename[:500]
@@ -347,7 +365,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
     done = 0
     new_objects = [c.obj for c in preview.new]
     for chunk in _chunks(new_objects, WRITE_CHUNK):
-        model.objects.bulk_create(chunk, batch_size=WRITE_CHUNK)
+        bulk.create_objects(model, chunk, natural_key=handler.natural_key)
         audit.record_many(
             actor=by,
             events=(

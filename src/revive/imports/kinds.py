@@ -61,6 +61,7 @@ class Parks(Kind):
     name = "parks"
     label = _("Industrial parks")
     model = IndustrialPark
+    natural_key = ("code",)
     key_columns = ("code",)
     columns = [
         Column(
@@ -143,6 +144,7 @@ class Infrastructure(_ParkLookup, Kind):
     name = "infrastructure"
     label = _("Park infrastructure")
     model = ParkInfrastructure
+    natural_key = ("park_id", "utility")
     key_columns = ("park", "utility")
     columns = [
         Column("park", "کد شهرک", "Park code", True, "P-20-001"),
@@ -199,6 +201,7 @@ class Units(_ParkLookup, Kind):
     name = "units"
     label = _("Production units")
     model = ProductionUnit
+    natural_key = ("business_id",)
     key_columns = ("business_id",)
     columns = [
         Column("business_id", "شناسه کسب‌وکار", "Business ID", True, "200000000099", _("Exactly 12 digits.")),
@@ -294,6 +297,7 @@ class Filings(Kind):
     name = "filings"
     label = _("Monthly filings")
     model = MonthlyFiling
+    natural_key = ("unit_id", "jyear", "jmonth")
     key_columns = ("business_id", "month")
     columns = [
         Column("business_id", "شناسه کسب‌وکار", "Business ID", True, "200000000011"),
