@@ -130,6 +130,16 @@ def _fixed_today(monkeypatch):
     monkeypatch.setattr(calendar, "tehran_today", today)
 
 
+@pytest.fixture(autouse=True)
+def _imports_run_inline(settings, tmp_path, monkeypatch):
+    """Uploads wait in the test's own folder; a job's background step runs in the test's thread (and
+    transaction) when its on_commit callback is executed (django_capture_on_commit_callbacks)."""
+    from revive.imports import tasks
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(tasks, "start_in_background", lambda job_id, step: tasks.STEPS[step](job_id))
+
+
 def _user(username, role, **fields):
     from revive.accounts.models import User
 

@@ -85,7 +85,7 @@ def scope_of(job: ImportJob) -> Scope:
 
 
 def start_in_background(job_id: int, step: str) -> threading.Thread:
-    target = {"check": check, "write": write}[step]
+    target = STEPS[step]
     thread = threading.Thread(target=_thread_main, args=(target, job_id), name=f"import-{step}-{job_id}")
     thread.daemon = True
     thread.start()
@@ -128,7 +128,9 @@ def _errors(preview: Preview) -> list[dict]:
 
 def _changes(preview: Preview) -> list[dict]:
     changes = sorted(preview.changed + preview.new, key=lambda c: c.row)[:SHOWN_CHANGES]
-    return [{"row": c.row, "key": preview.handler.key_label(c.key), "fields": sorted(c.fields)} for c in changes]
+    return [
+        {"row": c.row, "key": preview.handler.key_label(c.key), "fields": sorted(c.fields)} for c in changes
+    ]
 
 
 def check(job_id: int) -> ImportJob:
@@ -167,7 +169,10 @@ def claim_write(job: ImportJob) -> bool:
     """READY -> WRITING for a job of this user that is still within its day; False if not."""
     return bool(
         ImportJob.objects.filter(
-            pk=job.pk, user_id=job.user_id, status=ImportJob.Status.READY, created_at__gte=timezone.now() - KEEP
+            pk=job.pk,
+            user_id=job.user_id,
+            status=ImportJob.Status.READY,
+            created_at__gte=timezone.now() - KEEP,
         ).update(status=ImportJob.Status.WRITING, progress=0, updated_at=timezone.now())
     )
 
@@ -187,7 +192,9 @@ def write(job_id: int) -> ImportJob:
                 ImportJob.Status.REJECTED,
                 errors=_errors(preview),
                 counts={**preview.counts(), "errors": len(preview.errors)},
-                message=both(_("Nothing was imported: the file no longer passes the checks; upload it again.")),
+                message=both(
+                    _("Nothing was imported: the file no longer passes the checks; upload it again.")
+                ),
             )
             return ImportJob.objects.get(pk=job_id)
         counts = import_write(
@@ -203,11 +210,16 @@ def write(job_id: int) -> ImportJob:
         _finish(
             job_id,
             ImportJob.Status.FAILED,
-            message=both(_("The import failed and nothing was written. Try again, or tell the administrator.")),
+            message=both(
+                _("The import failed and nothing was written. Try again, or tell the administrator.")
+            ),
         )
     else:
         _finish(job_id, ImportJob.Status.DONE, counts={**counts, "errors": 0})
     return ImportJob.objects.get(pk=job_id)
+
+
+STEPS = {"check": check, "write": write}
 
 
 def sweep(now=None) -> int:
@@ -231,11 +243,17 @@ def sweep(now=None) -> int:
                 status=ImportJob.Status.FAILED,
                 finished_at=now,
                 updated_at=now,
-                message=both(_("The import was interrupted (the server stopped); nothing was written. Send the file again.")),
+                message=both(
+                    _(
+                        "The import was interrupted (the server stopped); nothing was written. Send the file again."
+                    )
+                ),
             )
             _forget(job.pk)
     live = set(
-        ImportJob.objects.filter(status__in=[ImportJob.Status.CHECKING, ImportJob.Status.READY, ImportJob.Status.WRITING]).values_list("pk", flat=True)
+        ImportJob.objects.filter(
+            status__in=[ImportJob.Status.CHECKING, ImportJob.Status.READY, ImportJob.Status.WRITING]
+        ).values_list("pk", flat=True)
     )
     for path in folder().glob("job-*"):
         try:

@@ -6,7 +6,9 @@ from revive.web import views_imports as v
 
 urlpatterns = [
     path("imports/", v.import_page, name="imports"),
-    path("imports/confirm/", v.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/", v.import_job, name="import_job"),
+    path("imports/<int:pk>/status/", v.import_job_status, name="import_job_status"),
+    path("imports/<int:pk>/confirm/", v.import_job_confirm, name="import_job_confirm"),
     path("imports/templates/<slug:kind>.xlsx", v.import_template, name="import_template"),
     path("filings/", v.filings, name="filings"),
     path("filings/new/", v.filing_new, name="filing_new"),

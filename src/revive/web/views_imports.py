@@ -1,10 +1,5 @@
 """Import pages (upload, preview, confirm, blank templates) and owners' monthly filings with their review."""
 
-import json
-import secrets
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,16 +13,15 @@ from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import parse_int
-from revive.imports import selectors
-from revive.imports.engine import import_write, preview_file
+from revive.imports import selectors, tasks
 from revive.imports.kinds import KINDS
-from revive.imports.models import FilingSubmission
-from revive.imports.services import submission_create, submission_review
+from revive.imports.models import FilingSubmission, ImportJob
+from revive.imports.reading import MAX_BYTES
+from revive.imports.services import import_job_confirm as confirm_job
+from revive.imports.services import import_job_start, submission_create, submission_review
 from revive.imports.templates import template_xlsx
 from revive.registry.models import ProductionUnit
 from revive.web.forms_imports import FilingForm, ImportForm, ReviewForm
-
-SHOWN_CHANGES = 200
 
 
 def _scope(request: HttpRequest):
@@ -40,91 +34,80 @@ def _scope(request: HttpRequest):
     return scope
 
 
-def _folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / "revive-imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
-
-
-def _keep(content: bytes, *, user_id: int, kind: str, filename: str) -> str:
-    """Keep the checked upload until the user confirms; the token is random and tied to the user."""
-    token = secrets.token_urlsafe(24)
-    (_folder() / f"{token}.bin").write_bytes(content)
-    (_folder() / f"{token}.json").write_text(
-        json.dumps({"user": user_id, "kind": kind, "filename": filename})
-    )
-    return token
-
-
-def _take(token: str, user_id: int) -> tuple[bytes, dict]:
-    if not token or not token.replace("-", "").replace("_", "").isalnum() or len(token) > 64:
-        raise Http404
-    meta_path, data_path = _folder() / f"{token}.json", _folder() / f"{token}.bin"
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (OSError, ValueError):
-        raise Http404 from None
-    if meta.get("user") != user_id:
-        raise Http404
-    content = data_path.read_bytes()
-    meta_path.unlink(missing_ok=True)
-    data_path.unlink(missing_ok=True)
-    return content, meta
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload: the file is kept server-side and checked in the background; the job page follows it."""
     scope = _scope(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "kinds": KINDS, "shown": SHOWN_CHANGES}
     if request.method == "POST" and form.is_valid():
         upload, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
         try:
-            if upload.size > 50 * 1024 * 1024:
+            if upload.size > MAX_BYTES:
                 raise DomainError(
-                    _("The file is larger than %(mb)s MB: split it into smaller files.") % {"mb": 50}
+                    _("The file is larger than %(mb)s MB: split it into smaller files.")
+                    % {"mb": MAX_BYTES // 2**20},
+                    field="file",
                 )
-            if not has_perm(request.user, KINDS[kind].perm):
-                raise DomainError(_("You may not import this kind."))
-            content = upload.read()
-            preview = preview_file(kind=kind, content=content, filename=upload.name, scope=scope)
+            job = import_job_start(
+                user=request.user, scope=scope, kind=kind, filename=upload.name, content=upload.read()
+            )
         except DomainError as exc:
-            form.add_error("file", str(exc.message))
+            field = exc.details.get("field")
+            form.add_error(field if field in form.fields else "file", str(exc.message))
         else:
-            context["preview"] = preview
-            changes = preview.changed + preview.new
-            context["more"] = len(changes) > SHOWN_CHANGES
-            context["changes"] = [
-                {"row": c.row, "key": c.key.replace("|", " "), "fields": ", ".join(c.fields)}
-                for c in sorted(changes[:SHOWN_CHANGES], key=lambda c: c.row)
-            ]
-            if preview.ok and (preview.new or preview.changed):
-                context["token"] = _keep(content, user_id=request.user.pk, kind=kind, filename=upload.name)
-    status = 400 if form.errors or (context.get("preview") and not context["preview"].ok) else 200
-    return render(request, "web/imports/page.html", context, status=status)
+            return redirect("web:import_job", pk=job.pk)
+    jobs = list(ImportJob.objects.filter(user=request.user).order_by("-created_at", "-id")[:10])
+    for j in jobs:
+        j.kind_label = KINDS[j.kind].label if j.kind in KINDS else j.kind
+    context = {"form": form, "kinds": KINDS, "jobs": jobs}
+    return render(request, "web/imports/page.html", context, status=400 if form.errors else 200)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    _scope(request)
+    # Only the uploader sees a job: anyone else, whatever their role, gets 404 as for a missing one.
+    return get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
+
+
+def _job_context(job: ImportJob) -> dict:
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    percent, step = tasks.progress_of(job)
+    return {
+        "job": job,
+        "percent": percent,
+        "step": step,
+        "kind_label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
+        "message": (job.message or {}).get(lang, ""),
+        "errors": [{**e, "message": e["message"].get(lang, "")} for e in job.errors],
+        "changes": [{**c, "fields": ", ".join(c["fields"])} for c in job.changes],
+        "more": job.counts.get("new", 0) + job.counts.get("changed", 0) > len(job.changes),
+        "shown": tasks.SHOWN_CHANGES,
+    }
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    status = 400 if job.status == ImportJob.Status.REJECTED else 200
+    return render(request, "web/imports/job.html", _job_context(job), status=status)
+
+
+@login_required
+def import_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's state as an htmx fragment; it polls itself while the job is working."""
+    return render(request, "web/imports/_job.html", _job_context(_job(request, pk)))
 
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    content, meta = _take(request.POST.get("token", ""), request.user.pk)
-    # The database may have moved since the preview: check again, and write only a clean file.
+def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
     try:
-        preview = preview_file(kind=meta["kind"], content=content, filename=meta["filename"], scope=scope)
-        if not preview.ok:
-            raise DomainError(
-                _("Nothing was imported: the file no longer passes the checks; upload it again.")
-            )
-        counts = import_write(preview=preview, by=request.user, scope=scope)
+        confirm_job(job=job, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts
-        )
-    return redirect("web:imports")
+    return redirect("web:import_job", pk=job.pk)
 
 
 @login_required

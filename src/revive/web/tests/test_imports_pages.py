@@ -11,39 +11,139 @@ pytestmark = pytest.mark.django_db
 HEADER = "business_id,name_fa,park,sector,size_class,employees\n"
 
 
-def _upload(client, text: str, kind: str = "units"):
-    return client.post(
-        reverse("web:imports"), {"kind": kind, "file": SimpleUploadedFile("u.csv", text.encode("utf-8"))}
+def _upload(client, capture, text: str, kind: str = "units", name: str = "u.csv"):
+    """Send a file; the check that runs in the background runs here when the upload commits."""
+    with capture(execute=True):
+        return client.post(
+            reverse("web:imports"), {"kind": kind, "file": SimpleUploadedFile(name, text.encode("utf-8"))}
+        )
+
+
+def _job(response):
+    from revive.imports.models import ImportJob
+
+    assert response.status_code == 302, response.content[:500]
+    return ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+
+def test_preview_then_confirm_writes_the_rows(client, officer_semnan, django_capture_on_commit_callbacks):
+    client.force_login(officer_semnan)
+    job = _job(
+        _upload(
+            client, django_capture_on_commit_callbacks, HEADER + "200000000099,صنایع نو,P-20-001,24,small,4\n"
+        )
     )
-
-
-def test_preview_then_confirm_writes_the_rows(client, officer_semnan):
-    client.force_login(officer_semnan)
-    response = _upload(client, HEADER + "200000000099,صنایع نو,P-20-001,24,small,4\n")
-    assert response.status_code == 200
-    token = response.context["token"]
+    assert job.status == "ready" and job.counts["new"] == 1
+    page = client.get(reverse("web:import_job", kwargs={"pk": job.pk}))
+    assert page.status_code == 200 and "200000000099" in page.content.decode()
     assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
-    response = client.post(reverse("web:import_confirm"), {"token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("web:import_job_confirm", kwargs={"pk": job.pk}))
     assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.counts["new"] == 1
     assert ProductionUnit.objects.get(business_id="200000000099").province.code == "IR-20"
+    assert "۱" in client.get(reverse("web:import_job_status", kwargs={"pk": job.pk})).content.decode()
+    # the uploaded copy is gone once the job ends
+    from revive.imports import tasks
+
+    assert not tasks.upload_path(job.pk).exists()
 
 
-def test_errors_are_listed_and_nothing_can_be_confirmed(client, officer_semnan):
+def test_a_confirmed_file_cannot_be_written_twice(client, officer_semnan, django_capture_on_commit_callbacks):
+    from revive.core.models import AuditEvent
+
     client.force_login(officer_semnan)
-    response = _upload(client, HEADER + "12,x,P-20-001,24,small,4\n200000000098,x,P-23-001,24,small,4\n")
+    job = _job(
+        _upload(client, django_capture_on_commit_callbacks, HEADER + "200000000099,x,P-20-001,24,small,4\n")
+    )
+    url = reverse("web:import_job_confirm", kwargs={"pk": job.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "قبلاً" in response.content.decode() or "already" in response.content.decode()
+    assert AuditEvent.objects.filter(action="import_units_create").count() == 1
+
+
+def test_while_a_file_is_checked_the_page_shows_progress_and_polls(client, officer_semnan):
+    client.force_login(officer_semnan)
+    # no on_commit capture: the background check has not run yet
+    job = _job(
+        client.post(
+            reverse("web:imports"),
+            {
+                "kind": "units",
+                "file": SimpleUploadedFile(
+                    "u.csv", (HEADER + "200000000099,x,P-20-001,24,small,4\n").encode()
+                ),
+            },
+        )
+    )
+    assert job.status == "checking"
+    body = client.get(reverse("web:import_job_status", kwargs={"pk": job.pk})).content.decode()
+    assert "<progress" in body and "hx-trigger" in body
+
+
+def test_errors_are_listed_and_nothing_can_be_confirmed(
+    client, officer_semnan, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_semnan)
+    job = _job(
+        _upload(
+            client,
+            django_capture_on_commit_callbacks,
+            HEADER + "12,x,P-20-001,24,small,4\n200000000098,x,P-23-001,24,small,4\n",
+        )
+    )
+    assert job.status == "rejected" and len(job.errors) == 2
+    response = client.get(reverse("web:import_job", kwargs={"pk": job.pk}))
     assert response.status_code == 400
-    assert len(response.context["preview"].errors) == 2
-    assert "token" not in response.context
     body = response.content.decode()
     assert "12" in body and "P-23-001" in body
+    assert "/confirm/" not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("web:import_job_confirm", kwargs={"pk": job.pk}))
+    assert not ProductionUnit.objects.filter(business_id="200000000098").exists()
 
 
-def test_another_users_token_is_404(client, officer_semnan, officer_tehran):
+def test_error_messages_follow_the_page_language(client, officer_semnan, django_capture_on_commit_callbacks):
     client.force_login(officer_semnan)
-    token = _upload(client, HEADER + "200000000099,x,P-20-001,24,small,4\n").context["token"]
-    client.force_login(officer_tehran)
-    assert client.post(reverse("web:import_confirm"), {"token": token}).status_code == 404
+    job = _job(_upload(client, django_capture_on_commit_callbacks, HEADER + "12,x,P-20-001,24,small,4\n"))
+    fa = client.get(
+        reverse("web:import_job", kwargs={"pk": job.pk}), HTTP_ACCEPT_LANGUAGE="fa"
+    ).content.decode()
+    assert job.errors[0]["message"]["fa"] in fa
+    assert job.errors[0]["message"]["fa"] != job.errors[0]["message"]["en"]
+
+
+def test_another_users_job_is_404(
+    client, officer_semnan, officer_tehran, national_admin, django_capture_on_commit_callbacks
+):
+    client.force_login(officer_semnan)
+    job = _job(
+        _upload(client, django_capture_on_commit_callbacks, HEADER + "200000000099,x,P-20-001,24,small,4\n")
+    )
+    for other in (officer_tehran, national_admin):
+        client.force_login(other)
+        for name in ("import_job", "import_job_status"):
+            assert client.get(reverse(f"web:{name}", kwargs={"pk": job.pk})).status_code == 404
+        assert client.post(reverse("web:import_job_confirm", kwargs={"pk": job.pk})).status_code == 404
     assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
+
+
+def test_a_file_too_large_is_refused_before_anything_is_kept(client, officer_semnan, settings):
+    from revive.imports.models import ImportJob
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    client.force_login(officer_semnan)
+    from unittest import mock
+
+    with mock.patch("revive.web.views_imports.MAX_BYTES", 5):
+        response = client.post(
+            reverse("web:imports"), {"kind": "units", "file": SimpleUploadedFile("u.csv", b"0123456789")}
+        )
+    assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
 def test_template_downloads_as_xlsx(client, officer_semnan):
@@ -116,10 +216,19 @@ def test_an_officer_cannot_open_the_owner_form(client, officer_semnan):
     assert client.get(reverse("web:filing_new")).status_code == 404
 
 
-def test_an_officer_without_the_loan_permission_cannot_preview_lending(client, officer_semnan):
+def test_an_officer_without_the_loan_permission_cannot_preview_lending(
+    client, officer_semnan, django_capture_on_commit_callbacks
+):
+    from revive.imports.models import ImportJob
+
     client.force_login(officer_semnan)
-    response = _upload(client, "year,month,bank,total,industry_mining\n1405,7,,1000,300\n", kind="lending")
-    assert response.status_code == 400 and "preview" not in response.context
+    response = _upload(
+        client,
+        django_capture_on_commit_callbacks,
+        "year,month,bank,total,industry_mining\n1405,7,,1000,300\n",
+        kind="lending",
+    )
+    assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize("which", ["missing", "late", "pending"])

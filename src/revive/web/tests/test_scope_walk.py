@@ -85,8 +85,15 @@ def _semnan_objects(world, officer_semnan):
         # national lending figures: entered and imported by national staff only
         "lending_figure": ({}, ["post"]),
         "lending_import": ({}, ["post"]),
-        # a preview kept for the officer who uploaded it: anyone else's token is unknown (404)
-        "import_confirm": ({}, ["post"]),
+        # an import is seen by the officer who uploaded it only: anyone else's job is unknown (404)
+        **{
+            name: ({"pk": _semnan_import_job(officer_semnan)}, methods)
+            for name, methods in (
+                ("import_job", ["get"]),
+                ("import_job_status", ["get"]),
+                ("import_job_confirm", ["post"]),
+            )
+        },
         # a blank template holds no records: only sign-in is checked
         "import_template": ({"kind": "units"}, []),
         # the owner's own filing form: anyone who is not a unit owner gets 404
@@ -94,6 +101,23 @@ def _semnan_objects(world, officer_semnan):
         "filing_review": ({"pk": _semnan_submission(officer_semnan)}, ["post"]),
         **_semnan_finance_and_planning(officer_semnan),
     }
+
+
+def _semnan_import_job(officer_semnan) -> int:
+    from revive.core.scoping import scope_for
+    from revive.imports.models import ImportJob
+    from revive.imports.services import import_job_start
+
+    job = ImportJob.objects.filter(user=officer_semnan).first()
+    if job is None:
+        job = import_job_start(
+            user=officer_semnan,
+            scope=scope_for(officer_semnan),
+            kind="units",
+            filename="semnan.csv",
+            content=b"business_id,name_fa,park,sector,size_class\n200000000099,x,P-20-001,24,small\n",
+        )
+    return job.pk
 
 
 def _semnan_submission(officer_semnan) -> int:
