@@ -24,8 +24,34 @@ class ConflictError(DomainError):
     status_code = 409
 
 
-def lazy_message(template: Any, **params: Any) -> Any:
-    """A translated message with %(name)s parameters, rendered in the language active when it is shown."""
-    from django.utils.functional import lazy
+def _shown(value: Any, persian: bool) -> str:
+    """A parameter as the message's reader expects it: numbers in Persian digits inside Persian text,
+    grouped by thousands from five digits on (so years, rows and days stay as they are written)."""
+    from decimal import Decimal
 
-    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, int) and abs(value) >= 10_000:
+        text = f"{value:,}"
+    else:
+        text = str(value)
+    if not persian:
+        return text
+    from revive.core.text import to_persian_digits
+
+    return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b"))
+
+
+def lazy_message(template: Any, **params: Any) -> Any:
+    """A translated message with %(name)s parameters, rendered in the language active when it is shown.
+
+    Numeric parameters follow the language: '۱۲۰' in Persian, '120' in English. Text parameters (what a
+    user typed, a code) are shown as they are."""
+    from django.utils.functional import lazy
+    from django.utils.translation import get_language
+
+    def render() -> str:
+        persian = (get_language() or "fa").startswith("fa")
+        return str(template) % {k: _shown(v, persian) for k, v in params.items()}
+
+    return lazy(render, str)()

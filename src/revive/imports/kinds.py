@@ -710,11 +710,7 @@ class Targets(Kind):
                 by=by,
                 today=self.today,
             )
-            if getattr(by, "is_authenticated", False):
-                services.targets_set(**kwargs)
-            else:  # the command line, run by whoever administers the server
-                kwargs.pop("today")
-                services._targets_write(**kwargs, check_year=True, today=self.today)
+            services.targets_set(**kwargs)
         return True
 
 

@@ -323,6 +323,7 @@ def plan_run_start(
         raise DomainError(_("The budget sweep has between 0 and 20 points."), field="sweep_points")
     if scenario is not None and scenario.province_id != (province.pk if province else None):
         raise DomainError(_("This scenario was saved for another scope."), field="scenario")
+    tasks.fail_stale()
     run = PlanRun.objects.create(
         author=_actor(by),
         province=province,

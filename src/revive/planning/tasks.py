@@ -11,6 +11,7 @@ import threading
 import time
 import traceback
 from collections import defaultdict
+from datetime import timedelta
 
 from django.db import close_old_connections, connection
 from django.utils import timezone, translation
@@ -85,8 +86,37 @@ def execute(run_id: int) -> PlanRun:
     return PlanRun.objects.get(pk=run_id)
 
 
+INTERRUPTED = "interrupted"  # the page says it in the reader's language
+
+
+def stale_deadline(run: PlanRun):
+    """When a running plan has certainly lost its process: the solver, the budget sweep (a tenth of
+    the time limit per point, at most 2 s) and building the instance, three times over, plus 10 minutes."""
+    params = run.parameters or {}
+    limit = float(params.get("time_limit", 10.0))
+    points = int(params.get("sweep_points", 12))
+    expected = limit + points * max(0.2, min(2.0, limit / 10))
+    return (run.started_at or run.created_at) + timedelta(seconds=3 * expected + 600)
+
+
+def fail_stale(now=None) -> int:
+    """Mark as failed the runs left 'running' by a server that stopped; returns how many."""
+    now = now or timezone.now()
+    n = 0
+    for run in PlanRun.objects.filter(status=PlanRun.Status.RUNNING):
+        if stale_deadline(run) < now:
+            n += PlanRun.objects.filter(pk=run.pk, status=PlanRun.Status.RUNNING).update(
+                status=PlanRun.Status.FAILED,
+                error=INTERRUPTED,
+                finished_at=now,
+                progress=100,
+            )
+    return n
+
+
 def run_queued(limit: int | None = None) -> int:
     """Compute queued runs, oldest first; returns how many were computed here."""
+    fail_stale()
     n = 0
     for run_id in (
         PlanRun.objects.filter(status=PlanRun.Status.QUEUED)

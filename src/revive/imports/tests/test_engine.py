@@ -146,3 +146,33 @@ def test_command_dry_run_writes_nothing(world, tmp_path):
     assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
     call_command("import", "units", str(path), stdout=out)
     assert ProductionUnit.objects.filter(business_id="200000000099").exists()
+
+
+def test_command_as_a_provincial_officer_refuses_rows_of_other_provinces(world, officer_semnan, tmp_path):
+    from revive.core.models import AuditEvent
+
+    path = tmp_path / "u.csv"
+    path.write_text(UNITS_HEADER + "200000000099,x,P-23-001,24,small,1\n")
+    with pytest.raises(CommandError):
+        call_command(
+            "import",
+            "units",
+            str(path),
+            "--user",
+            "officer.semnan",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    path.write_text(UNITS_HEADER + "200000000099,x,P-20-001,24,small,1\n")
+    call_command("import", "units", str(path), "--user", "officer.semnan", stdout=io.StringIO())
+    assert AuditEvent.objects.get(action="import_units_create").actor == officer_semnan
+
+
+def test_command_with_an_unknown_user_or_a_kind_they_may_not_import_is_refused(
+    world, officer_semnan, tmp_path
+):
+    path = tmp_path / "t.csv"
+    path.write_text("indicator,year,value\nunits-revived,1405,1\n")
+    for user in ("nobody", "officer.semnan"):
+        with pytest.raises(CommandError):
+            call_command("import", "targets", str(path), "--user", user, stdout=io.StringIO())

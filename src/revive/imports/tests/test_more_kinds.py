@@ -117,3 +117,16 @@ def test_bad_loan_rows_are_each_reported(world, officer_tehran):
 @pytest.mark.parametrize("kind", ["lending", "targets", "loans"])
 def test_templates_exist_for_the_new_kinds(world, kind):
     assert template_xlsx(kind)[:2] == b"PK"
+
+
+def test_targets_from_the_command_line_go_through_targets_set(world, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    ind = _indicator()
+    path = tmp_path / "t.csv"
+    path.write_text("indicator,year,province,value\nunits-revived,1405,,100\n")
+    call_command("import", "targets", str(path), stdout=io.StringIO())
+    assert Target.objects.get(indicator=ind, province__isnull=True).value == Decimal(100)
+    assert AuditEvent.objects.get(action="targets_set").actor_label == "command"

@@ -193,6 +193,26 @@ def test_run_that_cannot_be_built_fails_with_a_message(planning_world, national_
     assert run.status == PlanRun.Status.FAILED and "objective" in run.error
 
 
+def test_a_run_left_running_by_a_stopped_server_is_failed_not_left_running(
+    planning_world, national_admin, client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = services.plan_run_start(scope=NATION, by=national_admin, year=1405, time_limit=1, start=False)
+    assert tasks.claim(run.pk)  # a thread took it, then the server stopped
+    assert tasks.fail_stale() == 0  # not yet: it may still be computing
+    PlanRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    services.plan_run_start(scope=NATION, by=national_admin, year=1405, start=False)  # the next run sweeps
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.FAILED and run.finished_at is not None
+    client.force_login(national_admin)
+    client.cookies["django_language"] = "en"
+    body = client.get(f"/plans/{run.pk}/status/").content.decode()
+    assert "run it again" in body
+
+
 def test_bad_plan_parameters_write_nothing(planning_world, national_admin):
     for kwargs in ({"year": 1404}, {"year": 1405, "time_limit": -1}, {"year": 1405, "objective": "x"}):
         with pytest.raises(DomainError):

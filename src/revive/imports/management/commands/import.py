@@ -18,8 +18,25 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and preview, write nothing")
+        parser.add_argument(
+            "--user",
+            help="import as this user: their province and permissions apply and the audit rows name them "
+            "(default: the server's operator, nationwide)",
+        )
 
-    def handle(self, *args, kind, file, dry_run, **options):
+    def handle(self, *args, kind, file, dry_run, user=None, **options):
+        scope, by = NATION, "command"
+        if user:
+            from revive.accounts.models import User
+            from revive.accounts.roles import has_perm
+            from revive.core.scoping import ScopeKind, scope_for
+
+            by = User.objects.filter(username=user, is_active=True).first()
+            if by is None:
+                raise CommandError(_("No active user “%(user)s”.") % {"user": user})
+            scope = scope_for(by)
+            if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE) or not has_perm(by, KINDS[kind].perm):
+                raise CommandError(_("You may not import this kind."))
         path = Path(file)
         try:
             if path.stat().st_size > 50 * 1024 * 1024:
@@ -31,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         try:
             preview, written = import_file(
-                kind=kind, content=content, filename=path.name, scope=NATION, by="command", dry_run=dry_run
+                kind=kind, content=content, filename=path.name, scope=scope, by=by, dry_run=dry_run
             )
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
