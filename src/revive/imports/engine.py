@@ -39,9 +39,11 @@ class Column:
 @dataclass
 class RowError:
     row: int
-    column: str
+    column: str  # both languages, "کد شهرک (Park code)", for the command line
     value: str
     message: Any
+    column_fa: str = ""  # the column in one language, for pages
+    column_en: str = ""
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "message": str(self.message)}
@@ -110,7 +112,12 @@ class Row:
         col = self.spec[key]
         self.preview.errors.append(
             RowError(
-                self.number, f"{col.fa} ({col.en})", "" if value is None else cells.text(value)[:100], message
+                self.number,
+                f"{col.fa} ({col.en})",
+                "" if value is None else cells.text(value)[:100],
+                message,
+                col.fa,
+                col.en,
             )
         )
 
@@ -200,6 +207,10 @@ class Kind:
 
     def build(self, key: str, values: dict) -> Any:
         raise NotImplementedError
+
+    def derived(self, obj) -> dict[str, Any]:
+        """Fields computed from others (a search key), set on new objects and on changed ones."""
+        return {}
 
     def check_all(self, parsed: dict[str, tuple[int, dict]], preview: Preview) -> None:
         """Checks across the whole file, after every row was read; add errors to the preview."""
@@ -293,7 +304,10 @@ def preview_file(
     for key, (number, values) in parsed.items():
         obj = existing.get(key)
         if obj is None:
-            preview.new.append(Change(number, key, handler.build(key, values)))
+            obj = handler.build(key, values)
+            for name, value in handler.derived(obj).items():
+                setattr(obj, name, value)
+            preview.new.append(Change(number, key, obj))
             continue
         diff = {}
         for name, value in values.items():
@@ -302,6 +316,10 @@ def preview_file(
         if diff:
             for name, (_before, after) in diff.items():
                 setattr(obj, name, after)
+            for name, value in handler.derived(obj).items():
+                if getattr(obj, name) != value:
+                    diff[name] = (getattr(obj, name), value)
+                    setattr(obj, name, value)
             preview.changed.append(Change(number, key, obj, diff))
         else:
             preview.unchanged += 1

@@ -112,11 +112,9 @@ class Parks(Kind):
                 row.fail("province", OUTSIDE)
         if code in self.current and not _in_scope(self.scope, self.current[code]):
             row.fail("code", OUTSIDE)
-        values = {
-            "name_fa": name_fa[:120],
-            "name_en": name_en[:120],
-            "name_key": search_key(f"{name_fa} {name_en}"),
-        }
+        values = {"name_fa": name_fa[:120]}
+        if row.has("name_en"):  # a file without the column keeps the English names as they are
+            values["name_en"] = name_en[:120]
         if province is not None:
             values["province_id"] = province.pk
         for key in ("kind", "ownership", "stage"):
@@ -138,6 +136,9 @@ class Parks(Kind):
 
     def build(self, key, values):
         return IndustrialPark(code=key, **values)
+
+    def derived(self, obj):
+        return {"name_key": search_key(f"{obj.name_fa} {obj.name_en}")}
 
 
 class Infrastructure(_ParkLookup, Kind):
@@ -263,13 +264,13 @@ class Units(_ParkLookup, Kind):
         size = row.get("size_class", cells.choice, mapping=self.sizes)
         values = {
             "name_fa": name_fa[:160],
-            "name_en": name_en[:160],
-            "name_key": search_key(f"{name_fa} {name_en}"),
             "park_id": getattr(park, "pk", None),
             "province_id": getattr(park, "province_id", None),
             "sector_id": getattr(sector, "pk", None),
             "size_class": size,
         }
+        if row.has("name_en"):  # a file without the column keeps the English names as they are
+            values["name_en"] = name_en[:160]
         if row.has("employees"):
             values["employees"] = row.get("employees", cells.integer, default=0)
         for key, size_limit in (
@@ -291,6 +292,9 @@ class Units(_ParkLookup, Kind):
 
     def build(self, key, values):
         return ProductionUnit(business_id=key, current_band=Band.ABOVE_70, **values)
+
+    def derived(self, obj):
+        return {"name_key": search_key(f"{obj.name_fa} {obj.name_en}")}
 
 
 class Filings(Kind):

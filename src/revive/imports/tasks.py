@@ -121,15 +121,35 @@ def _preview(job: ImportJob, content: bytes, *, start: int, span: int) -> Previe
 
 def _errors(preview: Preview) -> list[dict]:
     return [
-        {"row": e.row, "column": e.column, "value": e.value, "message": both(e.message)}
+        {
+            "row": e.row,
+            "column": {"fa": e.column_fa or e.column, "en": e.column_en or e.column},
+            "value": e.value,
+            "message": both(e.message),
+        }
         for e in preview.errors[:STORED_ERRORS]
     ]
 
 
+def _field_names(preview: Preview) -> dict[str, dict[str, str]]:
+    """A changed field as the file's column calls it (park_id -> Park code), in both languages."""
+    names = {}
+    for col in preview.handler.columns:
+        names[col.key] = names[f"{col.key}_id"] = {"fa": col.fa, "en": col.en}
+    return names
+
+
 def _changes(preview: Preview) -> list[dict]:
+    names = _field_names(preview)
     changes = sorted(preview.changed + preview.new, key=lambda c: c.row)[:SHOWN_CHANGES]
     return [
-        {"row": c.row, "key": preview.handler.key_label(c.key), "fields": sorted(c.fields)} for c in changes
+        {
+            "row": c.row,
+            "key": preview.handler.key_label(c.key),
+            # derived fields (the search key, a unit's province) follow the columns that set them
+            "fields": [names[f] for f in sorted(c.fields) if f in names],
+        }
+        for c in changes
     ]
 
 

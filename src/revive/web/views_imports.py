@@ -1,5 +1,7 @@
 """Import pages (upload, preview, confirm, blank templates) and owners' monthly filings with their review."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -70,6 +72,14 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
 
 
+_PERSIAN = re.compile("[\u0600-\u06ff]")
+
+
+def _in(text, lang: str) -> str:
+    """A stored {fa, en} text in the page's language (a plain string is shown as it is)."""
+    return text.get(lang, "") if isinstance(text, dict) else str(text)
+
+
 def _job_context(job: ImportJob) -> dict:
     lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
     percent, step = tasks.progress_of(job)
@@ -79,8 +89,20 @@ def _job_context(job: ImportJob) -> dict:
         "step": step,
         "kind_label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
         "message": (job.message or {}).get(lang, ""),
-        "errors": [{**e, "message": e["message"].get(lang, "")} for e in job.errors],
-        "changes": [{**c, "fields": ", ".join(c["fields"])} for c in job.changes],
+        "errors": [
+            {
+                **e,
+                "column": _in(e["column"], lang),
+                "message": _in(e["message"], lang),
+                # a value without Persian letters (a code, a number, "-4") reads left to right
+                "dir": "rtl" if _PERSIAN.search(e["value"]) else "ltr",
+            }
+            for e in job.errors
+        ],
+        "changes": [
+            {**c, "fields": ("، " if lang == "fa" else ", ").join(_in(f, lang) for f in c["fields"])}
+            for c in job.changes
+        ],
         "more": job.counts.get("new", 0) + job.counts.get("changed", 0) > len(job.changes),
         "shown": tasks.SHOWN_CHANGES,
     }

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION, scope_for
-from revive.imports.engine import import_file, preview_file
+from revive.imports.engine import import_file, import_write, preview_file
 from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,13 @@ def test_command_with_an_unknown_user_or_a_kind_they_may_not_import_is_refused(
     for user in ("nobody", "officer.semnan"):
         with pytest.raises(CommandError):
             call_command("import", "targets", str(path), "--user", user, stdout=io.StringIO())
+
+
+def test_a_file_without_the_english_name_column_keeps_the_english_names(world):
+    unit = ProductionUnit.objects.get(business_id="200000000011")
+    content = "business_id,name_fa,park,sector,size_class,employees\n200000000011,ریخته‌گری سمنان,P-20-001,24,small,31\n"
+    preview = preview_file(kind="units", content=content.encode(), filename="u.csv", scope=NATION)
+    assert [set(c.fields) for c in preview.changed] == [{"employees"}]
+    import_write(preview=preview, by="test", scope=NATION)
+    unit.refresh_from_db()
+    assert unit.name_en == "Semnan Foundry" and unit.employees == 31

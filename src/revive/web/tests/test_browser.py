@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from revive.imports.tasks import start_in_background
+
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is in the dev extras")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright", reason="in the dev extras")
 
@@ -14,6 +16,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = django_settings.PROJECT_DIR / "var" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
+
+# The real background start, taken before the suite's fixture swaps it for an inline run.
+REAL_START = start_in_background
 
 # Units of the `world` fixture, by the name a Persian page shows.
 SEMNAN_UNITS = ["ریخته‌گری سمنان", "لبنیات کویر"]
@@ -111,3 +116,49 @@ def test_provincial_officer_reads_their_province_in_persian_then_english(
     _assert_chart_labels_apart(page)
     _shot(page, "overview-en.png")
     _assert_accessible(page, "the English overview")
+
+
+def test_officer_imports_a_file_checked_in_the_background(
+    transactional_db, live_server, http_cookies, officer_semnan, browser_page, tmp_path, monkeypatch
+):
+    """Upload with an error (listed in Persian, nothing to confirm), then a clean file: the page follows
+    the background check with its progress, the officer confirms, the unit is in the registry."""
+    from revive.imports import tasks
+
+    # The real background thread, not the inline stand-in the other tests use.
+    monkeypatch.setattr(tasks, "start_in_background", REAL_START)
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "officer.semnan")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/overview/")
+    header = "شناسه کسب‌وکار,نام فارسی,کد شهرک,بخش (ISIC),اندازه\n"
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text(header + "۲۰۰۰۰۰۰۰۰۰۷۷,صنایع نو,P-23-001,24,small\n", encoding="utf-8")
+    good.write_text(header + "۲۰۰۰۰۰۰۰۰۰۷۷,صنایع نو,P-20-001,24,small\n", encoding="utf-8")
+
+    page.goto(f"{live_server.url}/imports/")
+    page.select_option("#id_kind", "units")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="بررسی فایل").click()
+    page.wait_for_selector(".error-summary")
+    assert "P-23-001" in page.locator("#import-job table").last.inner_text()
+    assert page.locator("form[action$='/confirm/']").count() == 0
+    _assert_accessible(page, "an import with errors")
+
+    page.goto(f"{live_server.url}/imports/")
+    page.select_option("#id_kind", "units")
+    page.set_input_files("#id_file", str(good))
+    page.get_by_role("button", name="بررسی فایل").click()
+    page.wait_for_selector("form[action$='/confirm/'] button")
+    assert "۲۰۰۰۰۰۰۰۰۰۷۷" in page.locator("#import-job").inner_text() or "200000000077" in page.content()
+    _shot(page, "import-ready-fa.png")
+    _assert_accessible(page, "a checked import")
+    page.locator("form[action$='/confirm/'] button").click()
+    page.wait_for_selector("#import-job:not([hx-get])", timeout=20_000)
+    assert "وارد شد" in page.locator("#import-job").inner_text()
+    _shot(page, "import-done-fa.png")
+    # The unit is in the registry: its page opens, in its park.
+    response = page.goto(f"{live_server.url}/units/200000000077/")
+    assert response.status == 200 and "P-20-001" in page.content()

@@ -35,7 +35,7 @@ def test_preview_then_confirm_writes_the_rows(client, officer_semnan, django_cap
     )
     assert job.status == "ready" and job.counts["new"] == 1
     page = client.get(reverse("web:import_job", kwargs={"pk": job.pk}))
-    assert page.status_code == 200 and "200000000099" in page.content.decode()
+    assert page.status_code == 200 and "۲۰۰۰۰۰۰۰۰۰۹۹" in page.content.decode()
     assert not ProductionUnit.objects.filter(business_id="200000000099").exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("web:import_job_confirm", kwargs={"pk": job.pk}))
@@ -62,7 +62,7 @@ def test_a_confirmed_file_cannot_be_written_twice(client, officer_semnan, django
         client.post(url)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
-    assert "قبلاً" in response.content.decode() or "already" in response.content.decode()
+    assert "این فایل پیش‌تر وارد شده است." in response.content.decode()
     assert AuditEvent.objects.filter(action="import_units_create").count() == 1
 
 
