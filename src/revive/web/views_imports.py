@@ -62,7 +62,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     jobs = list(ImportJob.objects.filter(user=request.user).order_by("-created_at", "-id")[:10])
     for j in jobs:
         j.kind_label = KINDS[j.kind].label if j.kind in KINDS else j.kind
-    context = {"form": form, "kinds": KINDS, "jobs": jobs}
+    # (code, label) pairs: a template would call a Kind class it was given, and show nothing
+    context = {"form": form, "kinds": [(k, kind.label) for k, kind in KINDS.items()], "jobs": jobs}
     return render(request, "web/imports/page.html", context, status=400 if form.errors else 200)
 
 

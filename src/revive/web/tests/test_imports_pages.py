@@ -146,6 +146,14 @@ def test_a_file_too_large_is_refused_before_anything_is_kept(client, officer_sem
     assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
+def test_the_page_names_every_template(client, officer_semnan):
+    client.force_login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("web:imports")).content.decode()
+    for label in ("Industrial parks", "Production units", "Monthly filings", "Loan requests"):
+        assert f"{label} (.xlsx)" in body
+
+
 def test_template_downloads_as_xlsx(client, officer_semnan):
     client.force_login(officer_semnan)
     response = client.get(reverse("web:import_template", kwargs={"kind": "filings"}))
