@@ -131,6 +131,16 @@ def _fixed_today(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request through the test client leaves its language active in the thread; the next test
+    starts from the default (Persian) again, whatever the previous one asked for."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _imports_run_inline(settings, tmp_path, monkeypatch):
     """Uploads wait in the test's own folder; a job's background step runs in the test's thread (and
     transaction) when its on_commit callback is executed (django_capture_on_commit_callbacks)."""
