@@ -2,9 +2,13 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
+
+from revive.core import calendar
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,3 +68,45 @@ def table_response(*, fmt: str, filename: str, header: Sequence[str], rows: Iter
     if fmt == "xlsx":
         return xlsx_response(filename=filename, header=header, rows=rows, rtl=rtl)
     return csv_response(filename=filename, header=header, rows=rows)
+
+
+def export_format(request: HttpRequest) -> str | None:
+    """The download asked for with ?export=csv or ?export=xlsx; None shows the page."""
+    fmt = request.GET.get("export")
+    return fmt if fmt in ("csv", "xlsx") else None
+
+
+def date_cells(d: date | datetime | None) -> list[str]:
+    """An Iranian (YYYY/MM/DD) and a Gregorian (ISO) cell for one date: every export has both."""
+    if d is None:
+        return ["", ""]
+    if isinstance(d, datetime):
+        d = d.astimezone(calendar.TEHRAN).date()
+    return [calendar.format_jalali(d, lang="en"), d.isoformat()]
+
+
+def month_cell(year: int, month: int) -> str:
+    """An Iranian month as 1405/08, as the filing exports write it."""
+    return f"{year}/{month:02d}"
+
+
+def name_in(obj, lang: str) -> str:
+    """A record's name in one language, falling back to the other; empty for none."""
+    if obj is None:
+        return ""
+    fa, en = obj.name_fa, obj.name_en
+    return (fa or en) if lang == "fa" else (en or fa)
+
+
+Table = tuple[Sequence[str], Iterable[Sequence]]
+
+
+def tables_response(*, request: HttpRequest, filename: str, tables: Mapping[str, Table]):
+    """One of a page's tables (?table=, the first by default) as the download ?export= asks for."""
+    which = request.GET.get("table") or next(iter(tables))
+    if which not in tables:
+        raise Http404
+    header, rows = tables[which]
+    name = filename if len(tables) == 1 else f"{filename}-{which}"
+    rtl = (get_language() or "fa").startswith("fa")
+    return table_response(fmt=export_format(request), filename=name, header=header, rows=rows, rtl=rtl)
