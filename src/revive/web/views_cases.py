@@ -18,7 +18,7 @@ from revive.core.scoping import ScopeKind, scope_for
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
-from revive.web.exports import table_response
+from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
 from revive.web.forms_cases import (
     AnswerForm,
@@ -296,6 +296,16 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     from revive.cases.models import Meeting
 
     meetings = Meeting.objects.visible_to(scope).select_related("province").order_by("-held_on", "-number")
+    if export_format(request):
+        lang = _lang()
+        header = [_("Meeting"), _("Province code"), _("Province"), _("Number"), _("Held on (Iranian)"),
+                  _("Held on (Gregorian)")]  # fmt: skip
+        rows = (
+            [m.pk, m.province.code, m.province.name(lang), m.number, *date_cells(m.held_on)] for m in meetings
+        )
+        return tables_response(
+            request=request, filename="revive-meetings", tables={"meetings": (header, rows)}
+        )
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -406,6 +416,9 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, qs = exc, Resolution.objects.none()
     qs = qs.order_by("status", "deadline", "id")
+    if export_format(request) and error is None:
+        return tables_response(request=request, filename="revive-resolutions",
+                               tables={"resolutions": _resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -419,6 +432,33 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):
+    """The resolutions as the lists show them; the overdue board puts the days overdue first."""
+    lang = _lang()
+    header = [_("Resolution"), _("Province code"), _("Addressee"), _("Business ID"), _("Unit"), _("Text"),
+              _("Deadline (Iranian)"), _("Deadline (Gregorian)"), _("Status"), _("Closed on (Iranian)"),
+              _("Closed on (Gregorian)"), _("Escalated")]  # fmt: skip
+    if days_overdue is not None:
+        header.insert(0, _("Days overdue"))
+    rows = (
+        [
+            *([days_overdue[r.pk]] if days_overdue is not None else []),
+            r.pk,
+            r.province.code,
+            name_in(r.organisation, lang),
+            r.case.unit.business_id if r.case else "",
+            r.case.unit.name(lang) if r.case else "",
+            r.text,
+            *date_cells(r.deadline),
+            r.get_status_display(),
+            *date_cells(r.closed_on),
+            _("yes") if r.escalated else _("no"),
+        ]  # fmt: skip
+        for r in resolutions
+    )
+    return header, rows
 
 
 @login_required
@@ -462,6 +502,11 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     if not (has_perm(request.user, Perm.VIEW_CASES) or has_perm(request.user, Perm.ANSWER_RESOLUTIONS)):
         raise Http404
     scope = scope_for(request.user)
+    if export_format(request):
+        board = selectors.overdue_board(scope=scope)
+        days = {row["resolution"].pk: row["days_overdue"] for row in board}
+        table = _resolution_table((row["resolution"] for row in board), days_overdue=days)
+        return tables_response(request=request, filename="revive-overdue", tables={"overdue": table})
     return render(
         request,
         "web/cases/overdue.html",
@@ -479,34 +524,31 @@ def execution(request: HttpRequest) -> HttpResponse:
     year = calendar.current_jalali_year(today)
     period = calendar.year_to_date(year, today)
     data = selectors.execution(scope=scope, period=period)
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        lang = _lang()
-        header = [
-            _("Organisation"),
-            _("Province code"),
-            _("Resolutions"),
-            _("Done"),
-            _("Not done"),
-            _("Overdue"),
-            _("Execution rate"),
-        ]
-        rows = (
-            [
-                r["organisation"].name_fa if lang == "fa" else r["organisation"].name_en,
-                r["organisation"].province.code if r["organisation"].province_id else "",
-                r["total"],
-                r["done"],
-                r["not_done"],
-                r["overdue"],
-                r["execution_rate"],
-            ]
-            for r in data["by_organisation"]
-        )
-        return table_response(
-            fmt=fmt, filename=f"revive-execution-{year}", header=header, rows=rows, rtl=lang == "fa"
+    if export_format(request):
+        return tables_response(
+            request=request, filename=f"revive-execution-{year}", tables=_execution_tables(data)
         )
     return render(request, "web/cases/execution.html", {"data": data, "period": period})
+
+
+def _execution_tables(data: dict) -> dict:
+    lang = _lang()
+    counts = [_("Resolutions"), _("Done"), _("Not done"), _("Overdue"), _("Execution rate")]
+
+    def figures(r: dict) -> list:
+        return [r["total"], r["done"], r["not_done"], r["overdue"], r["execution_rate"]]
+
+    return {
+        "organisation": (
+            [_("Organisation"), _("Province code"), *counts],
+            ([name_in(r["organisation"], lang), r["organisation"].province.code if r["organisation"].province_id
+              else "", *figures(r)] for r in data["by_organisation"]),
+        ),
+        "province": (
+            [_("Province code"), _("Province"), *counts],
+            ([r["province"].code, r["province"].name(lang), *figures(r)] for r in data["by_province"]),
+        ),
+    }  # fmt: skip
 
 
 @login_required
@@ -514,6 +556,16 @@ def survival(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     data = selectors.survival(scope=scope)
     lang = _lang()
+    if export_format(request):
+        shares = [_("Revived"), _("Still producing after 6 months"), _("Still producing after 12 months")]
+        tables = {
+            "year": ([_("Iranian year"), *shares], ([r["year"], r["revived"], r["share_6"], r["share_12"]]
+                                                    for r in data["by_year"])),
+            "province": ([_("Province code"), _("Province"), *shares],
+                         ([r["province"].code, r["province"].name(lang), r["revived"], r["share_6"], r["share_12"]]
+                          for r in data["by_province"])),
+        }  # fmt: skip
+        return tables_response(request=request, filename="revive-survival", tables=tables)
     years = data["by_year"]
     chart = (
         charts.bar_chart(
