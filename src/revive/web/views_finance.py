@@ -20,7 +20,7 @@ from revive.finance import importers, selectors, services, workflow
 from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
-from revive.web.exports import table_response
+from revive.web.exports import date_cells, export_format, month_cell, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
 from revive.web.forms_finance import (
     CreditLineForm,
@@ -101,16 +101,15 @@ def _export(fmt: str, qs, lang: str):
     header = [
         _("Request"), _("Business ID"), _("Unit"), _("Province code"), _("Type"), _("State"),
         _("Registered on (Iranian)"), _("Registered on (Gregorian)"), _("Amount requested (rials)"),
-        _("Bank code"), _("Letter number"), _("Introduced on (Iranian)"), _("Amount introduced (rials)"),
-        _("Decided on (Iranian)"), _("Amount granted (rials)"),
+        _("Bank code"), _("Letter number"), _("Introduced on (Iranian)"), _("Introduced on (Gregorian)"),
+        _("Amount introduced (rials)"), _("Decided on (Iranian)"), _("Decided on (Gregorian)"),
+        _("Amount granted (rials)"),
     ]  # fmt: skip
     rows = (
         [
             r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, r.get_kind_display(), r.get_state_display(),
-            calendar.format_jalali(r.registered_on, lang="en"), r.registered_on.isoformat(), r.amount_requested,
-            r.bank.code if r.bank else "", r.letter_number,
-            calendar.format_jalali(r.introduced_on, lang="en") if r.introduced_on else "", r.amount,
-            calendar.format_jalali(r.decided_on, lang="en") if r.decided_on else "", r.amount_paid,
+            *date_cells(r.registered_on), r.amount_requested, r.bank.code if r.bank else "", r.letter_number,
+            *date_cells(r.introduced_on), r.amount, *date_cells(r.decided_on), r.amount_paid,
         ]
         for r in qs.iterator(chunk_size=2000)
     )  # fmt: skip
@@ -129,8 +128,8 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.loan_requests(scope=scope, filters=filters)
     except DomainError as exc:
         error, qs = exc, selectors.LoanRequest.objects.none()
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx") and error is None:
+    fmt = export_format(request)
+    if fmt and error is None:
         return _export(fmt, qs, _lang())
     context = {
         "page": Paginator(qs, 50).get_page(request.GET.get("page")),
@@ -371,6 +370,15 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The credit line was saved."))
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
     rows = selectors.credit_lines(scope=scope, year=year)
+    if request.method == "GET" and export_format(request):
+        lang = _lang()
+        header = [_("Bank code"), _("Bank"), _("Province code"), _("Province"), _("Amount (rials)"), _("Used (rials)"),
+                  _("Remaining (rials)"), _("Share used")]  # fmt: skip
+        table = ([r["bank"].code, name_in(r["bank"], lang), r["province"].code if r["province"] else "",
+                  name_in(r["province"], lang), r["amount"], r["used"], r["remaining"], r["share_used"]] for r in rows)  # fmt: skip
+        return tables_response(
+            request=request, filename=f"revive-credit-lines-{year}", tables={"lines": (header, table)}
+        )
     totals = {k: sum(r[k] for r in rows if r["province"] is None) for k in ("amount", "used", "remaining")}
     context = {"rows": rows, "year": year, "form": form, "totals": totals, "unit": _unit(request)}
     return render(
@@ -389,6 +397,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
         scope, province=request.GET.get("province", ""), bank=request.GET.get("bank", "")
     )
     data = selectors.funnel(scope=scope, year=year, province=province, bank=bank)
+    if export_format(request):
+        return tables_response(request=request, filename=f"revive-funnel-{year}", tables=_funnel_tables(data))
     months = data["by_month"]
     chart = charts.bar_chart(
         categories=[
@@ -417,6 +427,35 @@ def funnel(request: HttpRequest) -> HttpResponse:
         "unit": _unit(request),
     }
     return render(request, "web/finance/funnel.html", context)
+
+
+def _funnel_tables(data: dict) -> dict:
+    lang = _lang()
+    flow = [_("Registered"), _("Introduced"), _("Paid"), _("Amount paid (rials)")]
+
+    def counts(r: dict) -> list:
+        return [r["registered"], r["introduced"], r["paid"], r["amount_paid"]]
+
+    return {
+        "bank": (
+            [_("Rank"), _("Bank code"), _("Bank"), _("Introduced"), _("Paid"), _("Paid share"),
+             _("Amount introduced (rials)"), _("Amount paid (rials)"), _("Days to decision (median)"),
+             _("Days to disbursement (median)")],
+            ([r["rank"], r["code"], name_in(r["bank"], lang), r["introduced"], r["paid"], r["paid_rate"],
+              r["amount_introduced"], r["amount_paid"], r["median_days"]["introduced_to_decision"],
+              r["median_days"]["decision_to_disbursement"]] for r in data["by_bank"]),
+        ),
+        "province": (
+            [_("Province code"), _("Province"), *flow, _("Introduced share"), _("Paid share"),
+             _("Amount requested (rials)")],
+            ([r["code"], name_in(r["province"], lang), *counts(r), r["introduced_rate"], r["paid_rate"],
+              r["amount_requested"]] for r in data["by_province"]),
+        ),
+        "sector": ([_("Sector group"), *flow], ([str(r["label"]), *counts(r)] for r in data["by_sector"])),
+        "month": (
+            [_("Month"), *flow], ([month_cell(data["year"], r["month"]), *counts(r)] for r in data["by_month"])
+        ),
+    }  # fmt: skip
 
 
 # --- industry share of lending --------------------------------------------------------------------
@@ -511,7 +550,24 @@ def lending_share(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     year = _year(request)
     _province, bank = check_filters(scope, bank=request.GET.get("bank", ""))
+    if export_format(request):
+        return _lending_export(request, scope, year, bank)
     return render(request, "web/finance/lending_share.html", _lending_context(request, scope, year, bank))
+
+
+def _lending_export(request: HttpRequest, scope, year: int, bank):
+    lang = _lang()
+    data = selectors.lending_share(scope=scope, year=year, bank=bank)
+    by_bank = selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else []
+    amounts = [_("All facilities (rials)"), _("Industry and mining (rials)"), _("Share")]
+    tables = {
+        "month": ([_("Month"), *amounts], ([month_cell(year, r["month"]), r["total"], r["industry_mining"], r["share"]]
+                                           for r in data["by_month"] if r["total"] is not None)),
+        "bank": ([_("Bank code"), _("Bank"), *amounts], ([r["bank"].code, name_in(r["bank"], lang), r["total"],
+                                                          r["industry_mining"], r["share"]] for r in by_bank)),
+    }  # fmt: skip
+    suffix = f"-{bank.code}" if bank else ""
+    return tables_response(request=request, filename=f"revive-lending-share-{year}{suffix}", tables=tables)
 
 
 @login_required
