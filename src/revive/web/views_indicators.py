@@ -20,6 +20,7 @@ from revive.indicators import press, reports, selectors, services
 from revive.indicators.models import Indicator, ReportedValue
 from revive.registry import selectors as registry
 from revive.web import charts
+from revive.web.exports import date_cells, export_format, month_cell, tables_response
 from revive.web.forms_indicators import ReportedValueForm, ReportForm, TargetsForm
 from revive.web.templatetags.revive import num, pct
 
@@ -108,6 +109,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise
     data = selectors.figures(scope=scope, year=year, today=today, province=province)
     ranking = selectors.province_ranking(scope=scope, year=year, today=today)
+    if export_format(request):
+        suffix = f"-{province.code}" if province else ""
+        tables = _dashboard_tables(data["rows"], ranking)
+        return tables_response(request=request, filename=f"revive-targets-{year}{suffix}", tables=tables)
     this_year = registry.revivals_by_month(scope=scope, year=year, province=province)
     last_year = registry.revivals_by_month(scope=scope, year=year - 1, province=province)
     return render(
@@ -127,6 +132,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "server_ms": round((time.monotonic() - started) * 1000),
         },
     )
+
+
+def _dashboard_tables(rows: list, ranking: list[dict]) -> dict:
+    lang = _lang()
+    return {
+        "targets": (
+            [_("Programme"), _("Indicator code"), _("Indicator"), _("Unit of measure"), _("Target"), _("Actual"),
+             _("Progress"), _("Monthly pace needed"), _("Year-end forecast"), _("Forecast, low end (80%)"),
+             _("Forecast, high end (80%)"), _("Note")],
+            ([r.indicator.programme.name(lang), r.indicator.code, r.indicator.name(lang),
+              r.indicator.unit_fa if lang == "fa" else r.indicator.unit_en, r.target, r.actual, r.progress,
+              r.needed_per_month, r.forecast, r.forecast_low, r.forecast_high, r.note] for r in rows),
+        ),
+        "ranking": (
+            [_("Rank"), _("Province code"), _("Province"), _("Revived"), _("Jobs restored"), _("Target"),
+             _("Progress")],
+            ([r["rank"], r["province"].code, r["province"].name(lang), r["revived_units"], r["jobs_restored"],
+              r["target"], r["progress"]] for r in ranking),
+        ),
+    }  # fmt: skip
 
 
 @login_required
@@ -178,7 +203,30 @@ def backtest(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     province = selectors.scoped_province(scope, request.GET.get("province", ""))
     data = selectors.backtest(scope=scope, province=province)
+    if export_format(request):
+        suffix = f"-{province.code}" if province else ""
+        return tables_response(
+            request=request, filename=f"revive-backtest{suffix}", tables=_backtest_tables(data)
+        )
     return render(request, "web/indicators/backtest.html", {"data": data, "province": province})
+
+
+def _backtest_tables(data: dict) -> dict:
+    def made_on(r: dict) -> list[str]:  # a forecast is made on the last day of its month
+        return date_cells(calendar.jalali_month(r["year"], r["month"]).end)
+
+    return {
+        "month": (
+            [_("Month of the year"), _("Mean error"), _("Inside the interval")],
+            ([m["month"], m["mape"], m["coverage"]] for m in data["summary"]["by_month"]),
+        ),
+        "forecasts": (
+            [_("Month"), _("Forecast made on (Iranian)"), _("Forecast made on (Gregorian)"), _("Revived so far"),
+             _("Forecast"), _("Low end (80%)"), _("High end (80%)"), _("Outcome"), _("Error")],
+            ([month_cell(r["year"], r["month"]), *made_on(r), r["actual_to_date"], r["forecast"], r["low"],
+              r["high"], r["outcome"], r["error"]] for r in data["rows"]),
+        ),
+    }  # fmt: skip
 
 
 @login_required
@@ -198,9 +246,29 @@ def production(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     data = selectors.production_index(scope=scope, year=year, month=month, province=province)
+    if export_format(request) and error is None:
+        suffix = f"-{province.code}" if province else ""
+        return tables_response(request=request, filename=f"revive-production-{year}-{month:02d}{suffix}",
+                               tables=_production_tables(data))  # fmt: skip
     return render(request, "web/indicators/production.html",
                   {"data": data, "province": province, "error": error, "month_text": f"{year}/{month:02d}"},
                   status=400 if error else 200)  # fmt: skip
+
+
+def _production_tables(data: dict) -> dict:
+    lang = _lang()
+    figures = [_("Month index"), _("Year-to-date index"), _("Production value, month (rials)"),
+               _("Production value, same month last year (rials)"), _("Production value, year to date (rials)"),
+               _("Production value, same period last year (rials)")]  # fmt: skip
+
+    def values(r: dict) -> list:
+        return [r["month_index"], r["ytd_index"], r["month"], r["month_last"], r["ytd"], r["ytd_last"]]
+
+    return {
+        "group": ([_("Sector group"), *figures], ([str(r["label"]), *values(r)] for r in data["by_group"])),
+        "province": ([_("Province code"), _("Province"), *figures],
+                     ([r["province"].code, r["province"].name(lang), *values(r)] for r in data["by_province"])),
+    }  # fmt: skip
 
 
 @login_required
@@ -223,6 +291,9 @@ def reported(request: HttpRequest) -> HttpResponse:
     today = calendar.tehran_today()
     year = _year(request, today)
     lang = _lang()
+    if request.method == "GET" and export_format(request):
+        return tables_response(request=request, filename=f"revive-reported-{year}",
+                               tables={"reported": _reported_table(_reported_rows(scope, year), lang)})  # fmt: skip
     hand = list(Indicator.objects.filter(jyear=year, kind=Indicator.Kind.REPORTED).order_by("code"))
     can_enter = has_perm(request.user, Perm.SET_TARGETS) or has_perm(request.user, Perm.MANAGE_CASES)
     can_approve = _can_set_targets(request, scope)
@@ -257,11 +328,7 @@ def reported(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else None, str(exc.message))
-    rows = (
-        ReportedValue.objects.visible_to(scope)
-        .filter(jyear=year)
-        .select_related("indicator", "province", "entered_by", "approved_by")
-    )
+    rows = _reported_rows(scope, year)
     return render(
         request,
         "web/indicators/reported.html",
@@ -274,6 +341,27 @@ def reported(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _reported_rows(scope, year: int):
+    return (
+        ReportedValue.objects.visible_to(scope)
+        .filter(jyear=year)
+        .select_related("indicator", "province", "entered_by", "approved_by")
+    )
+
+
+def _reported_table(rows, lang: str):
+    header = [_("Indicator code"), _("Indicator"), _("Month"), _("Province code"), _("Province"), _("Value"),
+              _("Status"), _("Entered by"), _("Entered on (Iranian)"), _("Entered on (Gregorian)"), _("Approved by"),
+              _("Approved on (Iranian)"), _("Approved on (Gregorian)"), _("Note")]  # fmt: skip
+    return header, (
+        [r.indicator.code, r.indicator.name(lang), month_cell(r.jyear, r.jmonth), r.province.code if r.province else "",
+         r.province.name(lang) if r.province else "", r.value, r.get_status_display(),
+         r.entered_by.username if r.entered_by else "", *date_cells(r.entered_at),
+         r.approved_by.username if r.approved_by else "", *date_cells(r.approved_at), r.note]
+        for r in rows
+    )  # fmt: skip
 
 
 @login_required
