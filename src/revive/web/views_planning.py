@@ -19,7 +19,7 @@ from revive.planning.models import InfraProject, PlanRun
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Utility
 from revive.web import charts
-from revive.web.exports import table_response
+from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
 from revive.web.forms_planning import PlanForm, ProjectStatusForm, ScenarioForm
 from revive.web.templatetags.revive import num
@@ -49,6 +49,8 @@ def _scope(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def plans(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
+    if request.method == "GET" and export_format(request):
+        return tables_response(request=request, filename="revive-plans", tables={"plans": _runs_table(scope)})
     national = scope.is_nation
     form = PlanForm(
         request.POST or None,
@@ -79,6 +81,19 @@ def plans(request: HttpRequest) -> HttpResponse:
         {"form": form, "runs": runs},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _runs_table(scope):
+    lang = _lang()
+    header = [_("Plan"), _("Province code"), _("Province"), _("Scenario"), _("Status"), _("Units"), _("Jobs"),
+              _("Author"), _("Started on (Iranian)"), _("Started on (Gregorian)")]  # fmt: skip
+    rows = (
+        [r.pk, r.province.code if r.province else "", name_in(r.province, lang), r.scenario.name if r.scenario else "",
+         r.get_status_display(), (r.result or {}).get("units", ""), (r.result or {}).get("jobs", ""),
+         r.author.username if r.author else "", *date_cells(r.created_at)]
+        for r in selectors.runs(scope=scope).iterator(chunk_size=500)
+    )  # fmt: skip
+    return header, rows
 
 
 def _summary(result: dict) -> dict:
@@ -338,6 +353,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scenarios(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
+    if request.method == "GET" and export_format(request):
+        return tables_response(
+            request=request, filename="revive-scenarios", tables={"scenarios": _scenario_table(scope)}
+        )
     form = ScenarioForm(
         request.POST or None, provinces=registry_selectors.provinces(scope=scope), national=scope.is_nation
     )
@@ -369,6 +388,28 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _scenario_table(scope):
+    """Saved scenarios with one column per kind of change, so a spreadsheet can sort and filter them."""
+    lang = _lang()
+    header = [_("Scenario"), _("Name"), _("Province code"), _("Province"), _("Bank credit multiplier"),
+              _("Infrastructure budget multiplier"), _("Loans capped at (rials)"), _("Infrastructure budget (rials)"),
+              _("Projects delayed (project: months)"), _("Quotas dropped (bank: province)"), _("Note"), _("Author"),
+              _("Saved on (Iranian)"), _("Saved on (Gregorian)"), _("Plans run")]  # fmt: skip
+
+    def row(s) -> list:
+        c = s.changes or {}
+        return [
+            s.pk, s.name, s.province.code if s.province else "", name_in(s.province, lang),
+            c.get("loan_multiplier", ""), c.get("infra_multiplier", ""), c.get("loan_total", ""), c.get("infra_total", ""),
+            "; ".join(f"{p}: {m}" for p, m in (c.get("delays") or {}).items()),
+            "; ".join(f"{d[0]}: {d[1]}" if d[1] else str(d[0]) for d in c.get("drop_quotas") or []),
+            s.note, s.author.username if s.author else "", *date_cells(s.created_at),
+            "; ".join(str(r.pk) for r in s.runs.all()),
+        ]  # fmt: skip
+
+    return header, (row(s) for s in selectors.scenarios(scope=scope).prefetch_related("runs"))
 
 
 @login_required
