@@ -19,7 +19,7 @@ from revive.core.text import to_ascii_digits
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
-from revive.web.exports import table_response
+from revive.web.exports import date_cells, export_format, table_response, tables_response
 from revive.web.forms import StatusForm, add_domain_error
 from revive.web.templatetags.revive import digits, num
 
@@ -183,13 +183,22 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = calendar.tehran_today()
     period = calendar.year_to_date(calendar.current_jalali_year(today), today)
     units = selectors.units(scope=scope, filters=selectors.UnitFilters(park=park.code, sort="-employees"))
+    infrastructure = park.infrastructure.order_by("utility")
+    if export_format(request):
+        header = [_("Utility"), _("Status"), _("Capacity"), _("Capacity unit")]
+        rows = (
+            [i.get_utility_display(), i.get_status_display(), i.capacity, i.capacity_unit]
+            for i in infrastructure
+        )
+        tables = {"units": _unit_table(units), "infrastructure": (header, rows)}
+        return tables_response(request=request, filename=f"revive-park-{park.code}", tables=tables)
     return render(
         request,
         "web/park.html",
         {
             "park": park,
             "period": period,
-            "infrastructure": park.infrastructure.order_by("utility"),
+            "infrastructure": infrastructure,
             "bands": selectors.band_counts(scope=scope, park=park),
             "kpi": selectors.revivals(scope=scope, period=period, park=park),
             "units": units[:200],
@@ -218,9 +227,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         units = selectors.units(scope=scope, filters=filters)
     except DomainError as exc:
         error, units = exc, ProductionUnit.objects.none()
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx") and error is None:
-        return _unit_export(units, fmt)
+    if export_format(request) and error is None:
+        return tables_response(request=request, filename="revive-units", tables={"units": _unit_table(units)})
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -235,8 +243,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=400 if error else 200)
 
 
-def _unit_export(units, fmt: str):
-    lang = _lang()
+def _unit_table(units):
     header = [
         _("Business ID"),
         _("Name (Persian)"),
@@ -261,12 +268,11 @@ def _unit_export(units, fmt: str):
             u.get_size_class_display(),
             u.employees,
             u.get_current_band_display(),
-            calendar.format_jalali(u.band_since, lang="en") if u.band_since else "",
-            u.band_since.isoformat() if u.band_since else "",
+            *date_cells(u.band_since),
         ]
         for u in units[:UNIT_EXPORT_LIMIT].iterator(chunk_size=2000)
     )
-    return table_response(fmt=fmt, filename="revive-units", header=header, rows=rows, rtl=lang == "fa")
+    return header, rows
 
 
 @login_required
