@@ -1,24 +1,48 @@
 """Import throughput: a 50,000-unit registry XLSX and 600,000 monthly filings, validated in full and written.
 
-    .venv/bin/python bench/bench_import.py [--units 50000] [--months 12]
+    .venv/bin/python bench/bench_import.py [--units 50000] [--months 12] [--no-postgres]
 
-Runs on a fresh SQLite database in var/bench/import.sqlite3 (recreated each run): reference provinces
-and sectors, 200 parks, then the units file and the filings file (units x months of 1404), each
-timed as read + validate (preview) and write (one transaction, audit rows, band changes for the
-units whose newest month moves them). A benchmark, not a test: it prints, it does not fail.
+Runs on a fresh SQLite database in var/bench/import.sqlite3, then on a fresh PostgreSQL database at
+REVIVE_BENCH_IMPORT_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/revive_bench_import,
+dropped and created again) when the server answers; each in its own process. Reference provinces and
+sectors, 200 parks, then the units file and the filings file (units x months of 1404), each timed as
+read + validate (preview) and write (one transaction, audit rows, band changes for the units whose
+newest month moves them). A benchmark, not a test: it prints, it does not fail.
 """
 
 import argparse
 import io
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DB = PROJECT_DIR / "var" / "bench" / "import.sqlite3"
+POSTGRES_URL = os.environ.get(
+    "REVIVE_BENCH_IMPORT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/revive_bench_import"
+)
 GOAL = 5000
+
+
+def fresh_postgres() -> str | None:
+    """Drop and create the bench database; None when done, else why it could not be."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(POSTGRES_URL)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        return f"{POSTGRES_URL} does not answer ({str(exc).strip().splitlines()[0]})"
+    return None
 
 
 def _xlsx(header: list[str], rows) -> bytes:
@@ -38,10 +62,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=50_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    DB.unlink(missing_ok=True)
-    os.environ["REVIVE_DATABASE_URL"] = f"sqlite:///{DB}"
+    if args.child:
+        return child(args)
+    size = ["--units", str(args.units), "--months", str(args.months)]
+    for backend in ("sqlite", "postgresql"):
+        if backend == "postgresql":
+            why = "skipped (--no-postgres)" if args.no_postgres else fresh_postgres()
+            if why:
+                print(f"PostgreSQL: {why}")
+                continue
+        print(f"== {backend}", flush=True)
+        subprocess.run([sys.executable, __file__, "--child", backend, *size], check=True)
+
+
+def child(args) -> None:
+    if args.child == "sqlite":
+        DB.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB}{suffix}").unlink(missing_ok=True)
+        os.environ["REVIVE_DATABASE_URL"] = f"sqlite:///{DB}"
+    else:
+        os.environ["REVIVE_DATABASE_URL"] = POSTGRES_URL
     os.environ.setdefault("REVIVE_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(PROJECT_DIR / "src"))
