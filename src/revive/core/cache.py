@@ -1,7 +1,9 @@
 """Figures that are costly to compute are cached until the data changes.
 
 Every write leaves an audit row (core/audit.py), so the newest audit row is the data's version: a
-cached figure is served only while no write has happened since it was computed.
+cached figure is served only while no write has happened since it was computed. A figure that reads
+only the past can be cached under a fingerprint of the past rows instead (`memoize_on_version`), so a
+write about today does not make it cold.
 """
 
 import hashlib
@@ -21,12 +23,17 @@ def data_version() -> tuple:
     return row["last_id"], row["last_at"]
 
 
-def memoize_on_data(name: str, key: Any, compute: Callable[[], T], timeout: int = 600) -> T:
-    """compute() once per (name, key, data version); `key` must identify scope and parameters."""
-    digest = hashlib.sha256(repr((key, data_version())).encode()).hexdigest()
+def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], T], timeout: int = 600) -> T:
+    """compute() once per (name, key, version); `version` must change whenever compute()'s answer could."""
+    digest = hashlib.sha256(repr((key, version)).encode()).hexdigest()
     cache_key = f"revive:{name}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, timeout)
     return value
+
+
+def memoize_on_data(name: str, key: Any, compute: Callable[[], T], timeout: int = 600) -> T:
+    """compute() once per (name, key, data version); `key` must identify scope and parameters."""
+    return memoize_on_version(name, key, data_version(), compute, timeout)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -112,21 +112,22 @@ def indicators(*, year: int) -> QuerySet[Indicator]:
 
 
 def _monthly(qs, field: str, years: list[int], value: str | None = None) -> dict[int, list[int]]:
-    """{year: twelve monthly figures}: one query for the dated rows, bucketed by Jalali month here
-    (a 12-months-by-years FILTER aggregate made the database test every row 72 times or more)."""
+    """{year: twelve monthly figures}: one query of the rows counted (or `value` summed) per day,
+    bucketed by Jalali month here (a 12-months-by-years FILTER aggregate made the database test every
+    row 72 times or more; a day's total is a few hundred rows a year to bring back, not every row)."""
     if not years:
         return {}
     first, last = calendar.jalali_year(min(years)), calendar.jalali_year(max(years))
     qs = qs.filter(**{f"{field}__gte": first.start, f"{field}__lte": last.end}).order_by()
     bounds = [(calendar.jalali_month(y, m).end, y, m) for y in sorted(years) for m in range(1, 13)]
     out = {y: [0] * 12 for y in years}
-    rows = qs.values_list(field, value) if value else qs.values_list(field, "pk")
-    for on, amount in rows.iterator(chunk_size=5000):
+    total = Sum(value) if value else Count("pk")
+    for on, amount in qs.values(field).annotate(total=total).values_list(field, "total"):
         # the first month whose last day is on or after `on`
         i = bisect.bisect_left(bounds, (on,))
         if i < len(bounds):
             _end, y, m = bounds[i]
-            out[y][m - 1] += int(amount or 0) if value else 1
+            out[y][m - 1] += int(amount or 0)
     return out
 
 
@@ -177,6 +178,38 @@ def monthly(*, scope: Scope, metric: str, years: list[int], province: Province |
             return {y: [0] * 12 for y in years}
         return _monthly(_loans_paid(scope, province), "decided_on", years)
     raise ValueError(f"{metric} is not a monthly flow")
+
+
+# The flows read from the status history; the others (loans) are updated in place and read live.
+STATUS_METRICS = (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED, Metric.LIFTED_ABOVE_50)
+
+
+def _past_monthly(
+    *, scope: Scope, metric: str, years: list[int], province: Province | None, year: int
+) -> dict:
+    """monthly() of years before `year`; those read from the status history are cached under its version."""
+    if metric not in STATUS_METRICS or any(y >= year for y in years):
+        return monthly(scope=scope, metric=metric, years=years, province=province)
+    from revive.core.cache import memoize_on_version
+
+    return memoize_on_version(
+        "indicators.past_monthly",
+        (scope, province.pk if province else None, metric, tuple(years)),
+        _status_history_version(before=calendar.nowruz(year)),
+        lambda: monthly(scope=scope, metric=metric, years=years, province=province),
+        timeout=24 * 3600,
+    )
+
+
+def _status_history_version(*, before: date) -> tuple:
+    """The status entries dated before `before`, as of now: changes whenever a monthly figure of then could.
+
+    Entries are only added (unit_status_record, a unit's creation) or removed with their unit; adding one
+    re-derives the event of the entries after it, so a past entry changes only when one at or before it
+    is added, and the count and last id of the past entries move with it.
+    """
+    row = UnitStatus.objects.filter(effective_date__lt=before).aggregate(n=Count("id"), last=Max("id"))
+    return row["n"], row["last"]
 
 
 def finance_available() -> bool:
@@ -277,22 +310,6 @@ def _same_day(year: int, today: date) -> date:
     return calendar.from_jalali(year, m, min(d, calendar.month_length(year, m)))
 
 
-def _stage_pipeline(open_counts: dict[str, int], entries: dict[str, list[tuple[date, date | None]]],
-                    horizon: int, labels: dict) -> list[fc.Stage]:  # fmt: skip
-    stages = []
-    for stage, count in open_counts.items():
-        judged = [(start, done) for start, done in entries.get(stage, [])]
-        if not judged or not count:
-            continue
-        hits = sum(
-            1
-            for start, done in judged
-            if done is not None and start <= done <= start + timedelta(days=horizon)
-        )
-        stages.append(fc.Stage(str(labels.get(stage, stage)), count, hits / len(judged)))
-    return stages
-
-
 def _case_stages_from_stock(*, cases, scope: Scope, province, year: int, today: date,
                             open_counts: dict[str, int]) -> list[fc.Stage]:  # fmt: skip
     """Each open stage's chance of a revival by Esfand, measured on the stock of the same day in each of
@@ -301,41 +318,100 @@ def _case_stages_from_stock(*, cases, scope: Scope, province, year: int, today: 
     Measuring the stock (not the entries into a stage) keeps the estimate honest when cases linger in
     a stage for years: they count against the stage every year they sit in it.
     """
-    from revive.cases.models import OPEN_STATES, CaseEvent, CaseState
+    from revive.cases.models import CaseState
+    from revive.core.cache import memoize_on_version
 
-    days = {y: (_same_day(y, today), calendar.jalali_year(y).end) for y in range(year - 3, year)}
-    last_day = max(day for day, _end in days.values())
-    revived_on = dict(cases.filter(opened_on__lte=last_day).values_list("id", "revived_on"))
-    events = CaseEvent.objects.filter(kind__in=["opened", "transition"], on__lte=last_day).exclude(
-        to_state=""
+    key = (scope, province.pk if province else None, year, today)
+    stock, hits = memoize_on_version(
+        "indicators.case_stock",
+        key,
+        _case_history_version(before=calendar.nowruz(year)),
+        lambda: _case_stock(cases=cases, scope=scope, province=province, year=year, today=today),
+        timeout=24 * 3600,
     )
-    if not (scope.is_nation and province is None):
-        events = events.filter(case__in=cases)
-    history: dict[int, list[tuple[date, str]]] = {}
-    for case_id, on, state in events.order_by("case_id", "on", "id").values_list("case_id", "on", "to_state"):
-        history.setdefault(case_id, []).append((on, state))
-    stock: dict[str, int] = {}
-    hits: dict[str, int] = {}
-    for case_id, steps in history.items():
-        if case_id not in revived_on:
-            continue
-        done = revived_on[case_id]
-        for day, end in days.values():
-            state = None
-            for on, to_state in steps:
-                if on > day:
-                    break
-                state = to_state
-            if state in OPEN_STATES:
-                stock[state] = stock.get(state, 0) + 1
-                if done is not None and day < done <= end:
-                    hits[state] = hits.get(state, 0) + 1
     labels = dict(CaseState.choices)
     return [
         fc.Stage(str(labels.get(stage, stage)), count, hits.get(stage, 0) / stock[stage])
         for stage, count in open_counts.items()
         if count and stock.get(stage)
     ]
+
+
+def _case_history_version(*, before: date) -> tuple:
+    """What the stock of past days reads, as of now: changes whenever a case's past could have.
+
+    Case events are never edited, only added (or removed with their case), so the count and the last
+    id of the state events dated before `before` change when one is back-dated, added or removed.
+    A case is saved with a new `updated_at` whenever it changes, so the count and last change of the
+    cases revived before `before` move when a revival date is set, moved or cleared there; the count
+    and last id of the cases opened before it, when one is opened back-dated or removed.
+    """
+    from revive.cases.models import Case, CaseEvent
+
+    events = CaseEvent.objects.filter(kind__in=["opened", "transition"], on__lt=before).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    opened, revived = Q(opened_on__lt=before), Q(revived_on__lt=before)
+    cases = Case.objects.order_by().aggregate(
+        opened=Count("id", filter=opened),
+        last_opened=Max("id", filter=opened),
+        revived=Count("id", filter=revived),
+        last_revived_change=Max("updated_at", filter=revived),
+    )
+    return tuple(sorted(events.items())), tuple(sorted(cases.items()))
+
+
+def _case_stock(*, cases, scope: Scope, province, year: int, today: date) -> tuple[dict, dict]:
+    """({state: cases in it on the same day of each of the last three years}, {state: of them revived
+    by that year's end}), in one query: each state event holds from its day until the case's next one
+    (LEAD over the case's events in the order (on, id), a window function SQLite and PostgreSQL share)."""
+    from django.db import connection
+
+    from revive.cases.models import OPEN_STATES, CaseEvent
+
+    days = [(_same_day(y, today), calendar.jalali_year(y).end) for y in range(year - 3, year)]
+    last_day = max(day for day, _end in days)
+    qn, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    case_sql, case_params = (
+        cases.filter(opened_on__lte=last_day).order_by().values("id", "revived_on").query.sql_with_params()
+    )
+    # the state a case was in on `day`: its last event on or before it, in the order (on, id)
+    holds = "ev.on_ <= %s AND (ev.next_on IS NULL OR ev.next_on > %s)"
+    columns, params = [], []
+    for day, end in days:
+        columns.append(f"SUM(CASE WHEN {holds} THEN 1 ELSE 0 END)")
+        columns.append(
+            f"SUM(CASE WHEN {holds} AND c.revived_on > %s AND c.revived_on <= %s THEN 1 ELSE 0 END)"
+        )
+        params += [adapt(day), adapt(day), adapt(day), adapt(day), adapt(day), adapt(end)]
+    only_these = ""
+    if not (scope.is_nation and province is None):
+        only_these = f"AND e.case_id IN (SELECT s.id FROM ({case_sql}) s)"
+        params_events = [adapt(last_day), *case_params]
+    else:
+        params_events = [adapt(last_day)]
+    on = qn("on")
+    sql = f"""
+        SELECT ev.to_state, {", ".join(columns)}
+        FROM (
+            SELECT e.case_id, e.{on} AS on_, e.to_state,
+                   LEAD(e.{on}) OVER (PARTITION BY e.case_id ORDER BY e.{on}, e.id) AS next_on
+            FROM {qn(CaseEvent._meta.db_table)} e
+            WHERE e.kind IN ('opened', 'transition') AND e.to_state <> '' AND e.{on} <= %s {only_these}
+        ) ev
+        JOIN ({case_sql}) c ON c.id = ev.case_id
+        WHERE ev.to_state IN ({", ".join(["%s"] * len(OPEN_STATES))})
+        GROUP BY ev.to_state
+    """
+    params = [*params, *params_events, *case_params, *(str(s) for s in OPEN_STATES)]
+    stock: dict[str, int] = {}
+    hits: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for state, *sums in cursor.fetchall():
+            stock[state] = sum(int(n or 0) for n in sums[0::2])
+            hits[state] = sum(int(n or 0) for n in sums[1::2])
+    return stock, hits
 
 
 def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
@@ -386,6 +462,24 @@ def _case_pipeline(*, scope: Scope, province: Province | None, year: int, today:
     return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares))
 
 
+class _DaysBetween(Func):
+    """Whole days from the second date to the first (PostgreSQL subtracts dates; SQLite through julianday)."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def loan_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
     """Loans approved or introduced and not yet decided, with the chance of payment from the last three years."""
     if not finance_available():
@@ -404,22 +498,35 @@ def loan_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
         return None
     horizon = (calendar.jalali_year(year).end - today).days
     window, judged_before = calendar.nowruz(year - 3), calendar.nowruz(year) - timedelta(days=horizon)
-    entries = {}
+    # Of the loans that entered each stage in the window, those paid within `horizon` days of entering it.
+    paid = Q(amount_paid__isnull=False) & ~Q(amount_paid=0) & Q(decided_on__isnull=False)
+    counts = {}
     for state, field in stages_of.items():
-        rows = loans.filter(**{f"{field}__gte": window, f"{field}__lt": judged_before}).values_list(
-            field, "decided_on", "amount_paid"
-        )
-        entries[state] = [(start, decided if paid else None) for start, decided, paid in rows]
-    stages = _stage_pipeline(open_counts, entries, horizon, dict(LoanState.choices))
+        judged = Q(**{f"{field}__gte": window, f"{field}__lt": judged_before})
+        in_time = Q(decided_on__gte=F(field), **{f"wait_{state}__lte": horizon})
+        counts[f"judged_{state}"] = Count("id", filter=judged)
+        counts[f"hits_{state}"] = Count("id", filter=judged & paid & in_time)
+    waits = {f"wait_{state}": _DaysBetween(F("decided_on"), F(field)) for state, field in stages_of.items()}
+    got = loans.order_by().alias(**waits).aggregate(**counts)
+    labels = dict(LoanState.choices)
+    stages = [
+        fc.Stage(str(labels.get(stage, stage)), count, got[f"hits_{stage}"] / got[f"judged_{stage}"])
+        for stage, count in open_counts.items()
+        if count and got[f"judged_{stage}"]
+    ]
     if not stages:
         return None
-    shares = []
+    # Of the loans past years paid after this day, the share already approved on it.
+    counts = {}
     for y in range(year - 3, year):
         then, end = _same_day(y, today), calendar.jalali_year(y).end
-        later = _loans_paid(scope, province).filter(decided_on__gt=then, decided_on__lte=end)
-        n = later.count()
-        if n:
-            shares.append(min(later.filter(approved_on__lte=then).count() / n, 1.0))
+        later = Q(decided_on__gt=then, decided_on__lte=end)
+        counts[f"later_{y}"] = Count("id", filter=later)
+        counts[f"approved_{y}"] = Count("id", filter=later & Q(approved_on__lte=then))
+    got = _loans_paid(scope, province).order_by().aggregate(**counts)
+    shares = [
+        min(got[f"approved_{y}"] / got[f"later_{y}"], 1.0) for y in range(year - 3, year) if got[f"later_{y}"]
+    ]
     return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares) if shares else 0.0)
 
 
@@ -488,8 +595,8 @@ def _figures(*, scope: Scope, year: int, today: date, province: Province | None,
             needed = max(target - value, 0) / (12 - elapsed)
         if with_forecast and indicator.metric in FLOW_METRICS and value is not None:
             if indicator.metric not in series_cache:
-                series_cache[indicator.metric] = monthly(
-                    scope=scope, metric=indicator.metric, years=history_years, province=province
+                series_cache[indicator.metric] = _past_monthly(
+                    scope=scope, metric=indicator.metric, years=history_years, province=province, year=year
                 )
             history = [series_cache[indicator.metric][y] for y in history_years]
             if indicator.metric in (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED):
