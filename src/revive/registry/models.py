@@ -302,6 +302,8 @@ class UnitStatus(models.Model):
         indexes = [
             models.Index(fields=["event", "effective_date"]),
             models.Index(fields=["province", "event", "effective_date"]),
+            # a unit's entries in order: the entry before each one (units lifted above 50%)
+            models.Index(fields=["unit", "effective_date"]),
         ]
         verbose_name = _("unit status")
         verbose_name_plural = _("unit status history")
