@@ -4,6 +4,7 @@ Each function is one business verb, atomic, audited, and refuses stale edits (ve
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -114,35 +115,119 @@ def case_open(
     return case
 
 
+@dataclass(frozen=True)
+class BandChange:
+    """A unit's current band moved: from `previous` to `band`, on a date, shown by a source."""
+
+    unit: ProductionUnit
+    band: str
+    previous: str | None
+    on: date
+    source: str
+    jobs: int = 0
+
+
 def on_unit_band_changed(
     *, unit: ProductionUnit, band: str, previous: str | None, on: date, by, source: str, jobs: int = 0
 ) -> None:
-    """Called by the registry when a unit's current band changes (inside its transaction).
+    """Called by the registry when a unit's current band changes (inside its transaction)."""
+    change = BandChange(unit=unit, band=band, previous=previous, on=on, source=source, jobs=jobs)
+    on_units_band_changed(changes=[change], by=by)
+
+
+def _by_unit(queryset, unit_ids: list[int]) -> dict[int, list[Case]]:
+    found: dict[int, list[Case]] = {}
+    for i in range(0, len(unit_ids), 900):
+        for case in queryset.filter(unit_id__in=unit_ids[i : i + 900]).order_by("id"):
+            found.setdefault(case.unit_id, []).append(case)
+    return found
+
+
+def on_units_band_changed(*, changes: Sequence[BandChange], by) -> None:
+    """Cases follow their units' new bands (called by the registry inside its transaction).
 
     Idle or below 50% opens a case when none is open; going idle after a verified revival is a relapse;
     filings that show an idle unit producing again verify the revival of its open case.
     """
-    if previous == Band.IDLE and band in PRODUCING and source == UnitStatus.Source.FILING:
-        for case in Case.objects.select_for_update().filter(unit=unit, state__in=OPEN_STATES):
-            _transition(
-                case, CaseState.REVIVED, by=by, on=on, note=str(_("Revival shown by monthly filings"))
+    ids = [c.unit.pk for c in changes]
+    open_cases = _by_unit(Case.objects.select_for_update().filter(state__in=OPEN_STATES), ids)
+    idle = [c.unit.pk for c in changes if c.band == Band.IDLE]
+    revived_cases = _by_unit(
+        Case.objects.select_for_update().filter(state__in=[CaseState.REVIVED, CaseState.SUSTAINED]), idle
+    )
+    to_open = []
+    for c in changes:
+        if c.previous == Band.IDLE and c.band in PRODUCING and c.source == UnitStatus.Source.FILING:
+            for case in open_cases.pop(c.unit.pk, []):
+                _transition(
+                    case, CaseState.REVIVED, by=by, on=c.on, note=str(_("Revival shown by monthly filings"))
+                )
+                case.revived_on, case.jobs_restored = c.on, c.jobs
+                _bump(case)
+                case.save()
+        if c.band == Band.IDLE:
+            for case in revived_cases.get(c.unit.pk, []):
+                _transition(
+                    case, CaseState.RELAPSED, by=by, on=c.on, note=str(_("The unit went idle again."))
+                )
+                case.version += 1
+                case.save(update_fields=["state", "version", "updated_at"])
+        if c.band in (Band.IDLE, Band.BELOW_50) and c.unit.pk not in open_cases:
+            to_open.append(c)
+    if to_open:
+        _cases_open_from_bands(to_open, by=by)
+
+
+def _cases_open_from_bands(changes: list[BandChange], *, by) -> None:
+    """What case_open does, for every unit that the new bands put in the programme, in a few queries."""
+    officer = by if getattr(by, "is_authenticated", False) else None
+    cases = [
+        Case(
+            unit=c.unit,
+            province_id=c.unit.province_id,
+            park_id=c.unit.park_id,
+            origin=Case.Origin.FILING if c.source == UnitStatus.Source.FILING else Case.Origin.OFFICER,
+            opened_on=c.on,
+            band_at_opening=c.unit.current_band,
+            officer=officer,
+        )
+        for c in changes
+    ]
+    try:
+        with transaction.atomic():
+            Case.objects.bulk_create(cases, batch_size=1000)
+    except IntegrityError:  # a concurrent open won the race on the one-open-case constraint
+        raise ConflictError(_("This unit already has an open case."), field="unit") from None
+    actor = _actor_fields(by)
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                on=case.opened_on,
+                kind="opened",
+                text=str(case.get_origin_display())[:500],
+                from_state="",
+                to_state=case.state,
+                **actor,
             )
-            case.revived_on, case.jobs_restored = on, jobs
-            _bump(case)
-            case.save()
-    if band == Band.IDLE:
-        for case in Case.objects.select_for_update().filter(
-            unit=unit, state__in=[CaseState.REVIVED, CaseState.SUSTAINED]
-        ):
-            _transition(case, CaseState.RELAPSED, by=by, on=on, note=str(_("The unit went idle again.")))
-            case.version += 1
-            case.save(update_fields=["state", "version", "updated_at"])
-    if (
-        band in (Band.IDLE, Band.BELOW_50)
-        and not Case.objects.filter(unit=unit, state__in=OPEN_STATES).exists()
-    ):
-        origin = Case.Origin.FILING if source == UnitStatus.Source.FILING else Case.Origin.OFFICER
-        case_open(unit=unit, by=by, origin=origin, opened_on=on)
+            for case in cases
+        ],
+        batch_size=1000,
+    )
+    audit.record_many(
+        actor=by,
+        events=(
+            {
+                "action": "case_open",
+                "object_type": Case._meta.label_lower,
+                "object_id": case.pk,
+                "object_repr": str(case),
+                "province_id": case.province_id,
+                "after": {"unit": case.unit.business_id, "origin": case.origin},
+            }
+            for case in cases
+        ),
+    )
 
 
 @transaction.atomic

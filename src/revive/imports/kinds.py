@@ -391,7 +391,7 @@ class Filings(Kind):
     def after_write(self, preview: Preview, by) -> None:
         """A unit whose newest month changed moves to the band that month's figures put it in."""
         from revive.registry.models import UnitStatus
-        from revive.registry.services import unit_status_record
+        from revive.registry.services import StatusEntry, unit_statuses_record
 
         latest: dict[int, MonthlyFiling] = {}
         for change in preview.new + preview.changed:
@@ -402,6 +402,7 @@ class Filings(Kind):
             ):
                 latest[f.unit_id] = f
         units = {u.pk: u for u in self.units.values()}
+        entries = []
         for unit_id, f in latest.items():
             before = getattr(self, "latest_before", {}).get(unit_id)
             if before is not None and before > (f.jyear, f.jmonth):
@@ -409,14 +410,11 @@ class Filings(Kind):
             unit = units[unit_id]
             band = band_for_utilisation(f.capacity_utilisation, f.production_value)
             if band != unit.current_band and unit.current_band != Band.CLOSED:
-                unit_status_record(
-                    unit=unit,
-                    band=band,
-                    effective_date=f.period_start,
-                    source=UnitStatus.Source.FILING,
-                    by=by,
-                    employees=f.employees,
+                entries.append(
+                    StatusEntry(unit=unit, band=band, effective_date=f.period_start, employees=f.employees)
                 )
+        for chunk in _chunks(entries, 2000):
+            unit_statuses_record(entries=chunk, source=UnitStatus.Source.FILING, by=by)
 
 
 def _fail_domain(row: Row, exc: DomainError, fields: dict[str, str], default: str) -> None:

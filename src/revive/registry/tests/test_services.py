@@ -33,17 +33,28 @@ def test_headline_counts_revivals_since_1_farvardin(world):
 
 def test_going_idle_within_12_months_of_a_revival_is_a_relapse(world):
     unit = world["units"]["200000000011"]
-    status = services.unit_status_record(unit=unit, band=Band.IDLE, effective_date=date(2026, 10, 1),
-                                         source=UnitStatus.Source.FILING, by="test")
+    status = services.unit_status_record(
+        unit=unit,
+        band=Band.IDLE,
+        effective_date=date(2026, 10, 1),
+        source=UnitStatus.Source.FILING,
+        by="test",
+    )
     assert status.event == UnitStatus.Event.WENT_IDLE and status.is_relapse
 
 
 def test_status_inserted_out_of_order_rederives_the_history(world):
     unit = world["units"]["230000000022"]
-    services.unit_status_record(unit=unit, band=Band.ABOVE_70, effective_date=date(2026, 3, 1),
-                                source=UnitStatus.Source.FILING, by="test")
-    services.unit_status_record(unit=unit, band=Band.IDLE, effective_date=date(2025, 6, 1),
-                                source=UnitStatus.Source.FILING, by="test")
+    services.unit_status_record(
+        unit=unit,
+        band=Band.ABOVE_70,
+        effective_date=date(2026, 3, 1),
+        source=UnitStatus.Source.FILING,
+        by="test",
+    )
+    services.unit_status_record(
+        unit=unit, band=Band.IDLE, effective_date=date(2025, 6, 1), source=UnitStatus.Source.FILING, by="test"
+    )
     events = list(unit.statuses.order_by("effective_date").values_list("event", flat=True))
     assert events == ["", "went_idle", "revived"]
 
@@ -51,16 +62,28 @@ def test_status_inserted_out_of_order_rederives_the_history(world):
 def test_every_status_change_leaves_an_audit_row(world):
     unit = world["units"]["230000000022"]
     before = AuditEvent.objects.filter(object_id=str(unit.pk), action="status_record").count()
-    services.unit_status_record(unit=unit, band=Band.IDLE, effective_date=date(2026, 9, 1),
-                                source=UnitStatus.Source.OFFICER, by="test", note="field visit found it shut")
+    services.unit_status_record(
+        unit=unit,
+        band=Band.IDLE,
+        effective_date=date(2026, 9, 1),
+        source=UnitStatus.Source.OFFICER,
+        by="test",
+        note="field visit found it shut",
+    )
     assert AuditEvent.objects.filter(object_id=str(unit.pk), action="status_record").count() == before + 1
 
 
 @pytest.mark.parametrize("raw", ["12345", "1234567890123", "12345678901a", ""])
 def test_malformed_business_id_is_refused_with_a_message(world, raw):
     with pytest.raises(DomainError) as err:
-        services.unit_create(by="test", business_id=raw, name_fa="واحد", park=world["parks"]["P-23-001"],
-                             sector=world["units"]["230000000011"].sector, size_class="micro")
+        services.unit_create(
+            by="test",
+            business_id=raw,
+            name_fa="واحد",
+            park=world["parks"]["P-23-001"],
+            sector=world["units"]["230000000011"].sector,
+            size_class="micro",
+        )
     from django.utils import translation
 
     assert "۱۲ رقم" in str(err.value.message)  # Persian by default
@@ -70,8 +93,14 @@ def test_malformed_business_id_is_refused_with_a_message(world, raw):
 
 
 def test_business_id_in_persian_digits_is_accepted(world):
-    unit = services.unit_create(by="test", business_id="۲۳۰۰۰۰۰۰۰۰۹۹", name_fa="كارخانه يك", park=world["parks"]["P-23-001"],
-                                sector=world["units"]["230000000011"].sector, size_class="micro")
+    unit = services.unit_create(
+        by="test",
+        business_id="۲۳۰۰۰۰۰۰۰۰۹۹",
+        name_fa="كارخانه يك",
+        park=world["parks"]["P-23-001"],
+        sector=world["units"]["230000000011"].sector,
+        size_class="micro",
+    )
     assert unit.business_id == "230000000099"
     assert unit.name_fa == "کارخانه یک"  # Arabic kaf and yeh stored as Persian
 
@@ -83,8 +112,16 @@ def test_search_treats_arabic_letters_and_zwnj_as_persian(world):
 
 def test_filing_that_shows_production_revives_an_idle_unit(world):
     unit = world["units"]["200000000022"]  # idle since Dey 1404
-    services.filing_submit(unit=unit, jyear=1405, jmonth=7, production_value=5_000_000_000,
-                           capacity_utilisation=45, employees=9, by="test", filed_on=date(2026, 10, 28))
+    services.filing_submit(
+        unit=unit,
+        jyear=1405,
+        jmonth=7,
+        production_value=5_000_000_000,
+        capacity_utilisation=45,
+        employees=9,
+        by="test",
+        filed_on=date(2026, 10, 28),
+    )
     unit.refresh_from_db()
     assert unit.current_band == Band.BELOW_50
     assert unit.statuses.filter(event=UnitStatus.Event.REVIVED, jobs=9).exists()
@@ -93,8 +130,15 @@ def test_filing_that_shows_production_revives_an_idle_unit(world):
 def test_bad_filing_writes_nothing(world):
     unit = world["units"]["200000000022"]
     with pytest.raises(DomainError):
-        services.filing_submit(unit=unit, jyear=1405, jmonth=7, production_value=1, capacity_utilisation=140,
-                               employees=9, by="test")
+        services.filing_submit(
+            unit=unit,
+            jyear=1405,
+            jmonth=7,
+            production_value=1,
+            capacity_utilisation=140,
+            employees=9,
+            by="test",
+        )
     assert not MonthlyFiling.objects.filter(unit=unit).exists()
 
 
@@ -112,3 +156,90 @@ def test_unknown_role_sees_nothing(world):
 
     user = User.objects.create_user(username="nobody", password="x" * 12, role="")
     assert ProductionUnit.objects.visible_to(scope_for(user)).count() == 0
+
+
+def _snapshot():
+    """What a band change leaves behind: histories with their events, bands, cases and their events, audit."""
+    from revive.cases.models import Case, CaseEvent
+
+    return {
+        "statuses": sorted(
+            UnitStatus.objects.values_list(
+                "unit__business_id", "band", "effective_date", "event", "jobs", "is_relapse"
+            )
+        ),
+        "units": sorted(
+            ProductionUnit.objects.values_list("business_id", "current_band", "band_since", "employees")
+        ),
+        "cases": sorted(
+            Case.objects.values_list(
+                "unit__business_id", "state", "origin", "opened_on", "revived_on", "jobs_restored"
+            )
+        ),
+        "case_events": sorted(
+            CaseEvent.objects.values_list("case__unit__business_id", "kind", "from_state", "to_state", "on")
+        ),
+        # rows created in the rolled-back run took ids a PostgreSQL sequence does not give back
+        "audit": sorted(
+            (a, t, i if t == "registry.productionunit" else "")
+            for a, t, i in AuditEvent.objects.values_list("action", "object_type", "object_id")
+        ),
+    }
+
+
+CHANGES = [  # business ID, band, effective date, employees: a revival, going idle, a relapse, a lift
+    ("200000000022", Band.BELOW_50, date(2026, 9, 1), 6),
+    ("230000000022", Band.IDLE, date(2026, 9, 1), None),
+    ("230000000011", Band.IDLE, date(2026, 9, 1), 2),
+    ("100000000011", Band.ABOVE_70, date(2026, 9, 1), 70),
+]
+
+
+def test_many_units_at_once_leave_what_one_at_a_time_leaves(world):
+    """unit_statuses_record (imports) and unit_status_record (one unit) agree, row for row."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for bid, band, on, employees in CHANGES:
+            services.unit_status_record(unit=ProductionUnit.objects.get(business_id=bid), band=band,
+                                        effective_date=on, source=UnitStatus.Source.FILING, by="test",
+                                        employees=employees)  # fmt: skip
+        one_by_one = _snapshot()
+        transaction.set_rollback(True)
+    entries = [
+        services.StatusEntry(
+            unit=ProductionUnit.objects.get(business_id=bid),
+            band=band,
+            effective_date=on,
+            employees=employees,
+        )  # fmt: skip
+        for bid, band, on, employees in CHANGES
+    ]
+    services.unit_statuses_record(entries=entries, source=UnitStatus.Source.FILING, by="test")
+    at_once = _snapshot()
+    assert at_once == one_by_one
+    # and the changes did what they should: a revival verified by filings, a relapse, new cases
+    assert ("200000000022", Band.BELOW_50, date(2026, 9, 1), UnitStatus.Event.REVIVED, 6, False) in at_once[
+        "statuses"
+    ]
+    assert ("230000000011", Band.IDLE, date(2026, 9, 1), UnitStatus.Event.WENT_IDLE, 0, True) in at_once[
+        "statuses"
+    ]
+
+
+def test_many_units_at_once_refuse_a_closed_unit_and_write_nothing(world):
+    unit = ProductionUnit.objects.get(business_id="200000000022")
+    services.unit_status_record(unit=unit, band=Band.CLOSED, effective_date=date(2026, 8, 1),
+                                source=UnitStatus.Source.OFFICER, by="test")  # fmt: skip
+    before = UnitStatus.objects.count(), AuditEvent.objects.count()
+    entries = [
+        services.StatusEntry(
+            unit=ProductionUnit.objects.get(business_id="230000000022"),
+            band=Band.IDLE,
+            effective_date=date(2026, 9, 1),
+        ),  # fmt: skip
+        services.StatusEntry(unit=unit, band=Band.IDLE, effective_date=date(2026, 9, 1)),
+    ]
+    with pytest.raises(DomainError):
+        services.unit_statuses_record(entries=entries, source=UnitStatus.Source.FILING, by="test")
+    assert (UnitStatus.objects.count(), AuditEvent.objects.count()) == before
