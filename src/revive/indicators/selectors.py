@@ -184,18 +184,21 @@ def monthly(*, scope: Scope, metric: str, years: list[int], province: Province |
 STATUS_METRICS = (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED, Metric.LIFTED_ABOVE_50)
 
 
-def _past_monthly(
-    *, scope: Scope, metric: str, years: list[int], province: Province | None, year: int
-) -> dict:
-    """monthly() of years before `year`; those read from the status history are cached under its version."""
+def _past_monthly(*, scope: Scope, metric: str, years: list[int], province: Province | None, year: int,
+                  versions: dict | None = None) -> dict:  # fmt: skip
+    """monthly() of years before `year`; those read from the status history are cached under its version
+    (read once per computation of the figures: `versions` keeps it)."""
     if metric not in STATUS_METRICS or any(y >= year for y in years):
         return monthly(scope=scope, metric=metric, years=years, province=province)
     from revive.core.cache import memoize_on_version
 
+    versions = {} if versions is None else versions
+    if "status" not in versions:
+        versions["status"] = _status_history_version(before=calendar.nowruz(year))
     return memoize_on_version(
         "indicators.past_monthly",
         (scope, province.pk if province else None, metric, tuple(years)),
-        _status_history_version(before=calendar.nowruz(year)),
+        versions["status"],
         lambda: monthly(scope=scope, metric=metric, years=years, province=province),
         timeout=24 * 3600,
     )
@@ -446,17 +449,17 @@ def _case_pipeline(*, scope: Scope, province: Province | None, year: int, today:
     if not stages:
         return None
     # Of what past years revived after this day, the share that came from cases already open on it.
-    shares = []
+    later, from_open = {}, {}
     for y in range(year - 3, year):
         then, end = _same_day(y, today), calendar.jalali_year(y).end
-        later = (
-            _statuses(scope, province)
-            .filter(event=UnitStatus.Event.REVIVED, effective_date__gt=then, effective_date__lte=end)
-            .count()
+        later[f"y{y}"] = Count("id", filter=Q(effective_date__gt=then, effective_date__lte=end))
+        from_open[f"y{y}"] = Count(
+            "id", filter=Q(revived_on__gt=then, revived_on__lte=end, opened_on__lte=then)
         )
-        if later:
-            from_open = cases.filter(revived_on__gt=then, revived_on__lte=end, opened_on__lte=then).count()
-            shares.append(min(from_open / later, 1.0))
+    later = _statuses(scope, province).filter(event=UnitStatus.Event.REVIVED).order_by().aggregate(**later)
+    from_open = cases.order_by().aggregate(**from_open)
+    years = [f"y{y}" for y in range(year - 3, year)]  # oldest first, as the shares were always summed
+    shares = [min(from_open[y] / later[y], 1.0) for y in years if later[y]]
     if not shares:
         return None
     return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares))
@@ -583,6 +586,7 @@ def _figures(*, scope: Scope, year: int, today: date, province: Province | None,
     targets = _target_rows(year, province)
     history_years = list(range(max(FIRST_YEAR, year - fc.HISTORY_YEARS), year))
     series_cache: dict[str, dict] = {}
+    versions: dict = {}  # of the past data, read once
     rows = []
     for indicator in indicators(year=year):
         got = actual(scope=scope, indicator=indicator, period=period, province=province)
@@ -595,9 +599,9 @@ def _figures(*, scope: Scope, year: int, today: date, province: Province | None,
             needed = max(target - value, 0) / (12 - elapsed)
         if with_forecast and indicator.metric in FLOW_METRICS and value is not None:
             if indicator.metric not in series_cache:
-                series_cache[indicator.metric] = _past_monthly(
-                    scope=scope, metric=indicator.metric, years=history_years, province=province, year=year
-                )
+                series_cache[indicator.metric] = _past_monthly(scope=scope, metric=indicator.metric,
+                                                               years=history_years, province=province, year=year,
+                                                               versions=versions)  # fmt: skip
             history = [series_cache[indicator.metric][y] for y in history_years]
             if indicator.metric in (Metric.REVIVED_UNITS, Metric.JOBS_RESTORED):
                 pipeline = case_pipeline(scope=scope, province=province, year=year, today=today)
