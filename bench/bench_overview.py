@@ -1,11 +1,17 @@
-"""How long the national overview takes to serve, against the floor of the one aggregate behind its headline.
+"""How long the national overview takes to serve, against the floor of the one aggregate behind its headline;
+and the targets dashboard, cold and warm.
 
-    .venv/bin/python bench/bench_overview.py [--requests 50] [--no-postgres] [--queries]
+    .venv/bin/python bench/bench_overview.py [--requests 50] [--cold-requests 10] [--no-postgres] [--queries]
 
 Each database runs in its own child process (Django is set up once per process, for one database):
 SQLite in var/bench/overview.sqlite3, then PostgreSQL at REVIVE_BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432/revive_bench) when it answers; the database is created if missing.
 The national demo data (seed 1, scale 1.0) is generated once per database and reused after that.
+
+The dashboard's figures are cached until the next write (core/cache.py), so it is timed three ways:
+cold (the cache cleared before each request, as after a restart), after a write (an audit row added
+in a transaction rolled back after the request: what the first visitor after any edit waits for; the
+figures that read only past years keep their cache) and warm (cached).
 
 Server time is measured through Django's test Client: the URL router, the middleware, the view, the
 selectors, the template; no network and no WSGI server. A benchmark, not a test: it prints, it does not fail.
@@ -32,12 +38,15 @@ WARMUP = 3
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per URL (default 50)")
+    parser.add_argument(
+        "--cold-requests", type=int, default=10, help="timed cold dashboard requests per way (default 10)"
+    )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--queries", action="store_true", help="print the SQL of one overview, slowest first")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        result = measure(args.child, args.requests, args.queries)
+        result = measure(args.child, args.requests, args.queries, args.cold_requests)
         print("RESULT " + json.dumps(result))
         return
 
@@ -60,6 +69,7 @@ def run_child(backend: str, args) -> dict:
     env = dict(os.environ)
     env["REVIVE_DATABASE_URL"] = SQLITE_URL if backend == "sqlite" else POSTGRES_URL
     command = [sys.executable, __file__, "--child", backend, "--requests", str(args.requests)]
+    command += ["--cold-requests", str(args.cold_requests)]
     if args.queries:
         command.append("--queries")
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -113,12 +123,26 @@ def print_table(results: list[dict]) -> None:
     )
     every = all(r["overview"]["p95"] < BUDGET_MS for r in results)
     print(f"overview p95 < {BUDGET_MS:.0f} ms: {'yes' if every else 'NO'} — {verdicts}")
+    print()
+    header = (
+        f"{'database':<11}| {'dashboard cold med':>18}{'p95':>8} | {'after a write med':>17}{'p95':>8} | "
+        f"{'warm med':>9}{'p95':>8} | {'cold/warm':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        d = r["dashboard"]
+        print(
+            f"{r['backend']:<11}| {d['cold']['median']:>16.0f}ms{d['cold']['p95']:>6.0f}ms | "
+            f"{d['after_write']['median']:>15.0f}ms{d['after_write']['p95']:>6.0f}ms | "
+            f"{d['warm']['median']:>7.1f}ms{d['warm']['p95']:>6.1f}ms | {d['ratio']:>8.0f}x"
+        )
 
 
 # --- the child: one database ------------------------------------------------------------------------
 
 
-def measure(backend: str, n: int, show_queries: bool) -> dict:
+def measure(backend: str, n: int, show_queries: bool, n_cold: int) -> dict:
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -147,6 +171,7 @@ def measure(backend: str, n: int, show_queries: bool) -> dict:
         return headline.aggregate(n=Count("id"), jobs=Sum("jobs"))
 
     floor = time_calls(floor_query, n)
+    dashboard = time_dashboard(client, n, n_cold)
     if show_queries or overview["p95"] >= BUDGET_MS:
         print_queries(client, connection)
     return {
@@ -158,6 +183,7 @@ def measure(backend: str, n: int, show_queries: bool) -> dict:
         "floor": floor,
         "ratio": overview["p95"] / floor["median"] if floor["median"] else float("nan"),
         "api": api,
+        "dashboard": dashboard,
     }
 
 
@@ -218,8 +244,8 @@ def time_requests(client, url: str, n: int) -> dict:
     return time_calls(get, n)
 
 
-def time_calls(call, n: int) -> dict:
-    for _ in range(WARMUP):
+def time_calls(call, n: int, warmup: int = WARMUP) -> dict:
+    for _ in range(warmup):
         call()
     times = []
     for _ in range(n):
@@ -231,6 +257,44 @@ def time_calls(call, n: int) -> dict:
         "median": statistics.median(times),
         "p95": times[max(math.ceil(0.95 * len(times)) - 1, 0)],
         "max": times[-1],
+    }
+
+
+def time_dashboard(client, n: int, n_cold: int) -> dict:
+    """The targets dashboard: cold (cache cleared), after a write (rolled back) and warm; medians in ms."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from revive.core import audit
+
+    url = "/dashboard/"
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+
+    def cold():
+        cache.clear()
+        get()
+
+    def after_write():
+        # The same connection serves the request, so it sees the audit row; nothing is kept.
+        with transaction.atomic():
+            audit.record(actor=None, obj=None, action="bench", object_type="bench", object_id="dashboard")
+            get()
+            transaction.set_rollback(True)
+
+    cold_times = time_calls(cold, n_cold, warmup=1)
+    cache.clear()
+    get()  # the past figures cached once, as on a server that has served the page today
+    written = time_calls(after_write, n_cold, warmup=1)
+    warm = time_calls(get, n)
+    return {
+        "cold": cold_times,
+        "after_write": written,
+        "warm": warm,
+        "ratio": cold_times["median"] / warm["median"] if warm["median"] else float("nan"),
     }
 
 
