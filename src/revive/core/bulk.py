@@ -6,6 +6,7 @@ many audit rows that is most of an import's time. These helpers send plain param
 signals and field defaults, so callers pass every column the row needs.
 """
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -58,11 +59,34 @@ def insert_rows(
         f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    if connection.vendor == "postgresql":
+        return _copy_rows(meta.db_table, columns, rows)
     n = 0
     with connection.cursor() as cursor:
         for chunk in _batched(rows, batch_size):
             cursor.executemany(sql, _prepare(columns, chunk))
             n += len(chunk)
+    return n
+
+
+def _copy_rows(table: str, columns: list[models.Field], rows: Iterable[Sequence[Any]]) -> int:
+    """PostgreSQL: COPY ... FROM STDIN, several times faster than even a pipelined executemany."""
+    qn = connection.ops.quote_name
+    json_columns = [i for i, f in enumerate(columns) if isinstance(f, models.JSONField)]
+    encoders = {i: columns[i].encoder for i in json_columns}
+    n = 0
+    with connection.cursor() as wrapper:
+        with wrapper.cursor.copy(
+            f"COPY {qn(table)} ({', '.join(qn(f.column) for f in columns)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                if json_columns:
+                    row = list(row)
+                    for i in json_columns:
+                        if row[i] is not None:
+                            row[i] = json.dumps(row[i], cls=encoders[i])
+                copy.write_row(row)
+                n += 1
     return n
 
 
