@@ -28,6 +28,7 @@ class Perm:
     VIEW_FINANCE = "finance.view"  # loan requests of one's scope, funnel, lending share
     MANAGE_LOANS = "finance.manage"  # register, review, approve, introduce to a bank, set credit lines
     DECIDE_LOANS = "finance.decide"  # a bank's decision, disbursements, repayments (bank officers)
+    REQUEST_LOAN = "finance.request"  # a unit owner asks for a facility for their own unit
     PLAN = "planning.plan"  # run plans and save scenarios
 
 
@@ -52,8 +53,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {Perm.USE_API, Perm.ANSWER_RESOLUTIONS, Perm.VIEW_FINANCE, Perm.DECIDE_LOANS}
     ),
     Role.AGENCY_LIAISON: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
-    Role.PARK_MANAGER: frozenset(_VIEW),
-    Role.UNIT_OWNER: frozenset(_VIEW | {Perm.FILE_MONTHLY}),
+    # Loans of their park's units; their own unit's requests, which they register themselves.
+    Role.PARK_MANAGER: frozenset(_VIEW | {Perm.VIEW_FINANCE}),
+    Role.UNIT_OWNER: frozenset(_VIEW | {Perm.FILE_MONTHLY, Perm.VIEW_FINANCE, Perm.REQUEST_LOAN}),
 }
 
 

@@ -52,13 +52,15 @@ class LoanRequestForm(forms.Form):
         label=_("Obstacle it removes"), coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args, obstacles=(), **kwargs):
+    def __init__(self, *args, obstacles=(), owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["obstacle"].choices = [("", "—")] + [
             (o.pk, f"{o.get_kind_display()} (#{o.pk})") for o in obstacles
         ]
         if not obstacles:
             del self.fields["obstacle"]
+        if owner:  # an owner's request is registered on the day they send it
+            del self.fields["registered_on"]
 
 
 class StepForm(VersionedForm):

@@ -146,6 +146,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         "unit": _unit(request),
         "units": [(k, _(v)) for k, v in UNITS],
         "can_register": has_perm(request.user, Perm.MANAGE_LOANS),
+        "can_request": has_perm(request.user, Perm.REQUEST_LOAN) and scope.kind == ScopeKind.UNIT,
     }
     return render(request, "web/finance/list.html", context, status=400 if error else 200)
 
@@ -156,13 +157,15 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def loan_new(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_LOANS)
-    case_id = request.GET.get("case") or request.POST.get("case") or ""
+    owner = has_perm(request.user, Perm.REQUEST_LOAN) and scope_for(request.user).kind == ScopeKind.UNIT
+    scope = scope_for(request.user) if owner else _scope(request, Perm.MANAGE_LOANS)
+    case_id = "" if owner else request.GET.get("case") or request.POST.get("case") or ""
     case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdigit() else None
-    business_id = request.GET.get("unit") or request.POST.get("unit") or ""
+    # An owner asks for their own unit only, dated today; officers name the unit (or come from a case).
+    business_id = request.user.unit.business_id if owner else request.GET.get("unit") or request.POST.get("unit") or ""
     unit = case.unit if case else registry_selectors.unit_get(scope=scope, business_id=business_id)
     obstacles = list(case.obstacles.filter(status="open")) if case else []
-    form = LoanRequestForm(request.POST or None, obstacles=obstacles)
+    form = LoanRequestForm(request.POST or None, obstacles=obstacles, owner=owner)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,7 +176,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
                 amount_requested=data["amount_requested"],
                 purpose=data["purpose"],
                 project_progress=data["project_progress"],
-                registered_on=data["registered_on"],
+                registered_on=None if owner else data["registered_on"],
                 case=case,
                 obstacle=next((o for o in obstacles if o.pk == data.get("obstacle")), None),
             )
