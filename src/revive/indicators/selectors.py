@@ -404,9 +404,12 @@ def _case_stock(*, cases, scope: Scope, province, year: int, today: date) -> tup
         ) ev
         JOIN ({case_sql}) c ON c.id = ev.case_id
         WHERE ev.to_state IN ({", ".join(["%s"] * len(OPEN_STATES))})
+            AND (ev.next_on IS NULL OR ev.next_on > %s)
         GROUP BY ev.to_state
     """
-    params = [*params, *params_events, *case_params, *(str(s) for s in OPEN_STATES)]
+    # (the last condition only drops the events that ended before the first day: they hold on none)
+    first_day = min(day for day, _end in days)
+    params = [*params, *params_events, *case_params, *(str(s) for s in OPEN_STATES), adapt(first_day)]
     stock: dict[str, int] = {}
     hits: dict[str, int] = {}
     with connection.cursor() as cursor:
