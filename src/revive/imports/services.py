@@ -152,6 +152,12 @@ def import_job_confirm(*, job, by) -> ImportJob:
 
     if job.user_id != by.pk:
         raise DomainError(_("Only the person who sent the file may confirm it."))
+    from revive.core.scoping import ScopeKind, scope_for
+
+    scope = scope_for(by)
+    if (scope.province_id if scope.kind == ScopeKind.PROVINCE else None) != job.province_id:
+        # the uploader moved to another province (or to the national office) since the file was checked
+        raise DomainError(_("This file was checked for another scope than yours now: send it again."))
     if not tasks.claim_write(job):
         job.refresh_from_db()
         if job.status == ImportJob.Status.WRITING:

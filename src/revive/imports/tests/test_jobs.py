@@ -117,3 +117,15 @@ def test_national_only_kinds_are_refused_to_a_province_before_anything_is_kept(o
     with pytest.raises(DomainError):
         _start(officer_semnan, content=b"indicator,year,value\nx,1405,1\n", kind="targets")
     assert not ImportJob.objects.exists()
+
+
+def test_an_uploader_who_moved_province_since_the_check_cannot_confirm(officer_semnan, world):
+    from revive.core.errors import DomainError
+
+    job = tasks.check(_start(officer_semnan).pk)
+    officer_semnan.province = world["provinces"]["IR-23"]
+    officer_semnan.save()
+    with pytest.raises(DomainError):
+        import_job_confirm(job=job, by=officer_semnan)
+    job.refresh_from_db()
+    assert job.status == "ready" and not ProductionUnit.objects.filter(business_id="200000000099").exists()
