@@ -186,3 +186,14 @@ def test_a_file_without_the_english_name_column_keeps_the_english_names(world):
     import_write(preview=preview, by="test", scope=NATION)
     unit.refresh_from_db()
     assert unit.name_en == "Semnan Foundry" and unit.employees == 31
+
+
+def test_command_speaks_persian_by_default_and_english_when_asked(world, tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text(UNITS_HEADER + "12,x,P-20-001,24,small,1\n")
+    for lang, expected in (("fa", "ردیف ۲"), ("en", "row 2")):
+        err = io.StringIO()
+        with pytest.raises(CommandError) as failure:
+            call_command("import", "units", str(path), "--lang", lang, stdout=io.StringIO(), stderr=err)
+        assert expected in err.getvalue()
+        assert ("۱ خطا" if lang == "fa" else "1 errors") in str(failure.value)

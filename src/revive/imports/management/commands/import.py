@@ -1,11 +1,12 @@
-"""revive import KIND FILE [--dry-run]: validate a whole file, then write all of it or nothing."""
+"""revive import KIND FILE [--dry-run] [--user U] [--lang fa|en]: validate a whole file, then write all of it or nothing."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import NATION
 from revive.imports.engine import import_file
 from revive.imports.kinds import KINDS
@@ -23,8 +24,16 @@ class Command(BaseCommand):
             help="import as this user: their province and permissions apply and the audit rows name them "
             "(default: the server's operator, nationwide)",
         )
+        parser.add_argument("--lang", choices=["fa", "en"], default="fa", help="the language of the messages")
 
-    def handle(self, *args, kind, file, dry_run, user=None, **options):
+    def handle(self, *args, lang="fa", **options):
+        with translation.override(lang):
+            self._import(**options)
+
+    def _say(self, stream, message) -> None:
+        stream.write(str(message))
+
+    def _import(self, *, kind, file, dry_run, user=None, **options):
         scope, by = NATION, "command"
         if user:
             from revive.accounts.models import User
@@ -33,15 +42,19 @@ class Command(BaseCommand):
 
             by = User.objects.filter(username=user, is_active=True).first()
             if by is None:
-                raise CommandError(_("No active user “%(user)s”.") % {"user": user})
+                raise CommandError(str(lazy_message(_("No active user “%(user)s”."), user=user)))
             scope = scope_for(by)
             if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE) or not has_perm(by, KINDS[kind].perm):
-                raise CommandError(_("You may not import this kind."))
+                raise CommandError(str(_("You may not import this kind.")))
         path = Path(file)
         try:
             if path.stat().st_size > 50 * 1024 * 1024:
                 raise CommandError(
-                    _("The file is larger than %(mb)s MB: split it into smaller files.") % {"mb": 50}
+                    str(
+                        lazy_message(
+                            _("The file is larger than %(mb)s MB: split it into smaller files."), mb=50
+                        )
+                    )
                 )
             content = path.read_bytes()
         except OSError as exc:
@@ -53,19 +66,27 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
         counts = preview.counts()
-        self.stdout.write(
-            _("%(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts
+        self._say(
+            self.stdout,
+            lazy_message(
+                _("%(rows)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged."), **counts
+            ),
         )
         for change in preview.changed[:50]:
             self.stdout.write(f"  {change.row}: {change.key.replace('|', ' ')}: {', '.join(change.fields)}")
         if preview.errors:
             for e in preview.errors:
-                self.stderr.write(f"{_('row')} {e.row}, {e.column}, «{e.value}»: {e.message}")
+                where = lazy_message(_("row %(row)s, %(column)s"), row=e.row, column=e.column)
+                self._say(self.stderr, f"{where}, «{e.value}»: {e.message}")
             raise CommandError(
-                _("Nothing was imported: %(n)s errors. Correct the rows and run the command again.")
-                % {"n": len(preview.errors)}
+                str(
+                    lazy_message(
+                        _("Nothing was imported: %(n)s errors. Correct the rows and run the command again."),
+                        n=len(preview.errors),
+                    )
+                )
             )
         if dry_run:
-            self.stdout.write(_("Dry run: nothing was written."))
+            self._say(self.stdout, _("Dry run: nothing was written."))
         else:
-            self.stdout.write(self.style.SUCCESS(_("Imported.")))
+            self.stdout.write(self.style.SUCCESS(str(_("Imported."))))
