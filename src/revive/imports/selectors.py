@@ -55,3 +55,43 @@ def late_filings(*, scope: Scope, year: int, limit: int | None = 500):
 
 def own_submissions(*, scope: Scope, limit: int = 24):
     return list(FilingSubmission.objects.visible_to(scope).order_by("-created_at", "-id")[:limit])
+
+
+def last_filed(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Each unit's newest filed Iranian month, (year, month); units that never filed are absent."""
+    from django.db.models import F, Max
+
+    found: dict[int, tuple[int, int]] = {}
+    for i in range(0, len(unit_ids), 900):
+        rows = (
+            MonthlyFiling.objects.filter(unit_id__in=unit_ids[i : i + 900])
+            .order_by()
+            .values("unit_id")
+            .annotate(ym=Max(F("jyear") * 100 + F("jmonth")))
+        )
+        found |= {r["unit_id"]: divmod(r["ym"], 100) for r in rows}
+    return found
+
+
+def months_missing(last: tuple[int, int] | None, due: tuple[int, int]) -> int | None:
+    """How many months past due since the last filing (None: the unit never filed)."""
+    if last is None:
+        return None
+    return max(0, (due[0] - last[0]) * 12 + due[1] - last[1])
+
+
+def filing_gap(*, unit: ProductionUnit, today: date) -> dict | None:
+    """A unit that stopped filing: the months past due since its last filing, or None when up to date.
+
+    A filing the owner sent that waits for review counts as sent."""
+    if unit.current_band == Band.CLOSED:
+        return None
+    due = last_due_month(today)
+    last = last_filed([unit.pk]).get(unit.pk)
+    waiting = FilingSubmission.objects.filter(
+        unit=unit, status=FilingSubmission.Status.PENDING, jyear=due[0], jmonth=due[1]
+    ).exists()
+    missing = months_missing(last, due)
+    if waiting or missing == 0:
+        return None
+    return {"last": last, "due": due, "due_on": calendar.filing_due_date(*due), "missing": missing}

@@ -16,6 +16,7 @@ from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, scope_for
 from revive.core.text import to_ascii_digits
+from revive.imports.selectors import filing_gap
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
@@ -327,6 +328,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
             "filings": list(reversed(filings)),
             "chart": chart,
             "form": form if can_record else None,
+            "filing_gap": filing_gap(unit=unit, today=calendar.tehran_today()),
             "open_case": unit.cases.filter(state__in=OPEN_STATES).first()
             if has_perm(request.user, Perm.VIEW_CASES)
             else None,

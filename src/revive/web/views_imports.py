@@ -209,6 +209,7 @@ def filings(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _filings_export(request.GET.get("list", ""), fmt, scope, month, today)
     missing_count, missing = selectors.missing_filers(scope=scope, month=month)
+    _with_last_filed(missing, month)
     late_count, late = selectors.late_filings(scope=scope, year=calendar.current_jalali_year(today))
     context = {
         "pending": selectors.pending_submissions(scope=scope)[:500],
@@ -248,6 +249,14 @@ def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:filings")
 
 
+def _with_last_filed(units: list, month: tuple[int, int]) -> None:
+    """Each missing filer's newest filed month and how many months it is behind (None: never filed)."""
+    last = selectors.last_filed([u.pk for u in units])
+    for u in units:
+        u.last_filed = last.get(u.pk)
+        u.months_missing = selectors.months_missing(u.last_filed, month)
+
+
 def _dates(d) -> list[str]:
     """An Iranian and a Gregorian column for a date, as every export has."""
     return [calendar.format_jalali(d, lang="en"), d.isoformat()] if d else ["", ""]
@@ -261,11 +270,14 @@ def _filings_export(which: str, fmt: str, scope, month: tuple[int, int], today):
     month_label = f"{month[0]}/{month[1]:02d}"
     if which == "missing":
         _count, units = selectors.missing_filers(scope=scope, month=month, limit=None)
+        _with_last_filed(units, month)
         due = calendar.filing_due_date(*month)
         header = [_("Business ID"), _("Unit"), _("Park code"), _("Province code"), _("Band"), _("Month"),
-                  _("Due on (Iranian)"), _("Due on (Gregorian)")]  # fmt: skip
+                  _("Due on (Iranian)"), _("Due on (Gregorian)"), _("Last filed month"),
+                  _("Months past due")]  # fmt: skip
         rows = ([u.business_id, u.name(lang), u.park.code, u.park.province.code, u.get_current_band_display(),
-                 month_label, *_dates(due)] for u in units)  # fmt: skip
+                 month_label, *_dates(due), f"{u.last_filed[0]}/{u.last_filed[1]:02d}" if u.last_filed else "",
+                 u.months_missing if u.months_missing is not None else ""] for u in units)  # fmt: skip
     elif which == "late":
         _count, late = selectors.late_filings(
             scope=scope, year=calendar.current_jalali_year(today), limit=None

@@ -257,3 +257,42 @@ def test_filing_lists_download_with_both_calendars(client, officer_semnan, which
     if which == "missing":
         body = csv_text
         assert "200000000022" in body and "230000000011" not in body  # Semnan's units only
+
+
+def test_a_unit_that_stopped_filing_is_flagged_on_its_page_and_in_the_missing_list(client, officer_semnan):
+    """The tests' today is 3 Azar 1405: Mehr 1405 was due by 10 Aban, and the unit last filed Mordad."""
+    from datetime import date
+
+    from revive.registry.models import MonthlyFiling
+
+    unit = ProductionUnit.objects.get(business_id="200000000022")
+    for month in (4, 5):
+        MonthlyFiling.objects.create(unit=unit, province_id=unit.province_id, jyear=1405, jmonth=month,
+                                     period_start=date(2026, 6 + month - 4, 22), production_value=10**9,
+                                     capacity_utilisation=60, employees=8, filed_on=date(2026, 8, 1),
+                                     due_on=date(2026, 8, 1))  # fmt: skip
+    client.force_login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("web:unit", kwargs={"business_id": "200000000022"})).content.decode()
+    assert "Stopped filing: 2 months past due since the last filing (Mordad 1405)." in page
+    listing = client.get(reverse("web:filings")).content.decode()
+    assert "Mordad 1405" in listing and "never" in listing  # the other Semnan unit never filed
+    csv_text = b"".join(
+        client.get("/filings/", {"export": "csv", "list": "missing"}).streaming_content
+    ).decode("utf-8-sig")
+    assert "1405/05,2" in csv_text
+
+
+def test_a_unit_up_to_date_is_not_flagged(client, officer_semnan):
+    from datetime import date
+
+    from revive.registry.models import MonthlyFiling
+
+    unit = ProductionUnit.objects.get(business_id="200000000022")
+    MonthlyFiling.objects.create(unit=unit, province_id=unit.province_id, jyear=1405, jmonth=7,
+                                 period_start=date(2026, 9, 23), production_value=10**9, capacity_utilisation=60,
+                                 employees=8, filed_on=date(2026, 10, 30), due_on=date(2026, 11, 1))  # fmt: skip
+    client.force_login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("web:unit", kwargs={"business_id": "200000000022"})).content.decode()
+    assert "Stopped filing" not in page and "never filed" not in page
