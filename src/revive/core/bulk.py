@@ -48,25 +48,29 @@ def _prepare(fields: list[models.Field], rows: list[Sequence[Any]]) -> list[tupl
     return out
 
 
-def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch_size: int = 5000
-) -> int:
-    """INSERT rows of values, in the order of `fields` (attribute names such as 'unit_id'); returns the count."""
-    meta = model._meta
-    columns = [meta.get_field(f) for f in fields]  # a name or an attname such as unit_id
-    qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    if connection.vendor == "postgresql":
-        return _copy_rows(meta.db_table, columns, rows)
+def _execute_many(sql: str, columns: list[models.Field], rows: Iterable[Sequence[Any]], batch_size: int) -> int:
     n = 0
     with connection.cursor() as cursor:
         for chunk in _batched(rows, batch_size):
             cursor.executemany(sql, _prepare(columns, chunk))
             n += len(chunk)
     return n
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, batch_size: int = 5000
+) -> int:
+    """INSERT rows of values, in the order of `fields` (attribute names such as 'unit_id'); returns the count."""
+    meta = model._meta
+    columns = [meta.get_field(f) for f in fields]  # a name or an attname such as unit_id
+    if connection.vendor == "postgresql":
+        return _copy_rows(meta.db_table, columns, rows)
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    return _execute_many(sql, columns, rows, batch_size)
 
 
 def _copy_rows(table: str, columns: list[models.Field], rows: Iterable[Sequence[Any]]) -> int:
@@ -101,12 +105,7 @@ def update_rows(
         f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in columns)} "
         f"WHERE {qn(meta.pk.column)} = %s"
     )
-    n = 0
-    with connection.cursor() as cursor:
-        for chunk in _batched(rows, batch_size):
-            cursor.executemany(sql, _prepare([*columns, meta.pk], chunk))
-            n += len(chunk)
-    return n
+    return _execute_many(sql, [*columns, meta.pk], rows, batch_size)
 
 
 def create_objects(

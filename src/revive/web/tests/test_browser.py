@@ -68,6 +68,13 @@ def _assert_chart_labels_apart(page) -> None:
     assert len(boxes) == 12 and not touching, f"chart labels run together: {touching}"
 
 
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("button[type=submit].primary")
+
+
 def _shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
@@ -78,10 +85,7 @@ def test_provincial_officer_reads_their_province_in_persian_then_english(
 ):
     # Everything the database had to do is done: the live server thread serves it from here on.
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "officer.semnan")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("button[type=submit].primary")
+    _sign_in(page, live_server.url, "officer.semnan")
 
     page.wait_for_url(f"{live_server.url}/overview/")
     html = page.locator("html")
@@ -123,9 +127,9 @@ def test_officer_imports_a_file_checked_in_the_background(
 ):
     """Upload with an error (listed in Persian, nothing to confirm), then a clean file: the page follows
     the background check with its progress, the officer confirms, the unit is in the registry."""
-    from revive.imports import tasks
-
     from django.db import connection
+
+    from revive.imports import tasks
 
     if connection.vendor != "sqlite":
         # The real background thread, not the inline stand-in the other tests use. (The SQLite test
@@ -133,10 +137,7 @@ def test_officer_imports_a_file_checked_in_the_background(
         # timeout, so there the check and the write run inline, inside the upload's request.)
         monkeypatch.setattr(tasks, "start_in_background", REAL_START)
     page = browser_page
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "officer.semnan")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("button[type=submit].primary")
+    _sign_in(page, live_server.url, "officer.semnan")
     page.wait_for_url(f"{live_server.url}/overview/")
     header = "شناسه کسب‌وکار,نام فارسی,کد شهرک,بخش (ISIC),اندازه\n"
     bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
