@@ -215,8 +215,11 @@ class Kind:
     def check_all(self, parsed: dict[str, tuple[int, dict]], preview: Preview) -> None:
         """Checks across the whole file, after every row was read; add errors to the preview."""
 
-    def write(self, preview: Preview, by) -> bool:
-        """Write through the domain's own services (which audit each object); False: the engine bulk-writes."""
+    def write(
+        self, preview: Preview, by, report: Callable[[int, int], None] = lambda done, total: None
+    ) -> bool:
+        """Write through the domain's own services (which audit each object), calling report(done, total)
+        as it goes; False: the engine bulk-writes."""
         return False
 
     def after_write(self, preview: Preview, by) -> None:
@@ -348,7 +351,7 @@ def import_write(
         if not has_perm(by, handler.perm):
             raise DomainError(_("You may not import this kind."), field="kind")
     report = on_progress or (lambda done, total: None)
-    if not handler.write(preview, by):
+    if not handler.write(preview, by, report):
         _bulk_write(preview, handler, by, report)
     counts = preview.counts()
     if preview.new or preview.changed:

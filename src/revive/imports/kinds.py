@@ -515,10 +515,13 @@ class Lending(Kind):
         bank = values.pop("_bank")
         return LendingFigure(jyear=int(ym[:4]), jmonth=int(ym[5:]), bank=bank, **values)
 
-    def write(self, preview, by):
+    def write(self, preview, by, report=lambda done, total: None):
         from revive.finance.services import lending_figure_set
 
-        for change in preview.new + preview.changed:
+        changes = preview.new + preview.changed
+        for i, change in enumerate(changes, 1):
+            if i % 100 == 0:
+                report(i, len(changes))
             f = change.obj
             lending_figure_set(
                 year=f.jyear,
@@ -696,7 +699,7 @@ class Targets(Kind):
         ind, province = values.pop("_indicator"), values.pop("_province")
         return Target(indicator=ind, jyear=ind.jyear, province=province, **values)
 
-    def write(self, preview, by):
+    def write(self, preview, by, report=lambda done, total: None):
         from revive.indicators import services
 
         touched = {c.obj.indicator_id for c in preview.new + preview.changed}
@@ -823,10 +826,12 @@ class Loans(Kind):
         )
         return loan
 
-    def write(self, preview, by):
+    def write(self, preview, by, report=lambda done, total: None):
         from revive.finance.services import loan_register
 
-        for change in preview.new:
+        for i, change in enumerate(preview.new, 1):
+            if i % 100 == 0:
+                report(i, len(preview.new))
             loan = change.obj
             loan_register(
                 unit=loan.unit,
