@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,6 +73,16 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
     return get_object_or_404(ImportJob.objects.filter(user=request.user), pk=pk)
 
 
+# Where an imported kind shows once it is in: (URL name, label).
+_SEE = {
+    "parks": ("web:overview", gettext_lazy("See the overview")),
+    "infrastructure": ("web:overview", gettext_lazy("See the overview")),
+    "units": ("web:units", gettext_lazy("See the units")),
+    "filings": ("web:filings", gettext_lazy("See the monthly filings")),
+    "loans": ("web:loans", gettext_lazy("See the loan requests")),
+    "lending": ("web:lending_share", gettext_lazy("See industry's share of lending")),
+    "targets": ("web:dashboard", gettext_lazy("See the targets dashboard")),
+}
 _PERSIAN = re.compile("[\u0600-\u06ff]")
 
 
@@ -106,6 +116,7 @@ def _job_context(job: ImportJob) -> dict:
         ],
         "more": job.counts.get("new", 0) + job.counts.get("changed", 0) > len(job.changes),
         "shown": tasks.SHOWN_CHANGES,
+        "see": _SEE.get(job.kind),
     }
 
 

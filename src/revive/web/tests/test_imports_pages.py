@@ -43,7 +43,8 @@ def test_preview_then_confirm_writes_the_rows(client, officer_semnan, django_cap
     job.refresh_from_db()
     assert job.status == "done" and job.counts["new"] == 1
     assert ProductionUnit.objects.get(business_id="200000000099").province.code == "IR-20"
-    assert "۱" in client.get(reverse("web:import_job_status", kwargs={"pk": job.pk})).content.decode()
+    done = client.get(reverse("web:import_job_status", kwargs={"pk": job.pk})).content.decode()
+    assert "۱" in done and f'href="{reverse("web:units")}"' in done  # where the new units show
     # the uploaded copy is gone once the job ends
     from revive.imports import tasks
 
