@@ -2,7 +2,7 @@
 the backtest and the production index.
 
 Revivals and jobs come from `registry.selectors.revivals` (the Foundation's headline figure), the
-execution rate from `cases.selectors.execution`, the lending share from `finance.selectors`; this
+execution rate from `cases.selectors.execution_totals`, the lending share from `finance.selectors`; this
 module only adds what no other app computes (units lifted above 50%, loans paid, parks served).
 """
 
@@ -273,9 +273,9 @@ def actual(
             return {"value": None, "note": _("No lending figures yet."), "pending": 0}
         return {"value": round(share["share"] * 100, 1), "note": "", "pending": 0}
     if metric == Metric.RESOLUTIONS_EXECUTED:
-        from revive.cases.selectors import execution
+        from revive.cases.selectors import execution_totals
 
-        rate = execution(scope=scope, period=period, province=province)["execution_rate"]
+        rate = execution_totals(scope=scope, period=period, province=province)["execution_rate"]
         note = "" if rate is not None else _("No resolutions due yet.")
         return {"value": round(rate * 100, 1) if rate is not None else None, "note": note, "pending": 0}
     if metric == Metric.PARKS_GAS_ELECTRICITY:
