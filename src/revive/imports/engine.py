@@ -192,6 +192,7 @@ class Kind:
     perm: str = "registry.edit"  # who may import this kind (a Perm value)
     national_only: bool = False  # national staff only (lending figures, targets)
     natural_key: tuple[str, ...] = ()  # unique database fields the engine reads new rows' keys back by
+    audited: tuple[str, ...] = ()  # fields set on new records only, written into their audit rows too
 
     def __init__(self, scope: Scope, today: date):
         self.scope, self.today = scope, today
@@ -396,7 +397,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
                     "object_id": obj.pk,
                     "object_repr": str(obj),
                     "province_id": getattr(obj, "province_id", None),
-                    "after": {k: _jsonable(getattr(obj, k)) for k in handler.compare},
+                    "after": {k: _jsonable(getattr(obj, k)) for k in handler.compare + handler.audited},
                     "note": note,
                 }
                 for obj in chunk

@@ -217,7 +217,27 @@ class Units(_ParkLookup, Kind):
             "operation_licence_no", "شماره پروانه بهره‌برداری", "Operation licence number", False, "123/45"
         ),
         Column("establishment_licence_no", "شماره جواز تأسیس", "Establishment licence number", False, ""),
+        Column(
+            "band",
+            "وضعیت",
+            "Band",
+            False,
+            "idle",
+            _(
+                "New units only: idle, below_50, 50_70 or above_70 (the default). A registered unit's band "
+                "changes through its monthly filings or a status recorded on its page."
+            ),
+        ),
+        Column(
+            "band_since",
+            "از تاریخ",
+            "Band since",
+            False,
+            "1404/11/01",
+            _("New units only: Iranian or Gregorian date; the unit's status history starts on that day."),
+        ),
     ]
+    audited = ("current_band", "band_since")
     compare = (
         "name_fa",
         "name_en",
@@ -242,11 +262,13 @@ class Units(_ParkLookup, Kind):
                 ids.append(clean_business_id(cells.text(row.raw("business_id"))))
             except DomainError:
                 pass
-        self.current = {}
+        self.bands = cells.choice_map([(v, label) for v, label in Band.choices if v != Band.CLOSED])
+        self.current, self.current_band = {}, {}
         for chunk in _chunks(ids):
-            self.current |= dict(
-                ProductionUnit.objects.filter(business_id__in=chunk).values_list("business_id", "province_id")
-            )
+            for bid, province_id, band in ProductionUnit.objects.filter(business_id__in=chunk).values_list(
+                "business_id", "province_id", "current_band"
+            ):
+                self.current[bid], self.current_band[bid] = province_id, band
 
     def parse(self, row):
         business_id = row.get("business_id", lambda v: clean_business_id(cells.text(v)))
@@ -280,6 +302,19 @@ class Units(_ParkLookup, Kind):
         ):
             if row.has(key):
                 values[key] = (row.get(key, default="") or "")[:size_limit]
+        band = row.get("band", cells.choice, mapping=self.bands) if row.has("band") else None
+        since = row.get("band_since", cells.any_date) if row.has("band_since") else None
+        if since is not None and since > self.today:
+            row.fail("band_since", _("This date is in the future."))
+        if business_id in self.current_band and band is not None and band != self.current_band[business_id]:
+            row.fail(
+                "band",
+                _(
+                    "A registered unit's band changes through its monthly filings or a status recorded on its "
+                    "page, not through the registry file."
+                ),
+            )
+        values["_band"], values["_since"] = band, since  # new units only; not compared
         if row.failed:
             return None
         return business_id, values
@@ -291,7 +326,28 @@ class Units(_ParkLookup, Kind):
         return found
 
     def build(self, key, values):
-        return ProductionUnit(business_id=key, current_band=Band.ABOVE_70, **values)
+        band, since = values.pop("_band") or Band.ABOVE_70, values.pop("_since")
+        return ProductionUnit(business_id=key, current_band=band, band_since=since, **values)
+
+    def after_write(self, preview, by) -> None:
+        """A new unit with a band date starts its status history there, as a unit registered on its page."""
+        from revive.registry.models import UnitStatus
+
+        UnitStatus.objects.bulk_create(
+            [
+                UnitStatus(
+                    unit_id=u.pk,
+                    province_id=u.province_id,
+                    band=u.current_band,
+                    effective_date=u.band_since,
+                    source=UnitStatus.Source.OFFICER,
+                    employees=u.employees,
+                )
+                for u in (c.obj for c in preview.new)
+                if u.band_since is not None
+            ],
+            batch_size=2000,
+        )
 
     def derived(self, obj):
         return {"name_key": search_key(f"{obj.name_fa} {obj.name_en}")}
