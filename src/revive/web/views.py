@@ -20,7 +20,7 @@ from revive.imports.selectors import filing_gap
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, table_response, tables_response
+from revive.web.exports import date_cells, export_format, month_cell, table_response, tables_response
 from revive.web.forms import StatusForm, add_domain_error
 from revive.web.templatetags.revive import digits, num
 
@@ -281,6 +281,10 @@ def _unit_table(units):
 def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
     scope = _registry_scope(request)
     unit = selectors.unit_get(scope=scope, business_id=business_id)
+    if request.method == "GET" and export_format(request):
+        tables = {"history": _history_table(selectors.unit_history(scope=scope, unit=unit)),
+                  "filings": _filing_table(reversed(selectors.unit_filings(scope=scope, unit=unit, months=24)))}  # fmt: skip
+        return tables_response(request=request, filename=f"revive-unit-{unit.business_id}", tables=tables)
     can_record = has_perm(request.user, Perm.RECORD_STATUS)
     form = StatusForm(request.POST or None, initial={"employees": unit.employees})
     if request.method == "POST":
@@ -336,3 +340,43 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _history_table(history):
+    """A unit's status history, newest first, as its page lists it."""
+    header = [_("Effective on (Iranian)"), _("Effective on (Gregorian)"), _("Band"), _("Source"), _("Event"),
+              _("Relapse"), _("Jobs restored"), _("Employees"), _("Note")]  # fmt: skip
+    rows = (
+        [
+            *date_cells(s.effective_date),
+            s.get_band_display(),
+            s.get_source_display(),
+            s.get_event_display(),
+            _("yes") if s.is_relapse else _("no"),
+            s.jobs,
+            s.employees,
+            s.note,
+        ]
+        for s in history
+    )
+    return header, rows
+
+
+def _filing_table(filings):
+    """A unit's monthly filings (the months its page shows), newest first; money in whole rials."""
+    header = [_("Month"), _("Production value (rials)"), _("Capacity used"), _("Employees"),
+              _("Filed on (Iranian)"), _("Filed on (Gregorian)"), _("Due on (Iranian)"), _("Due on (Gregorian)"),
+              _("Late")]  # fmt: skip
+    rows = (
+        [
+            month_cell(f.jyear, f.jmonth),
+            f.production_value,
+            f.capacity_utilisation,
+            f.employees,
+            *date_cells(f.filed_on),
+            *date_cells(f.due_on),
+            _("yes") if f.filed_on > f.due_on else _("no"),
+        ]
+        for f in filings
+    )
+    return header, rows
