@@ -18,7 +18,7 @@ from revive.core.scoping import ScopeKind, scope_for
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
+from revive.web.exports import date_cells, export_format, name_in, tables_response
 from revive.web.forms import add_domain_error
 from revive.web.forms_cases import (
     AnswerForm,
@@ -29,7 +29,7 @@ from revive.web.forms_cases import (
     TransitionForm,
     VisitForm,
 )
-from revive.web.templatetags.revive import num, pct
+from revive.web.templatetags.revive import case_state, event_label, num, pct
 
 
 def _lang() -> str:
@@ -54,6 +54,9 @@ def _province_of(request: HttpRequest, scope) -> Province | None:
     return registry_selectors.province_get(scope=scope, code=code)
 
 
+WORKLOAD_SHOWN = 15  # the busiest officers the cases page lists, and its download
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
@@ -70,8 +73,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = selectors.cases(scope=scope, filters=filters)
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx") and error is None:
+    if export_format(request) and error is None:
         lang = _lang()
         header = [
             _("Case"),
@@ -96,7 +98,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ]
             for c in qs.iterator(chunk_size=2000)
         )
-        return table_response(fmt=fmt, filename="revive-cases", header=header, rows=rows, rtl=lang == "fa")
+        workload = ([_("Officer"), _("Open cases")],
+                    ([w["officer"], w["open_cases"]] for w in selectors.workload(scope=scope)[:WORKLOAD_SHOWN]))  # fmt: skip
+        return tables_response(
+            request=request, filename="revive-cases", tables={"cases": (header, rows), "workload": workload}
+        )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -109,7 +115,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "states": CaseState.choices,
             "obstacles": ObstacleKind.choices,
             "provinces": registry_selectors.provinces(scope=scope),
-            "workload": selectors.workload(scope=scope)[:15],
+            "workload": selectors.workload(scope=scope)[:WORKLOAD_SHOWN],
         },
         status=400 if error else 200,
     )
@@ -147,7 +153,47 @@ def _case_context(request, scope, case: Case, **forms) -> dict:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     case = selectors.case_get(scope=scope, pk=pk)
+    if export_format(request):
+        tables = {"obstacles": _obstacle_table(case), "timeline": _timeline_table(case)}
+        return tables_response(request=request, filename=f"revive-case-{case.pk}", tables=tables)
     return render(request, "web/cases/detail.html", _case_context(request, scope, case))
+
+
+def _obstacle_table(case: Case):
+    lang = _lang()
+    header = [_("Obstacle"), _("Organisation code"), _("Organisation"), _("Estimated amount (rials)"),
+              _("Infrastructure"), _("Infrastructure status"), _("Status"), _("Note")]  # fmt: skip
+    rows = (
+        [
+            o.get_kind_display(),
+            o.organisation.code if o.organisation else "",
+            name_in(o.organisation, lang),
+            o.amount if o.amount is not None else "",
+            o.infrastructure.get_utility_display() if o.infrastructure else "",
+            o.infrastructure.get_status_display() if o.infrastructure else "",
+            o.get_status_display(),
+            o.note,
+        ]
+        for o in case.obstacles.select_related("organisation", "infrastructure")
+    )
+    return header, rows
+
+
+def _timeline_table(case: Case):
+    header = [_("Date (Iranian)"), _("Date (Gregorian)"), _("Who"), _("Event"), _("From state"), _("To state"),
+              _("Note")]  # fmt: skip
+    rows = (
+        [
+            *date_cells(e.on),
+            e.actor_label,
+            str(event_label(e.kind)),
+            str(case_state(e.from_state)) if e.from_state else "",
+            str(case_state(e.to_state)) if e.to_state else "",
+            e.text,
+        ]
+        for e in selectors.timeline(case=case)
+    )
+    return header, rows
 
 
 @login_required
@@ -359,6 +405,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     scope = _scope(request)
     meeting = get_object_or_404(Meeting.objects.visible_to(scope).select_related("province"), pk=pk)
+    if request.method == "GET" and export_format(request):
+        resolutions = meeting.resolutions.select_related("organisation", "province", "case__unit")
+        return tables_response(request=request, filename=f"revive-meeting-{meeting.pk}",
+                               tables={"resolutions": _resolution_table(resolutions)})  # fmt: skip
     can_manage = has_perm(request.user, Perm.MANAGE_CASES)
     agenda = list(meeting.cases.select_related("unit"))
     form = (
