@@ -261,7 +261,32 @@ def _detail_context(request: HttpRequest, scope, loan, **forms) -> dict:
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     loan = selectors.loan_get(scope=scope, pk=pk)
+    if export_format(request):
+        return tables_response(request=request, filename=f"revive-loan-{loan.pk}", tables=_loan_tables(loan))
     return render(request, "web/finance/detail.html", _detail_context(request, scope, loan))
+
+
+def _loan_tables(loan) -> dict:
+    """The request page's tables: its timeline, disbursements, repayment schedule and repayments."""
+    today = calendar.tehran_today()
+
+    def instalment_status(i) -> str:
+        return _("paid") if i.paid_on else _("overdue") if i.due_on < today else _("not yet due")
+
+    dated = [_("Date (Iranian)"), _("Date (Gregorian)")]
+    timeline = ([*dated, _("Who"), _("Event"), _("From state"), _("To state"), _("Amount (rials)"), _("Note")],
+                ([*date_cells(e["on"]), e["actor_label"], str(e["label"]), str(e["from_label"]), str(e["to_label"]),
+                  e["amount"] if e["amount"] is not None else "", e["text"]] for e in _timeline(loan)))  # fmt: skip
+    schedule = ([_("Instalment"), _("Due on (Iranian)"), _("Due on (Gregorian)"), _("Amount (rials)"),
+                 _("Paid (rials)"), _("Paid on (Iranian)"), _("Paid on (Gregorian)"), _("Status")],
+                ([i.number, *date_cells(i.due_on), i.amount, i.paid_amount, *date_cells(i.paid_on),
+                  instalment_status(i)] for i in loan.installments.all()))  # fmt: skip
+    return {
+        "timeline": timeline,
+        "disbursements": ([*dated, _("Amount (rials)")], ([*date_cells(d.on), d.amount] for d in loan.disbursements.all())),
+        "instalments": schedule,
+        "repayments": ([*dated, _("Amount (rials)")], ([*date_cells(r.on), r.amount] for r in loan.repayments.all())),
+    }  # fmt: skip
 
 
 def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done: str) -> HttpResponse:
