@@ -152,9 +152,9 @@ EXPORT_HEADER = [
 ]
 
 
-def _export(run: PlanRun, fmt: str) -> HttpResponse:
+def _unit_rows(result: dict):
+    """The plan unit by unit, the run page's default download."""
     lang = _lang()
-    result = run.result or {}
     banks = result.get("banks", {})
     header = [str(h) for h in EXPORT_HEADER]
     rows = (
@@ -173,9 +173,30 @@ def _export(run: PlanRun, fmt: str) -> HttpResponse:
         ]
         for r in result.get("rows", [])
     )
-    return table_response(
-        fmt=fmt, filename=f"revive-plan-{run.pk}", header=header, rows=rows, rtl=lang == "fa"
-    )
+    return header, rows
+
+
+def _run_tables(result: dict) -> dict:
+    """Every table of a finished run's page: the units first (the default), then the comparisons."""
+    lang = _lang()
+    baselines = result.get("baselines", {})
+    rules = [(_("This plan"), result.get("objective")),
+             *((BASELINE_NAMES[k], baselines.get(k)) for k in BASELINE_NAMES),
+             (_("Best possible (proven bound)"), result.get("bound"))]  # fmt: skip
+    sweep = ([_("Money available (rials)"), _("Spent (rials)"), _("Units"), _("Value"),
+              _("Value per extra billion rials"), _("Today's budget")],
+             ([p["money"], p["spent"]["loans"] + p["spent"]["infra"], p["units"], p["value"], p.get("per_billion"),
+               _("yes") if p.get("factor") == 1.0 else _("no")] for p in result.get("sweep", [])))  # fmt: skip
+    provinces = ([_("Province code"), _("Province"), _("Units"), _("Jobs"), _("Loans (rials)"),
+                  _("Infrastructure (rials)")],
+                 ([p["province"], p["name_fa"] if lang == "fa" else p["name_en"], p["units"], p["jobs"], p["loans"],
+                   p["infra"]] for p in result.get("by_province", [])))  # fmt: skip
+    return {
+        "units": _unit_rows(result),
+        "baselines": ([_("Rule"), _("Value")], ([str(name), value] for name, value in rules)),
+        "sweep": sweep,
+        "province": provinces,
+    }
 
 
 def _explain(rows: list[dict], result: dict) -> None:
@@ -211,9 +232,10 @@ def _explain(rows: list[dict], result: dict) -> None:
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     run = selectors.run_get(scope=scope, pk=pk)
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx") and run.status == PlanRun.Status.DONE:
-        return _export(run, fmt)
+    if export_format(request) and run.status == PlanRun.Status.DONE:
+        return tables_response(
+            request=request, filename=f"revive-plan-{run.pk}", tables=_run_tables(run.result)
+        )
     context = {"run": run, "result": run.result or {}}
     if run.status == PlanRun.Status.DONE:
         context.update(_summary(run.result))
