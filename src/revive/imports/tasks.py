@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, Scope, ScopeKind
-from revive.imports.engine import Preview, import_write, preview_file
+from revive.imports.engine import MAX_ERRORS, Preview, import_write, preview_file
 from revive.imports.models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)  # a checked file waits this long for its confirmation
 STALE = timedelta(minutes=30)  # a job whose progress has not moved for this long lost its process
 SHOWN_CHANGES = 200
-STORED_ERRORS = 2000
+STORED_ERRORS = MAX_ERRORS  # all the check collected: the page shows the first, the download all
 
 
 def folder() -> Path:

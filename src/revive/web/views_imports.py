@@ -23,6 +23,7 @@ from revive.imports.services import import_job_confirm as confirm_job
 from revive.imports.services import import_job_start, submission_create, submission_review
 from revive.imports.templates import template_xlsx
 from revive.registry.models import ProductionUnit
+from revive.web.exports import export_format, table_response
 from revive.web.forms_imports import FilingForm, ImportForm, ReviewForm
 
 
@@ -83,6 +84,7 @@ _SEE = {
     "lending": ("web:lending_share", gettext_lazy("See industry's share of lending")),
     "targets": ("web:dashboard", gettext_lazy("See the targets dashboard")),
 }
+SHOWN_ERRORS = 200  # on the page; the download has every stored error
 _PERSIAN = re.compile("[\u0600-\u06ff]")
 
 
@@ -100,6 +102,7 @@ def _job_context(job: ImportJob) -> dict:
         "step": step,
         "kind_label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
         "message": (job.message or {}).get(lang, ""),
+        "errors_shown": SHOWN_ERRORS,
         "errors": [
             {
                 **e,
@@ -108,7 +111,7 @@ def _job_context(job: ImportJob) -> dict:
                 # a value without Persian letters (a code, a number, "-4") reads left to right
                 "dir": "rtl" if _PERSIAN.search(e["value"]) else "ltr",
             }
-            for e in job.errors
+            for e in job.errors[:SHOWN_ERRORS]
         ],
         "changes": [
             {**c, "fields": ("، " if lang == "fa" else ", ").join(_in(f, lang) for f in c["fields"])}
@@ -123,8 +126,20 @@ def _job_context(job: ImportJob) -> dict:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
+    fmt = export_format(request)
+    if fmt:
+        return _errors_export(job, fmt)
     status = 400 if job.status == ImportJob.Status.REJECTED else 200
     return render(request, "web/imports/job.html", _job_context(job), status=status)
+
+
+def _errors_export(job: ImportJob, fmt: str) -> HttpResponse:
+    """Every stored error of a file, to work through in a spreadsheet beside the file itself."""
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    header = [_("Row"), _("Column"), _("Value"), _("What is wrong")]
+    rows = ([e["row"], _in(e["column"], lang), e["value"], _in(e["message"], lang)] for e in job.errors)
+    return table_response(fmt=fmt, filename=f"revive-import-{job.pk}-errors", header=header, rows=rows,
+                          rtl=lang == "fa")  # fmt: skip
 
 
 @login_required
@@ -275,8 +290,6 @@ def _dates(d) -> list[str]:
 
 def _filings_export(which: str, fmt: str, scope, month: tuple[int, int], today):
     """The officer's filing lists (missing, late, waiting for review) in full, as CSV or XLSX."""
-    from revive.web.exports import table_response
-
     lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
     month_label = f"{month[0]}/{month[1]:02d}"
     if which == "missing":

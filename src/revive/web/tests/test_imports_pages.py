@@ -108,6 +108,29 @@ def test_errors_are_listed_and_nothing_can_be_confirmed(
     assert not ProductionUnit.objects.filter(business_id="200000000098").exists()
 
 
+def test_every_error_downloads_while_the_page_shows_the_first(
+    client, officer_semnan, django_capture_on_commit_callbacks
+):
+    import io
+
+    import openpyxl
+
+    rows = "".join(f"12{i:03d},x,P-20-001,24,small,4\n" for i in range(250))
+    client.force_login(officer_semnan)
+    job = _job(_upload(client, django_capture_on_commit_callbacks, HEADER + rows))
+    page = client.get(reverse("web:import_job", kwargs={"pk": job.pk})).content.decode()
+    assert page.count("باید دقیقاً ۱۲ رقم باشد") == 200
+    client.cookies["django_language"] = "en"
+    csv_text = b"".join(
+        client.get(reverse("web:import_job", kwargs={"pk": job.pk}), {"export": "csv"}).streaming_content
+    )
+    lines = csv_text.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Row,Column,Value,What is wrong" and len(lines) == 251
+    assert lines[1].startswith("2,Business ID,12000,")
+    xlsx = client.get(reverse("web:import_job", kwargs={"pk": job.pk}), {"export": "xlsx"})
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.max_row == 251
+
+
 def test_error_messages_follow_the_page_language(client, officer_semnan, django_capture_on_commit_callbacks):
     client.force_login(officer_semnan)
     job = _job(_upload(client, django_capture_on_commit_callbacks, HEADER + "12,x,P-20-001,24,small,4\n"))
