@@ -24,7 +24,7 @@ from revive.cases.models import (
     Resolution,
     VisitPhoto,
 )
-from revive.core import audit, calendar
+from revive.core import audit, bulk, calendar
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.registry.models import PRODUCING_BANDS as PRODUCING
 from revive.registry.models import Band, Organisation, ParkInfrastructure, ProductionUnit, UnitStatus
@@ -127,18 +127,10 @@ class BandChange:
     jobs: int = 0
 
 
-def on_unit_band_changed(
-    *, unit: ProductionUnit, band: str, previous: str | None, on: date, by, source: str, jobs: int = 0
-) -> None:
-    """Called by the registry when a unit's current band changes (inside its transaction)."""
-    change = BandChange(unit=unit, band=band, previous=previous, on=on, source=source, jobs=jobs)
-    on_units_band_changed(changes=[change], by=by)
-
-
 def _by_unit(queryset, unit_ids: list[int]) -> dict[int, list[Case]]:
     found: dict[int, list[Case]] = {}
-    for i in range(0, len(unit_ids), 900):
-        for case in queryset.filter(unit_id__in=unit_ids[i : i + 900]).order_by("id"):
+    for chunk in bulk.chunks(unit_ids):
+        for case in queryset.filter(unit_id__in=chunk).order_by("id"):
             found.setdefault(case.unit_id, []).append(case)
     return found
 
@@ -219,10 +211,7 @@ def _cases_open_from_bands(changes: list[BandChange], *, by) -> None:
         events=(
             {
                 "action": "case_open",
-                "object_type": Case._meta.label_lower,
-                "object_id": case.pk,
-                "object_repr": str(case),
-                "province_id": case.province_id,
+                "obj": case,
                 "after": {"unit": case.unit.business_id, "origin": case.origin},
             }
             for case in cases

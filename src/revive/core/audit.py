@@ -75,9 +75,23 @@ AUDIT_COLUMNS = (
 )
 
 
+def _about(e: dict[str, Any]) -> tuple[str, str, str, int | None]:
+    """What an event is about: its `obj` (as record() reads it), or the object_* keys given."""
+    obj = e.get("obj")
+    if obj is None:
+        return (
+            e.get("object_type", ""),
+            str(e.get("object_id", "")),
+            str(e.get("object_repr", "")),
+            e.get("province_id"),
+        )
+    return obj._meta.label_lower, str(obj.pk), str(obj), getattr(obj, "province_id", None)
+
+
 def record_many(*, actor: Any, events: Iterable[dict[str, Any]]) -> int:
-    """One audit row per dict (action, object_type, object_id, object_repr, province_id, before, after,
-    note), all by one actor at one time, written as plain rows: for imports of many thousand records."""
+    """One audit row per dict (action, obj or object_type/object_id/object_repr/province_id, before,
+    after, note), all by one actor at one time, written as plain rows: for imports of many thousand
+    records."""
     from revive.core.bulk import insert_rows
 
     if not transaction.get_connection().in_atomic_block:
@@ -91,14 +105,15 @@ def record_many(*, actor: Any, events: Iterable[dict[str, Any]]) -> int:
             user_id,
             label,
             e["action"],
-            e.get("object_type", ""),
-            str(e.get("object_id", "")),
-            str(e.get("object_repr", ""))[:200],
-            e.get("province_id"),
+            object_type,
+            object_id,
+            object_repr[:200],
+            province_id,
             e.get("before"),
             e.get("after"),
             str(e.get("note", ""))[:500],
         )
         for e in events
+        for object_type, object_id, object_repr, province_id in [_about(e)]
     )
     return insert_rows(AuditEvent, AUDIT_COLUMNS, rows)

@@ -14,6 +14,12 @@ from typing import Any
 from django.db import connection, models
 
 
+def chunks(items: list, size: int = 900) -> Iterator[list]:
+    """Slices of a list, small enough for an `IN (...)` on every database Revive runs on."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def _batched(rows: Iterable, size: int) -> Iterator[list]:
     it = iter(rows)
     while chunk := list(islice(it, size)):
@@ -48,7 +54,9 @@ def _prepare(fields: list[models.Field], rows: list[Sequence[Any]]) -> list[tupl
     return out
 
 
-def _execute_many(sql: str, columns: list[models.Field], rows: Iterable[Sequence[Any]], batch_size: int) -> int:
+def _execute_many(
+    sql: str, columns: list[models.Field], rows: Iterable[Sequence[Any]], batch_size: int
+) -> int:
     n = 0
     with connection.cursor() as cursor:
         for chunk in _batched(rows, batch_size):
@@ -122,9 +130,8 @@ def create_objects(
     first = natural_key[0]
     wanted = {getattr(obj, first) for obj in objects}
     found: dict[tuple, Any] = {}
-    values = list(wanted)
-    for i in range(0, len(values), 900):
-        for pk, *key in model._default_manager.filter(**{f"{first}__in": values[i : i + 900]}).values_list(
+    for chunk in chunks(list(wanted)):
+        for pk, *key in model._default_manager.filter(**{f"{first}__in": chunk}).values_list(
             "pk", *natural_key
         ):
             found[tuple(key)] = pk

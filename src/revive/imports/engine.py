@@ -230,9 +230,7 @@ class Kind:
         return key
 
 
-def _chunks(items: list, size: int = 900):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+_chunks = bulk.chunks  # the kinds read their referenced rows in chunks too
 
 
 PROGRESS_EVERY = 5000  # rows between two progress reports
@@ -381,7 +379,6 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
     """New objects and changed fields as plain INSERTs and UPDATEs, then one audit row per record as
     plain rows: Django's per-value SQL building in bulk_create was most of the write time."""
     model = handler.model
-    label = model._meta.label_lower
     note = preview.filename[:500]
     total = len(preview.new) + len(preview.changed)
     done = 0
@@ -393,10 +390,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
             events=(
                 {
                     "action": f"import_{preview.kind}_create",
-                    "object_type": label,
-                    "object_id": obj.pk,
-                    "object_repr": str(obj),
-                    "province_id": getattr(obj, "province_id", None),
+                    "obj": obj,
                     "after": {k: _jsonable(getattr(obj, k)) for k in handler.compare + handler.audited},
                     "note": note,
                 }
@@ -417,10 +411,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
             events=(
                 {
                     "action": f"import_{preview.kind}_update",
-                    "object_type": label,
-                    "object_id": c.obj.pk,
-                    "object_repr": str(c.obj),
-                    "province_id": getattr(c.obj, "province_id", None),
+                    "obj": c.obj,
                     "before": {k: _jsonable(b) for k, (b, _a) in c.fields.items()},
                     "after": {k: _jsonable(a) for k, (_b, a) in c.fields.items()},
                     "note": note,

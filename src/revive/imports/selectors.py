@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from revive.core import calendar
+from revive.core import bulk, calendar
 from revive.core.scoping import Scope
 from revive.imports.models import FilingSubmission
 from revive.registry.models import Band, MonthlyFiling, ProductionUnit
@@ -62,9 +62,9 @@ def last_filed(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
     from django.db.models import F, Max
 
     found: dict[int, tuple[int, int]] = {}
-    for i in range(0, len(unit_ids), 900):
+    for chunk in bulk.chunks(unit_ids):
         rows = (
-            MonthlyFiling.objects.filter(unit_id__in=unit_ids[i : i + 900])
+            MonthlyFiling.objects.filter(unit_id__in=chunk)
             .order_by()
             .values("unit_id")
             .annotate(ym=Max(F("jyear") * 100 + F("jmonth")))

@@ -153,6 +153,17 @@ def _changes(preview: Preview) -> list[dict]:
     ]
 
 
+def _checked(preview: Preview) -> dict:
+    """What a check found, as the job's row keeps it for the page."""
+    return {
+        "rows": preview.rows,
+        "counts": {**preview.counts(), "errors": len(preview.errors)},
+        "errors": _errors(preview),
+        "truncated": preview.truncated,
+        "changes": _changes(preview) if preview.ok else [],
+    }
+
+
 def check(job_id: int) -> ImportJob:
     """Read and check the whole file against the database; nothing is written but the job's row."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
@@ -168,13 +179,7 @@ def check(job_id: int) -> ImportJob:
         log.exception("import %s: check failed", job_id)
         _finish(job_id, ImportJob.Status.FAILED, message=both(_("The file could not be checked.")))
     else:
-        fields = {
-            "rows": preview.rows,
-            "counts": {**preview.counts(), "errors": len(preview.errors)},
-            "errors": _errors(preview),
-            "truncated": preview.truncated,
-            "changes": _changes(preview) if preview.ok else [],
-        }
+        fields = _checked(preview)
         if not preview.ok:
             status = ImportJob.Status.REJECTED
         elif preview.new or preview.changed:
@@ -210,8 +215,7 @@ def write(job_id: int) -> ImportJob:
             _finish(
                 job_id,
                 ImportJob.Status.REJECTED,
-                errors=_errors(preview),
-                counts={**preview.counts(), "errors": len(preview.errors)},
+                **_checked(preview),
                 message=both(
                     _("Nothing was imported: the file no longer passes the checks; upload it again.")
                 ),

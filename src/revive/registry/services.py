@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import audit
+from revive.core import audit, bulk
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
 from revive.registry.models import (
@@ -97,11 +97,6 @@ def unit_status_record(
     return unit_statuses_record(entries=[entry], source=source, by=by, note=note)[0]
 
 
-def _chunked(items: list, size: int = 900):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 @transaction.atomic
 def unit_statuses_record(
     *, entries: Sequence[StatusEntry], source: str, by: object, note: str = ""
@@ -120,7 +115,7 @@ def unit_statuses_record(
     if len(set(ids)) != len(ids):
         raise ValueError("one entry per unit")
     units: dict[int, ProductionUnit] = {}
-    for chunk in _chunked(ids):
+    for chunk in bulk.chunks(ids):
         units |= {u.pk: u for u in ProductionUnit.objects.select_for_update().filter(pk__in=chunk)}
     for e in entries:
         if units[e.unit.pk].current_band == Band.CLOSED and e.band != Band.CLOSED:
@@ -144,7 +139,7 @@ def unit_statuses_record(
         batch_size=2000,
     )
     history: dict[int, list[UnitStatus]] = {pk: [] for pk in ids}
-    for chunk in _chunked(ids):
+    for chunk in bulk.chunks(ids):
         for row in UnitStatus.objects.filter(unit_id__in=chunk).order_by("unit_id", "effective_date", "id"):
             history[row.unit_id].append(row)
     changed, latest_of, new_of = [], {}, {}
@@ -197,21 +192,17 @@ def unit_statuses_record(
         events=(
             {
                 "action": "status_record",
-                "object_type": ProductionUnit._meta.label_lower,
-                "object_id": unit.pk,
-                "object_repr": str(unit),
-                "province_id": unit.province_id,
-                "before": before[unit.pk],
+                "obj": units[e.unit.pk],
+                "before": before[e.unit.pk],
                 "after": {
                     "band": e.band,
                     "effective_date": e.effective_date.isoformat(),
                     "source": source,
-                    "event": new_of[unit.pk].event,
+                    "event": new_of[e.unit.pk].event,
                 },
                 "note": note,
             }
             for e in entries
-            for unit in [units[e.unit.pk]]
         ),
     )
     return [new_of[e.unit.pk] for e in entries]
