@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from revive.web import views, views_account, views_audit, views_cases
+from revive.web import views, views_account, views_assign, views_audit, views_cases, views_home
 
 app_name = "web"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", views_account.PasswordChangeView.as_view(), name="password_change"),
     path("audit/", views_audit.audit_list, name="audit"),
+    path("home/", views_home.home, name="home"),
     path("overview/", views.overview, name="overview"),
     path("provinces/<str:code>/", views.province_detail, name="province"),
     path("parks/<str:code>/", views.park_detail, name="park"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("cases/<int:pk>/obstacles/", views_cases.case_obstacle_add, name="case_obstacle"),
     path("cases/<int:pk>/obstacles/<int:obstacle_id>/", views_cases.obstacle_status, name="obstacle_status"),
     path("cases/<int:pk>/transition/", views_cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/assign/", views_assign.case_assign, name="case_assign"),
     path("cases/<int:pk>/visits/", views_cases.case_visit, name="case_visit"),
     path("meetings/", views_cases.meeting_list, name="meetings"),
     path("meetings/new/", views_cases.meeting_new, name="meeting_new"),
@@ -36,4 +38,5 @@ urlpatterns = [
     path("", include("revive.web.urls_planning")),
     path("", include("revive.web.urls_indicators")),
     path("", include("revive.web.urls_imports")),
+    path("", include("revive.web.urls_field")),
 ]

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.cases import selectors, services, workflow
+from revive.cases import agenda, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
@@ -70,7 +71,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     error = None
     try:
-        qs = selectors.cases(scope=scope, filters=filters)
+        qs = selectors.cases(scope=scope, filters=filters, user=request.user)
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
     if export_format(request) and error is None:
@@ -103,7 +104,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-cases", tables={"cases": (header, rows), "workload": workload}
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, qs, 50)
     return render(
         request,
         "web/cases/list.html",
@@ -144,6 +145,7 @@ def _case_context(request, scope, case: Case, **forms) -> dict:
                 "transition_form": forms.get("transition_form")
                 or TransitionForm(initial={"version": case.version}),
                 "visit_form": forms.get("visit_form") or VisitForm(),
+                "assign_officers": selectors.officers_of(province_id=case.province_id),
             }
         )
     return context
@@ -352,7 +354,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-meetings", tables={"meetings": (header, rows)}
         )
-    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
+    page = rules.paginate(request, meetings, 30)
     return render(
         request,
         "web/cases/meetings.html",
@@ -369,30 +371,64 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         return render(
             request, "web/cases/pick_province.html", {"provinces": registry_selectors.provinces(scope=scope)}
         )
-    candidates = list(selectors.agenda_candidates(scope=scope, province=province)[:200])
-    form = MeetingForm(request.POST or None, province_id=province.id)
-    chosen = {int(x) for x in request.POST.getlist("cases") if x.isdigit()}
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else request.GET
+    # Searching and paging the agenda post the same form (so what is typed and ticked stays); only the
+    # record button (or a plain submit) records the meeting.
+    recording = request.method == "POST" and data.get("action") != "search" and not data.get("page")
+    chosen = {int(x) for x in data.getlist("cases") if x.isdigit()}
+    if recording:
+        form = MeetingForm(data, province_id=province.id)
+    else:
+        # Searching the agenda keeps what was typed in the form without judging it yet.
+        initial = {"number": data.get("number") or agenda.next_meeting_number(province=province),
+                   "held_on": data.get("held_on", ""), "attendees": data.getlist("attendees")}  # fmt: skip
+        form = MeetingForm(initial=initial, province_id=province.id)
+    if recording and form.is_valid():
         try:
-            agenda = selectors.cases(scope=scope).filter(pk__in=chosen)
+            chosen_cases = selectors.cases(scope=scope).filter(pk__in=chosen)
             meeting = services.meeting_create(
                 province=province,
                 number=form.cleaned_data["number"],
                 held_on=form.cleaned_data["held_on"],
                 by=request.user,
                 attendees=form.cleaned_data["attendees"],
-                cases=agenda,
+                cases=chosen_cases,
             )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The meeting was recorded. Add its resolutions."))
             return redirect("web:meeting", pk=meeting.pk)
+    filters = agenda.AgendaFilters(
+        q=data.get("q", "")[:100],
+        park=data.get("park", "")[:20],
+        stage=data.get("stage", ""),
+        obstacle=data.get("obstacle", ""),
+        min_days=data.get("min_days", "")[:6],
+        order=data.get("order", "oldest") or "oldest",
+    )
+    search_error = None
+    try:
+        found = agenda.agenda_search(scope=scope, province=province, filters=filters).exclude(pk__in=chosen)
+    except DomainError as exc:
+        search_error, found = exc, Case.objects.none()
+    page = Paginator(found, 25).get_page(data.get("page"))
+    on_agenda = selectors.cases(scope=scope).filter(pk__in=chosen).select_related("unit", "park")
     return render(
         request,
         "web/cases/meeting_new.html",
-        {"form": form, "province": province, "candidates": candidates, "chosen": chosen},
-        status=400 if request.method == "POST" else 200,
+        {
+            "form": form,
+            "province": province,
+            "page": page,
+            "on_agenda": on_agenda,
+            "filters": filters,
+            "search_error": search_error,
+            "stages": [(s.value, s.label) for s in agenda.AGENDA_STATES],
+            "obstacles": ObstacleKind.choices,
+            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
+        status=400 if (recording and request.method == "POST") or search_error else 200,
     )
 
 
@@ -469,7 +505,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     if export_format(request) and error is None:
         return tables_response(request=request, filename="revive-resolutions",
                                tables={"resolutions": _resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, qs, 50)
     return render(
         request,
         "web/cases/resolutions.html",
@@ -544,7 +580,7 @@ def resolution_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, _("Your answer was recorded."))
-    return redirect(request.POST.get("next") or "web:resolutions")
+    return redirect(rules.safe_next(request, reverse("web:resolutions")))
 
 
 @login_required
@@ -646,14 +682,10 @@ def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = selectors.resolution_get(scope=scope, pk=pk)
     try:
         services.resolution_escalate(
-            resolution=resolution, by=request.user, version=_int_or_none(request.POST.get("version"))
+            resolution=resolution, by=request.user, version=rules.require_version(request.POST.get("version"))
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The resolution was referred to the national level."))
     return redirect("web:overdue")
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

@@ -14,10 +14,11 @@ from revive.accounts.services import token_create
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open.
-PUBLIC = {"public", "login", "logout", "set_language"}
+PUBLIC = {"public", "login", "logout", "set_language", "calendar_month", "favicon"}
 # Pages that list or aggregate within the caller's scope: visited as the Tehran officer they must
 # answer and must not show anything of Semnan.
 LISTS = {
+    "home",  # the caller's own tasks
     "overview",
     "units",
     "cases",
@@ -76,6 +77,7 @@ def _semnan_objects(world, officer_semnan):
         "case_obstacle": ({"pk": case.pk}, ["post"]),
         "obstacle_status": ({"pk": case.pk, "obstacle_id": obstacle.pk}, ["post"]),
         "case_transition": ({"pk": case.pk}, ["post"]),
+        "case_assign": ({"pk": case.pk}, ["post"]),
         "case_visit": ({"pk": case.pk}, ["post"]),
         "meeting": ({"pk": meeting.pk}, ["get", "post"]),
         "resolution_answer": ({"pk": resolution.pk}, ["post"]),

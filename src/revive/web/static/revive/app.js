@@ -1,0 +1,116 @@
+/* Revive's own small script: the folding menu on phones and the Jalali date picker.
+   The picker draws nothing by itself: every month grid comes from the server (/calendar/month/),
+   so the calendar arithmetic (Esfand 30 in leap years only) lives in one place, in Python.
+   Without this script the menu is simply open and the date fields are plain text fields. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var calendarUrl = me && me.dataset.calendarUrl;
+  var pickLabel = (me && me.dataset.pickLabel) || "Choose a date";
+  document.documentElement.classList.add("js");
+
+  function closeAllPickers(except) {
+    document.querySelectorAll(".jdate-box:not([hidden])").forEach(function (box) {
+      if (box !== except) {
+        box.hidden = true;
+        var b = box.parentNode.querySelector(".jdate-open");
+        if (b) b.setAttribute("aria-expanded", "false");
+      }
+    });
+  }
+
+  function loadMonth(box, params) {
+    var input = box.parentNode.querySelector("input[data-jdate]");
+    var query = new URLSearchParams(params);
+    query.set("value", input.value || "");
+    return fetch(calendarUrl + "?" + query.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) { box.innerHTML = html; });
+  }
+
+  function enhance(root) {
+    if (!calendarUrl) return;
+    (root || document).querySelectorAll("input[data-jdate]:not([data-jdate-ready])").forEach(function (input) {
+      input.setAttribute("data-jdate-ready", "1");
+      var wrap = document.createElement("span");
+      wrap.className = "jdate";
+      input.parentNode.insertBefore(wrap, input);
+      wrap.appendChild(input);
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "jdate-open";
+      open.setAttribute("aria-expanded", "false");
+      open.setAttribute("aria-label", pickLabel + (input.labels && input.labels[0] ? ": " + input.labels[0].textContent.trim() : ""));
+      open.innerHTML = '<svg aria-hidden="true" width="20" height="20" viewBox="0 0 20 20"><rect x="2" y="4" width="16" height="14" fill="none" stroke="currentColor" stroke-width="2"/><path d="M2 8h16M6 2v4M14 2v4" stroke="currentColor" stroke-width="2"/></svg>';
+      var box = document.createElement("div");
+      box.className = "jdate-box";
+      box.hidden = true;
+      wrap.appendChild(open);
+      wrap.appendChild(box);
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    var toggle = t.closest(".menu-toggle");
+    if (toggle) {
+      var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      if (menu) menu.classList.toggle("open", open);
+      return;
+    }
+    var opener = t.closest(".jdate-open");
+    if (opener) {
+      var box = opener.parentNode.querySelector(".jdate-box");
+      if (!box.hidden) { closeAllPickers(); return; }
+      closeAllPickers(box);
+      loadMonth(box, {}).then(function () {
+        box.hidden = false;
+        opener.setAttribute("aria-expanded", "true");
+        var first = box.querySelector(".jcal-day.selected, .jcal-day.today, .jcal-day");
+        if (first) first.focus();
+      });
+      return;
+    }
+    var inBox = t.closest(".jdate-box");
+    if (!inBox) {
+      if (!t.closest(".jdate")) closeAllPickers();
+      return;
+    }
+    var nav = t.closest("[data-month]");
+    if (nav) {
+      loadMonth(inBox, { month: nav.getAttribute("data-month") }).then(function () {
+        var again = inBox.querySelector('[data-month="' + nav.getAttribute("data-month") + '"]') || inBox.querySelector(".jcal-day");
+        if (again) again.focus();
+      });
+      return;
+    }
+    var day = t.closest(".jcal-day");
+    var wrap = inBox.parentNode;
+    if (day) {
+      var input = wrap.querySelector("input[data-jdate]");
+      input.value = day.getAttribute("data-value");
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    if (day || t.closest(".jcal-close")) {
+      closeAllPickers();
+      wrap.querySelector(".jdate-open").focus();
+    }
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && e.target.closest && e.target.closest(".jdate")) {
+      var wrap = e.target.closest(".jdate");
+      closeAllPickers();
+      wrap.querySelector(".jdate-open").focus();
+    }
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  } else {
+    enhance(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (e) { enhance(e.target); });
+})();
