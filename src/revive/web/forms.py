@@ -9,7 +9,22 @@ from revive.core.text import parse_int
 from revive.registry.models import Band, UnitStatus
 
 
+class JalaliDateInput(forms.TextInput):
+    """A text field for an Iranian date; app.js puts the month-grid picker beside it (typing still works)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"maxlength": 20, **(attrs or {})})
+
+
 class JalaliDateField(forms.CharField):
+    """Every Iranian date in every form: typed in any digits, or picked from the calendar beside it."""
+
+    widget = JalaliDateInput
+
+    def widget_attrs(self, widget):
+        # On whatever widget a form passes, so that no date field is left without its picker.
+        return {**super().widget_attrs(widget), "data-jdate": "", "dir": "ltr", "autocomplete": "off"}
+
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
