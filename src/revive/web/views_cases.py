@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
 from revive.cases import agenda, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
-from revive.core import calendar, rules
+from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
@@ -71,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     error = None
     try:
-        qs = selectors.cases(scope=scope, filters=filters, user=request.user)
+        qs = selectors.cases(scope=scope, filters=filters)
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
     if export_format(request) and error is None:
@@ -104,7 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-cases", tables={"cases": (header, rows), "workload": workload}
         )
-    page = rules.paginate(request, qs, 50)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/cases/list.html",
@@ -145,7 +144,6 @@ def _case_context(request, scope, case: Case, **forms) -> dict:
                 "transition_form": forms.get("transition_form")
                 or TransitionForm(initial={"version": case.version}),
                 "visit_form": forms.get("visit_form") or VisitForm(),
-                "assign_officers": selectors.officers_of(province_id=case.province_id),
             }
         )
     return context
@@ -354,7 +352,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-meetings", tables={"meetings": (header, rows)}
         )
-    page = rules.paginate(request, meetings, 30)
+    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "web/cases/meetings.html",
@@ -505,7 +503,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     if export_format(request) and error is None:
         return tables_response(request=request, filename="revive-resolutions",
                                tables={"resolutions": _resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
-    page = rules.paginate(request, qs, 50)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "web/cases/resolutions.html",
@@ -580,7 +578,7 @@ def resolution_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, _("Your answer was recorded."))
-    return redirect(rules.safe_next(request, reverse("web:resolutions")))
+    return redirect(request.POST.get("next") or "web:resolutions")
 
 
 @login_required
@@ -682,10 +680,14 @@ def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = selectors.resolution_get(scope=scope, pk=pk)
     try:
         services.resolution_escalate(
-            resolution=resolution, by=request.user, version=rules.require_version(request.POST.get("version"))
+            resolution=resolution, by=request.user, version=_int_or_none(request.POST.get("version"))
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The resolution was referred to the national level."))
     return redirect("web:overdue")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
