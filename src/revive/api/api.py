@@ -35,12 +35,14 @@ MAX_PAGE_SIZE = 500
 
 from .cases_api import router as cases_router  # noqa: E402
 from .finance_api import router as finance_router  # noqa: E402
+from .me_api import router as me_router  # noqa: E402
 from .indicators_api import router as indicators_router  # noqa: E402
 from .planning_api import router as planning_router  # noqa: E402
 
 api.add_router("/", cases_router)
 api.add_router("/", finance_router)
 api.add_router("/", planning_router)
+api.add_router("/", me_router)
 api.add_router("/", indicators_router)
 
 

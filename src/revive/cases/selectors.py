@@ -31,7 +31,8 @@ def _bad(field: str, value: str):
     )
 
 
-def cases(*, scope: Scope, filters: CaseFilters = CaseFilters()) -> QuerySet[Case]:
+def cases(*, scope: Scope, filters: CaseFilters = CaseFilters(), user=None) -> QuerySet[Case]:
+    """The cases of one's scope; `officer` is a username, "me" (the caller's) or "none" (unassigned)."""
     qs = Case.objects.visible_to(scope).select_related("unit", "province", "park", "officer")
     if filters.province:
         province = Province.objects.filter(code=filters.province.upper()).first()
@@ -63,7 +64,11 @@ def cases(*, scope: Scope, filters: CaseFilters = CaseFilters()) -> QuerySet[Cas
                 )
             )
         )
-    if filters.officer:
+    if filters.officer == "me":
+        qs = qs.filter(officer=user) if getattr(user, "is_authenticated", False) else qs.none()
+    elif filters.officer == "none":
+        qs = qs.filter(officer__isnull=True)
+    elif filters.officer:
         qs = qs.filter(officer__username=filters.officer)
     return qs.order_by("-opened_on", "-id")
 
@@ -85,7 +90,7 @@ def state_counts(*, scope: Scope, province: Province | None = None) -> dict[str,
 
 
 def workload(*, scope: Scope) -> list[dict]:
-    """Open cases per officer."""
+    """Open cases per officer; unassigned cases are one row ("—")."""
     rows = (
         Case.objects.visible_to(scope)
         .filter(state__in=OPEN_STATES)
@@ -94,6 +99,16 @@ def workload(*, scope: Scope) -> list[dict]:
         .order_by("-n")
     )
     return [{"officer": r["officer__username"] or "—", "open_cases": r["n"]} for r in rows]
+
+
+def officers_of(*, province_id: int):
+    """The officers a case of this province may be assigned to."""
+    from revive.accounts.models import User
+    from revive.accounts.roles import Role
+
+    return User.objects.filter(role=Role.PROVINCIAL_OFFICER, province_id=province_id, is_active=True).order_by(
+        "username"
+    )
 
 
 def timeline(*, case: Case) -> list:

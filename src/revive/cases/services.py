@@ -224,6 +224,30 @@ def case_transition(*, case: Case, to: str, by, note: str = "", version: int | N
     """Officer transitions; revival goes through `case_verify_revival`, which needs evidence."""
     if to == CaseState.REVIVED:
         raise DomainError(
+@transaction.atomic
+def case_assign(*, case: Case, officer, by, version: int | None = None) -> Case:
+    """Give a case to an officer of its own province (or take it back: officer None); audited, and
+    the case's timeline says who assigned it to whom."""
+    from revive.accounts.roles import Role
+
+    case = _lock(Case, case, version)
+    if officer is not None and (
+        officer.role != Role.PROVINCIAL_OFFICER or officer.province_id != case.province_id or not officer.is_active
+    ):
+        raise DomainError(_("Choose an officer of the case's province."), field="officer")
+    if case.officer_id == (officer.pk if officer else None):
+        return case
+    before = case.officer.get_username() if case.officer_id else ""
+    after = officer.get_username() if officer else ""
+    case.officer = officer
+    _bump(case)
+    case.save(update_fields=["officer", "version", "updated_at"])
+    # the timeline's label ("Officer assigned") is translated when shown; the text is the name only
+    _event(case, by=by, kind="assigned", text=(officer.get_full_name() or after) if officer else "—")
+    audit.record(actor=by, obj=case, action="case_assign", before={"officer": before}, after={"officer": after})
+    return case
+
+
             _("A revival is verified by a field visit or by filings, not set by hand."), field="state"
         )
     case = _lock(Case, case, version)

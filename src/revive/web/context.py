@@ -1,10 +1,12 @@
 """Template context shared by every page: language, direction, the user's scope and permissions."""
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from revive.accounts.roles import Perm, has_perm
 from revive.core.calendar import tehran_today
 from revive.core.scoping import scope_for
+from revive.work.selectors import menu_counts
 
 
 def revive(request) -> dict:
@@ -25,4 +27,8 @@ def revive(request) -> dict:
         "can_file": has_perm(user, Perm.FILE_MONTHLY) and scope.kind.value == "unit",
         "can_view_audit": has_perm(user, Perm.VIEW_AUDIT) and scope.sees_registry,
         "can_view_registry": scope.sees_registry and has_perm(user, Perm.VIEW_REGISTRY),
+        # the targets dashboard is for national and provincial staff only
+        "can_view_targets": scope.kind.value in ("nation", "province") and has_perm(user, Perm.VIEW_REGISTRY),
+        # counts beside the menu items, computed only when the page's header is rendered
+        "menu_counts": SimpleLazyObject(lambda: menu_counts(user=user)),
     }

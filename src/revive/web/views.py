@@ -61,8 +61,8 @@ def _month_chart(this_year: list[int], last_year: list[int], year: int) -> str:
 
 def public(request: HttpRequest) -> HttpResponse:
     """Published aggregate figures only: what anyone may see."""
-    if request.user.is_authenticated and scope_for(request.user).sees_registry:
-        return redirect("web:overview")
+    if request.user.is_authenticated:
+        return redirect("web:home")
     today = calendar.tehran_today()
     year = calendar.current_jalali_year(today)
     period = calendar.year_to_date(year, today)

@@ -168,6 +168,8 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
 
     case = Case.objects.get(unit=unit, state__in=["identified", "diagnosed", "in_progress"])
     gas = Organisation.objects.get(code="gas-20")
+    with audited("case_assign"):
+        cases.case_assign(case=case, officer=officer_semnan, by=officer_semnan)
     with audited("obstacle_add"):
         obstacle = cases.obstacle_add(case=case, by=officer_semnan, kind="gas", organisation=gas)
     with audited("obstacle_add with an amount"):

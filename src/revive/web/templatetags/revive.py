@@ -124,5 +124,14 @@ def event_label(kind: str) -> str:
         "resolution_answer": _("Resolution answered"),
         "visit": _("Field visit"),
         "loan": _("Loan"),
+        "assigned": _("Officer assigned"),
     }
     return labels.get(kind, kind)
+
+
+@register.filter
+def days_since(value: date | None) -> int:
+    """Whole days from a date to today (Tehran), for "since when" columns."""
+    if not value:
+        return 0
+    return max(0, (calendar.tehran_today() - value).days)
