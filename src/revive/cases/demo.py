@@ -257,6 +257,7 @@ class _Case:
     meetings: list = field(default_factory=list)
     resolutions: list = field(default_factory=list)
     visits: list = field(default_factory=list)
+    officer: tuple | None = None  # (user id, username) of the officer it is assigned to
     id: int = 0
 
     @property
@@ -797,6 +798,9 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
     version = 1
     state = S.IDENTIFIED
     events.add(case.opened_on, OPENED, "opened", labels[case.origin], to_state=state)
+    if case.officer is not None:
+        events.add(case.opened_on, OPENED, "assigned", case.officer[1])
+        version += 1
     if case.diagnosed_on is not None:
         for visit in case.visits:
             if not visit.verifies:
@@ -913,6 +917,52 @@ class _Writer:
                     cursor.execute(sql)
 
 
+ASSIGNED_SHARE = 0.85  # of open cases; the rest wait for an officer, as in real offices
+OFFICER_SKEW = 0.8  # the k-th officer of a province carries about 1/k^0.8 of the lead officer's load
+
+
+def _officer_name(province_name_en: str) -> str:
+    return "officer." + province_name_en.lower().replace(" ", "-")
+
+
+def _assign_officers(cases: list[_Case], world: _World) -> int:
+    """Each province's officers (created when missing, without a password: `revive demo` gives the
+    demo ones theirs) and most open cases assigned among them, unevenly; returns the officers' count."""
+    from django.contrib.auth.hashers import make_password
+
+    from revive.accounts.models import User
+    from revive.accounts.roles import Role
+
+    open_by_province: dict[int, list[_Case]] = defaultdict(list)
+    for case in cases:
+        if case.state in OPEN_STATES:
+            open_by_province[case.province_id].append(case)
+    names = dict(Province.objects.values_list("id", "name_en"))
+    rnd = random.Random(f"revive-demo-cases:{len(cases)}:officers")
+    total = 0
+    for province_id in sorted(open_by_province):
+        lead = _officer_name(names[province_id])
+        n = min(8, 2 + len(open_by_province[province_id]) // 150)
+        usernames = [lead] + [f"{lead}.{k}" for k in range(2, n + 1)]
+        existing = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
+        for username in usernames:
+            if username not in existing:
+                user = User.objects.create(
+                    username=username,
+                    role=Role.PROVINCIAL_OFFICER,
+                    province_id=province_id,
+                    password=make_password(None),
+                )
+                existing[username] = user.pk
+        staff = [(existing[u], u) for u in usernames]
+        weights = [1 / (k + 1) ** OFFICER_SKEW for k in range(len(staff))]
+        for case in open_by_province[province_id]:
+            if rnd.random() < ASSIGNED_SHARE:
+                case.officer = rnd.choices(staff, weights)[0]
+        total += len(staff)
+    return total
+
+
 def _write(world: _World, planner: _Planner) -> dict:
     writer = _Writer()
     labels = _labels()
@@ -928,6 +978,7 @@ def _write(world: _World, planner: _Planner) -> dict:
     for i, meeting in enumerate(meetings):
         meeting.id = next_id + i
 
+    officers = _assign_officers(cases, world)
     case_rows, event_rows, obstacle_rows, visit_rows = [], [], [], []
     obstacle_id, visit_id = writer.first_id(Obstacle), writer.first_id(FieldVisit)
     for case in cases:
@@ -944,7 +995,7 @@ def _write(world: _World, planner: _Planner) -> dict:
                 str(case.origin),
                 writer.day(case.opened_on),
                 str(case.band_at_opening),
-                None,
+                case.officer[0] if case.officer else None,
                 writer.day(case.revived_on),
                 case.jobs,
                 "",
@@ -1094,4 +1145,6 @@ def _write(world: _World, planner: _Planner) -> dict:
         "resolutions_to_banks_pct": round(100 * to_banks / max(len(resolution_rows), 1), 1),
         "visits": len(visit_rows),
         "case_events": len(event_rows),
+        "officers": officers,
+        "cases_assigned": sum(1 for c in cases if c.officer is not None and c.state in OPEN_STATES),
     }

@@ -282,3 +282,17 @@ def test_demo_cases_are_worked_on_with_the_services_as_usual(nation, on_demo_day
     assert resolution.pk > Resolution.objects.exclude(pk=resolution.pk).order_by("-pk").first().pk
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS
+
+
+def test_most_open_cases_are_assigned_unevenly_and_on_their_timelines(nation):
+    open_cases = Case.objects.filter(state__in=OPEN_STATES)
+    assigned = open_cases.filter(officer__isnull=False)
+    assert 0.7 < assigned.count() / open_cases.count() < 0.95
+    for case in assigned.select_related("officer")[:50]:
+        assert case.officer.province_id == case.province_id
+        assert case.events.filter(kind="assigned", text=case.officer.username).exists()
+    semnan = Province.objects.get(code="IR-20")
+    loads = Counter(assigned.filter(province=semnan).values_list("officer__username", flat=True))
+    assert loads.most_common(1)[0][0] == "officer.semnan"
+    assert len(loads) >= 2 and min(loads.values()) < max(loads.values())
+    assert nation["cases_assigned"] == assigned.count()
