@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from config.email_url import email_from_url
 from config.env import ConfigError, database_from_url, env_bool, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,11 @@ INSTALLED_APPS = [
     "revive.indicators",
     "revive.imports",
     "revive.planning",
+    "revive.documents",
+    "django_tasks",
+    "django_tasks_db",
+    "revive.jobs",
+    "revive.notices",
     "revive.web",
     "revive.api",
 ]
@@ -53,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "revive.web.middleware_rules.RequestRulesMiddleware",  # DomainError -> 400 page; no-store when signed in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "revive.web.middleware.SecurityHeadersMiddleware",
@@ -130,6 +137,20 @@ if not DEBUG:
 
 NINJA_PAGINATION_PER_PAGE = 50
 API_DOCS_PREFIX = "/api/v1/docs"  # the interactive docs page needs its own scripts
+
+# Background jobs: the queue is a table in this database; `revive worker` runs it (tests run jobs inline).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("REVIVE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Notices: e-mail through Django's framework, SMS through an adapter (revive.notices.sms).
+globals().update(email_from_url(env_str("REVIVE_EMAIL_URL", "console://")))  # type: ignore[arg-type]
+DEFAULT_FROM_EMAIL = env_str("REVIVE_EMAIL_FROM", "Revive <revive@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMS_URL = env_str("REVIVE_SMS_URL", "log://")
+BASE_URL = (env_str("REVIVE_BASE_URL", f"http://127.0.0.1:{PORT}") or "").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -3,15 +3,16 @@
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.registry import selectors
 from revive.registry.models import Province
 
 from .auth import Session, TokenAuth
+from .params import Page, PageSize, YearQuery
 from .schemas import (
     ErrorOut,
     ParkDetail,
@@ -31,19 +32,21 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-MAX_PAGE_SIZE = 500
-
 from .cases_api import router as cases_router  # noqa: E402
+from .filings_api import router as filings_router  # noqa: E402
 from .finance_api import router as finance_router  # noqa: E402
-from .me_api import router as me_router  # noqa: E402
 from .indicators_api import router as indicators_router  # noqa: E402
+from .me_api import router as me_router  # noqa: E402
+from .notices_api import router as notices_router  # noqa: E402
 from .planning_api import router as planning_router  # noqa: E402
 
 api.add_router("/", cases_router)
 api.add_router("/", finance_router)
 api.add_router("/", planning_router)
-api.add_router("/", me_router)
 api.add_router("/", indicators_router)
+api.add_router("/", me_router)
+api.add_router("/", filings_router)
+api.add_router("/", notices_router)
 
 
 @api.exception_handler(DomainError)
@@ -71,6 +74,17 @@ def on_validation_error(request, exc: ValidationError):
     )
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """ninja's own refusals (a body that is not JSON, a failed CSRF check) in the documented shape."""
+    messages = {
+        400: _("The request body is not valid JSON."),
+        403: _("The request was refused: reload the page you called the API from, or send an API token."),
+    }
+    message = messages.get(exc.status_code, str(exc))
+    return api.create_response(request, {"message": message, "details": {}}, status=exc.status_code)
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return api.create_response(
@@ -90,16 +104,6 @@ def _jsonable(value):
 
 def _scope(request: HttpRequest):
     return scope_for(request.auth)
-
-
-def _page(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1:
-        raise DomainError(_("page must be 1 or more."), field="page")
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise DomainError(
-            _("page_size must be between 1 and %(max)s.") % {"max": MAX_PAGE_SIZE}, field="page_size"
-        )
-    return (page - 1) * page_size, page * page_size
 
 
 def _province_filter(scope, code: str | None) -> Province | None:
@@ -166,9 +170,9 @@ def province_detail(request, code: str):
 
 
 @api.get("/parks", response={200: ParkList, 400: ErrorOut, 404: ErrorOut}, tags=["registry"])
-def park_list(request, province: str | None = None, page: int = 1, page_size: int = 50):
+def park_list(request, province: str | None = None, page: Page = 1, page_size: PageSize = 50):
     scope = _scope(request)
-    start, end = _page(page, page_size)
+    start, end = rules.page_slice(page, page_size)
     qs = selectors.parks(scope=scope, province=_province_filter(scope, province))
     return {"items": [_park_out(p) for p in qs[start:end]], "count": qs.count()}
 
@@ -199,13 +203,13 @@ def unit_list(
     band: str = "",
     size: str = "",
     sort: str = "business_id",
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ):
     scope = _scope(request)
     if province:
         _province_filter(scope, province)
-    start, end = _page(page, page_size)
+    start, end = rules.page_slice(page, page_size)
     qs = selectors.units(
         scope=scope,
         filters=selectors.UnitFilters(
@@ -243,17 +247,11 @@ def unit_detail(request, business_id: str):
 
 
 @api.get("/kpis/revivals", response={200: RevivalsOut, 400: ErrorOut, 404: ErrorOut}, tags=["kpis"])
-def kpi_revivals(request, year: int | None = None, province: str | None = None):
+def kpi_revivals(request, year: YearQuery = None, province: str | None = None):
     """Idle units revived and jobs restored from 1 Farvardin of `year` to today (or the year's end)."""
     scope = _scope(request)
     today = calendar.tehran_today()
-    current = calendar.current_jalali_year(today)
-    year = year or current
-    if not 1390 <= year <= current:
-        raise DomainError(
-            _("year must be an Iranian year between 1390 and %(current)s.") % {"current": current},
-            field="year",
-        )
+    year = rules.year(year, today)
     prov = _province_filter(scope, province)
     if not scope.sees_registry:
         raise Http404

@@ -1,7 +1,10 @@
-"""Imports in the background: a thread checks an uploaded file, another writes it once its uploader confirms.
+"""Imports in the background: a job of the worker (`revive worker`, revive.jobs) checks an uploaded file,
+another writes it once its uploader confirms.
 
 A job moves checking -> ready (or rejected / nothing) -> writing -> done (or failed). Each step is
-claimed with one conditional UPDATE, so a double click or two servers never write a file twice.
+claimed with one conditional UPDATE, so a double click or two servers never write a file twice. The jobs
+are durable: one queued before a restart runs after it; one whose worker died is run again once (the
+write is one transaction, so the lost attempt wrote nothing), then failed with a message.
 Progress goes to a small file beside the upload rather than to the database: while the import's
 one transaction is open, SQLite would not let another connection write the job's row.
 """
@@ -11,20 +14,20 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, Scope, ScopeKind
 from revive.imports.engine import MAX_ERRORS, Preview, import_write, preview_file
 from revive.imports.models import ImportJob
+from revive.jobs.runner import durable
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +87,9 @@ def scope_of(job: ImportJob) -> Scope:
     return NATION
 
 
-def start_in_background(job_id: int, step: str) -> threading.Thread:
-    target = STEPS[step]
-    thread = threading.Thread(target=_thread_main, args=(target, job_id), name=f"import-{step}-{job_id}")
-    thread.daemon = True
-    thread.start()
-    return thread
-
-
-def _thread_main(target, job_id: int) -> None:
-    close_old_connections()
-    try:
-        target(job_id)
-    finally:
-        connection.close()  # the thread's own connection
+def start_in_background(job_id: int, step: str):
+    """Queue a step of a job for the worker (call it once the job's row is committed)."""
+    return run_step.enqueue(job_id, step)
 
 
 def _finish(job_id: int, status: str, **fields) -> None:
@@ -108,6 +100,17 @@ def _finish(job_id: int, status: str, **fields) -> None:
         _forget(job_id)
     else:
         _progress_path(job_id).unlink(missing_ok=True)
+    _tell(job_id)
+
+
+def _tell(job_id: int) -> None:
+    """The person who sent the file learns it was checked or written (the inbox, and their channels)."""
+    from revive.notices.jobs import tell_import_finished
+
+    try:
+        tell_import_finished(ImportJob.objects.select_related("user").get(pk=job_id))
+    except Exception:  # noqa: BLE001 - a notice must never undo the import it tells about
+        log.exception("import %s: could not tell its user", job_id)
 
 
 def _preview(job: ImportJob, content: bytes, *, start: int, span: int) -> Preview:
@@ -245,6 +248,29 @@ def write(job_id: int) -> ImportJob:
 
 STEPS = {"check": check, "write": write}
 
+INTERRUPTED = _("The import was interrupted (the server stopped); nothing was written. Send the file again.")
+
+
+def _reset(job_id: int, step: str) -> None:
+    """Before the step runs again: the job keeps its state (checking / writing); only its progress restarts."""
+    if upload_path(job_id).exists():
+        set_progress(job_id, 0, "again")
+
+
+def _give_up(job_id: int, step: str) -> None:
+    """No attempt left: the job failed, and its page (and its user's inbox) says so."""
+    if ImportJob.objects.filter(
+        pk=job_id, status__in=[ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
+    ).exists():
+        _finish(job_id, ImportJob.Status.FAILED, message=both(INTERRUPTED))
+
+
+@durable(reset=_reset, give_up=_give_up)
+@task()
+def run_step(job_id: int, step: str, attempt: int = 1) -> str:
+    """The worker's job: one step (check or write) of an import; returns the job's status after it."""
+    return STEPS[step](job_id).status
+
 
 def sweep(now=None) -> int:
     """Expire checked files left unconfirmed for a day; fail jobs whose process died (nothing was
@@ -267,11 +293,7 @@ def sweep(now=None) -> int:
                 status=ImportJob.Status.FAILED,
                 finished_at=now,
                 updated_at=now,
-                message=both(
-                    _(
-                        "The import was interrupted (the server stopped); nothing was written. Send the file again."
-                    )
-                ),
+                message=both(INTERRUPTED),
             )
             _forget(job.pk)
     live = set(

@@ -1,24 +1,27 @@
-"""Plan runs in the background: a thread per run started on commit, or `revive run-plans` for queued ones.
+"""Plan runs in the background: a job of the worker (`revive worker`, revive.jobs) queued on commit, or
+`revive run-plans` for queued ones.
 
-A run is claimed with one conditional UPDATE (queued -> running), so a thread and the command never
-compute the same run twice. Progress is written to the row as the work goes on; pages poll it.
+A run is claimed with one conditional UPDATE (queued -> running), so the worker and the command never
+compute the same run twice. Progress is written to the row as the work goes on; pages poll it. The job
+is durable: a run queued before a restart is computed after it; one whose worker died is queued again
+once, then failed.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import traceback
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import close_old_connections, connection
 from django.utils import timezone, translation
+from django_tasks import task
 
 from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, Scope, ScopeKind
+from revive.jobs.runner import durable
 from revive.planning.engine.model import Instance, Plan
 from revive.planning.engine.solver import check_plan, solve
 from revive.planning.instance import build_instance, money_available, scaled_budgets
@@ -31,18 +34,9 @@ SWEEP_FACTORS = [0.1, 0.25, 0.4, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0]
 BASELINE_ORDER = ("greedy", "most_jobs_first", "oldest_first")
 
 
-def start_in_background(run_id: int) -> threading.Thread:
-    thread = threading.Thread(target=_thread_main, args=(run_id,), name=f"plan-run-{run_id}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _thread_main(run_id: int) -> None:
-    close_old_connections()
-    try:
-        execute(run_id)
-    finally:
-        connection.close()  # the thread's own connection
+def start_in_background(run_id: int):
+    """Queue the run for the worker (call it once the run's row is committed)."""
+    return run_plan.enqueue(run_id)
 
 
 def claim(run_id: int) -> bool:
@@ -83,10 +77,43 @@ def execute(run_id: int) -> PlanRun:
         PlanRun.objects.filter(pk=run_id).update(
             status=PlanRun.Status.DONE, result=result, finished_at=timezone.now(), progress=100, step=""
         )
-    return PlanRun.objects.get(pk=run_id)
+    run = PlanRun.objects.select_related("author").get(pk=run_id)
+    _tell(run)
+    return run
+
+
+def _tell(run: PlanRun) -> None:
+    from revive.notices.jobs import tell_plan_run_finished
+
+    try:
+        tell_plan_run_finished(run)
+    except Exception:  # noqa: BLE001 - a notice must never undo the run it tells about
+        log.exception("plan run %s: could not tell its author", run.pk)
 
 
 INTERRUPTED = "interrupted"  # the page says it in the reader's language
+
+
+def _reset(run_id: int) -> None:
+    """Before another attempt: the run waits in the queue again."""
+    PlanRun.objects.filter(pk=run_id, status=PlanRun.Status.RUNNING).update(
+        status=PlanRun.Status.QUEUED, progress=0, step="", started_at=None
+    )
+
+
+def _give_up(run_id: int) -> None:
+    n = PlanRun.objects.filter(pk=run_id, status__in=[PlanRun.Status.RUNNING, PlanRun.Status.QUEUED]).update(
+        status=PlanRun.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now(), progress=100
+    )
+    if n:
+        _tell(PlanRun.objects.select_related("author").get(pk=run_id))
+
+
+@durable(reset=_reset, give_up=_give_up)
+@task()
+def run_plan(run_id: int, attempt: int = 1) -> str:
+    """The worker's job: compute a queued run; returns its status after."""
+    return execute(run_id).status
 
 
 def stale_deadline(run: PlanRun):

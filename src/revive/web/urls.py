@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("revive.web.urls_indicators")),
     path("", include("revive.web.urls_imports")),
     path("", include("revive.web.urls_field")),
+    path("", include("revive.web.urls_notices")),
 ]

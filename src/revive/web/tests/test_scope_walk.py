@@ -45,6 +45,9 @@ LISTS = {
     "password_change",  # the caller's own account: nothing of anyone else's
     "filings",  # late and missing filers, submissions waiting for review: the caller's province only
     "imports",  # upload and preview: a provincial officer's rows of other provinces are errors
+    "notices",  # the caller's own inbox
+    "notice_preferences",  # the caller's own preferences
+    "suspension_list",  # units without filings for months: the caller's province only
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
 
@@ -80,6 +83,9 @@ def _semnan_objects(world, officer_semnan):
         "case_assign": ({"pk": case.pk}, ["post"]),
         "case_visit": ({"pk": case.pk}, ["post"]),
         "meeting": ({"pk": meeting.pk}, ["get", "post"]),
+        "meeting_minutes": ({"pk": meeting.pk}, ["get"]),
+        "visit_photo": ({"pk": case.pk, "photo_id": _semnan_photo(case)}, ["get"]),
+        "meeting_letter": ({"pk": meeting.pk, "organisation_id": resolution.organisation_id}, ["get"]),
         "resolution_answer": ({"pk": resolution.pk}, ["post"]),
         "resolution_escalate": ({"pk": resolution.pk}, ["post"]),
         # national targets: a provincial officer may not set them
@@ -102,6 +108,22 @@ def _semnan_objects(world, officer_semnan):
         "filing_new": ({}, ["get", "post"]),
         "filing_review": ({"pk": _semnan_submission(officer_semnan)}, ["post"]),
         **_semnan_finance_and_planning(officer_semnan),
+        **_semnan_notices(officer_semnan),
+    }
+
+
+def _semnan_notices(officer_semnan) -> dict:
+    """A notice of the Semnan officer (nobody else may open it); the deadline rules and holidays are
+    national administrators' only; marking read acts on the caller's own notices (test_notices.py)."""
+    from revive.notices.models import Holiday
+    from revive.notices.services import message, notify
+
+    notice = notify(recipients=[officer_semnan], kind="filing_missing", event="walk", text=message("x"))[0]
+    return {
+        "notice_open": ({"pk": notice.pk}, ["post"]),
+        "deadline_rules": ({}, ["get", "post"]),
+        "holiday_remove": ({"pk": Holiday.objects.order_by("pk").first().pk}, ["post"]),
+        "notices_read": ({}, []),
     }
 
 
@@ -169,12 +191,34 @@ def _semnan_finance_and_planning(officer_semnan) -> dict:
             name: ({"pk": loan.pk}, ["post"])
             for name in ("loan_step", "loan_introduce", "loan_decide", "loan_disburse", "loan_repay")
         },
+        "loan_document_add": ({"pk": loan.pk}, ["post"]),
+        "loan_document": ({"pk": loan.pk, "document_id": _semnan_document(loan)}, ["get"]),
         "plan_run": ({"pk": run.pk}, ["get"]),
         "plan_run_status": ({"pk": run.pk}, ["get"]),
         "plan_compare": ({"_query": f"?a={run.pk}&b={run.pk}"}, ["get"]),
         "scenario_run": ({"pk": scenario.pk}, ["post"]),
         "infra_project": ({"pk": project.pk}, ["get", "post"]),
     }
+
+
+def _semnan_document(loan) -> int:
+    from revive.documents.models import LoanDocument
+
+    # The row only: the view answers 404 before it would open the file.
+    return LoanDocument.objects.create(
+        loan=loan, province_id=loan.province_id, kind="application", file="loans/x.pdf",
+        content_type="application/pdf", size=1,
+    ).pk  # fmt: skip
+
+
+def _semnan_photo(case) -> int:
+    from revive.cases.models import FieldVisit, VisitPhoto
+
+    visit = FieldVisit.objects.create(
+        case=case, province_id=case.province_id, visited_on=case.opened_on, inspector_name="x", findings="x",
+        capacity_observed=10,
+    )  # fmt: skip
+    return VisitPhoto.objects.create(visit=visit, image="visits/x.png", content_type="image/png", size=1).pk
 
 
 def _url(name: str, kwargs: dict) -> str:

@@ -1,0 +1,461 @@
+"""The deadline pass: who must be reminded, told or escalated to today, once.
+
+Run daily by the worker and by `revive deadlines [--today]`. Every notice has an event key; with the
+recipient it is unique, so a second run on the same day (or a later run) makes nothing new. Delays are
+counted in working days (revive.notices.workdays); on a day that is not a working day the chasing
+waits, only events (a returned filing, a finished job, sustained cases) are told.
+
+A stage that came due long ago (a backlog, the first run over old data) is not told one by one:
+reminders and escalations go out for stages that came due in the last CATCH_UP days; older ones are
+referred (an action, audited) and summed up in one notice per person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from revive.accounts.roles import Role
+from revive.core import audit, calendar
+from revive.core.text import to_persian_digits
+from revive.notices.models import DeadlineRules, Kind
+from revive.notices.services import message, notify
+from revive.notices.workdays import Calendar
+
+CATCH_UP = timedelta(days=30)
+BY = "deadline pass"
+
+
+def _jdate(d: date):
+    return lambda lang: calendar.format_jalali(d, lang=lang, style="long")
+
+
+def _month(y: int, m: int):
+    return lambda lang: f"{calendar.month_name(m, lang)} {to_persian_digits(str(y)) if lang == 'fa' else y}"
+
+
+def _name(obj):
+    return lambda lang: obj.name(lang) if hasattr(obj, "name") and callable(obj.name) else str(obj)
+
+
+def _count(n: int):
+    return lambda lang: to_persian_digits(str(n)) if lang == "fa" else str(n)
+
+
+class People:
+    """The active users the pass tells, read once and grouped by what they are tied to."""
+
+    def __init__(self):
+        users = get_user_model().objects.filter(is_active=True).exclude(role="")
+        self.by_org: dict[int, list] = defaultdict(list)
+        self.officers: dict[int, list] = defaultdict(list)
+        self.managers: dict[int, list] = defaultdict(list)
+        self.owners: dict[int, list] = defaultdict(list)
+        self.national: list = []
+        self.national_staff: list = []
+        for u in users:
+            if u.role in (Role.BANK_OFFICER, Role.AGENCY_LIAISON) and u.organisation_id:
+                self.by_org[u.organisation_id].append(u)
+            elif u.role == Role.PROVINCIAL_OFFICER and u.province_id:
+                self.officers[u.province_id].append(u)
+            elif u.role == Role.PARK_MANAGER and u.park_id:
+                self.managers[u.park_id].append(u)
+            elif u.role == Role.UNIT_OWNER and u.unit_id:
+                self.owners[u.unit_id].append(u)
+            elif u.role == Role.NATIONAL_ADMIN:
+                self.national.append(u)
+            if u.role in (Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST):
+                self.national_staff.append(u)
+
+
+class Pass:
+    def __init__(self, *, today: date, rules: DeadlineRules | None = None):
+        self.today = today
+        self.rules = rules or DeadlineRules.current()
+        self.cal = Calendar(rules=self.rules, start=today - timedelta(days=400), end=today)
+        self.people = People()
+        self.counts: Counter[str] = Counter()
+        self.referred = 0
+        self.sustained = 0
+
+    def tell(self, recipients, kind, event, text, url="", obj=None) -> None:
+        made = notify(recipients=recipients, kind=kind, event=event, text=text, url=url, obj=obj)
+        self.counts[kind] += len(made)
+
+    def recent(self, fired: date) -> bool:
+        return self.today - CATCH_UP <= fired <= self.today
+
+    # --- resolutions --------------------------------------------------------------------------
+
+    def resolutions(self) -> None:
+        from revive.cases.models import Resolution
+        from revive.cases.services import resolution_escalate
+
+        r = self.rules
+        referred: Counter[int] = Counter()
+        horizon = self.cal.add(self.today, r.remind_before)
+        pending = (
+            Resolution.objects.filter(status=Resolution.Status.PENDING, deadline__lte=horizon)
+            .select_related("organisation", "meeting")
+            .order_by("deadline", "id")
+        )
+        for res in pending:
+            d = res.deadline
+            addressees = self.people.by_org.get(res.organisation_id, [])
+            answer = reverse("web:resolution_answer", args=[res.pk])
+            meeting = reverse("web:meeting", args=[res.meeting_id])
+            params = {"org": _name(res.organisation), "deadline": _jdate(d), "text": res.text[:120]}
+            late = self.cal.between(d, self.today) if self.today > d else 0
+            if self.today < d:
+                stage, fired = "soon", self.cal.subtract(d, r.remind_before)
+                text = _("Reminder: the resolution to %(org)s is due on %(deadline)s: %(text)s")
+                kind = Kind.RESOLUTION_DUE
+            elif self.today == d:
+                stage, fired, kind = "today", d, Kind.RESOLUTION_DUE
+                text = _("Today (%(deadline)s) is the deadline of the resolution to %(org)s: %(text)s")
+            else:
+                stage, fired, kind = "overdue", self.cal.add(d, 1), Kind.RESOLUTION_OVERDUE
+                text = _("Overdue since %(deadline)s: the resolution to %(org)s: %(text)s")
+            if (stage != "overdue" or late >= 1) and self.recent(fired):
+                self.tell(
+                    addressees, kind, f"resolution:{res.pk}:{stage}", message(text, **params), answer, res
+                )
+            if late >= r.escalate_after and self.recent(self.cal.add(d, r.escalate_after)):
+                self.tell(
+                    self.people.officers.get(res.province_id, []),
+                    Kind.RESOLUTION_ESCALATED,
+                    f"resolution:{res.pk}:escalated",
+                    message(
+                        _(
+                            "Escalated to the secretariat: %(org)s has not carried out the resolution due %(deadline)s: %(text)s"
+                        ),
+                        **params,
+                    ),
+                    meeting,
+                    res,
+                )
+            if late >= r.refer_after and not res.escalated:
+                resolution_escalate(resolution=res, by=BY)  # the referral the page offers, audited
+                referred[res.province_id] += 1
+                if self.recent(self.cal.add(d, r.refer_after)):
+                    self.tell(
+                        addressees,
+                        Kind.RESOLUTION_REFERRED,
+                        f"resolution:{res.pk}:referred",
+                        message(
+                            _(
+                                "Referred to the national level: the resolution to %(org)s due %(deadline)s: %(text)s"
+                            ),
+                            **params,
+                        ),
+                        answer,
+                        res,
+                    )
+        overdue = reverse("web:overdue")
+        for province_id, n in referred.items():
+            self.tell(
+                self.people.officers.get(province_id, []),
+                Kind.RESOLUTION_REFERRED,
+                f"referred:{province_id}:{self.today.isoformat()}",
+                message(
+                    _("%(count)s overdue resolutions of your province were referred to the national level."),
+                    count=_count(n),
+                ),
+                overdue,
+            )
+        if referred:
+            total = sum(referred.values())
+            self.tell(
+                self.people.national,
+                Kind.RESOLUTION_REFERRED,
+                f"referred:national:{self.today.isoformat()}",
+                message(
+                    _("%(count)s overdue resolutions were referred to the national level today."),
+                    count=_count(total),
+                ),
+                overdue,
+            )
+        self.referred = sum(referred.values())
+
+    # --- bank introductions -------------------------------------------------------------------
+
+    def introductions(self) -> None:
+        from revive.finance.models import LoanRequest, LoanState
+
+        r = self.rules
+        waiting = LoanRequest.objects.filter(
+            state=LoanState.INTRODUCED, decided_on__isnull=True, introduced_on__isnull=False
+        ).select_related("bank", "unit")
+        for loan in waiting.order_by("introduced_on", "id"):
+            days = self.cal.between(loan.introduced_on, self.today)
+            url = reverse("web:loan", args=[loan.pk])
+            params = {"bank": _name(loan.bank), "unit": _name(loan.unit), "since": _jdate(loan.introduced_on)}
+            if days >= r.introduction_remind_after and self.recent(
+                self.cal.add(loan.introduced_on, r.introduction_remind_after)
+            ):
+                self.tell(
+                    self.people.by_org.get(loan.bank_id, []),
+                    Kind.INTRODUCTION_WAITING,
+                    f"loan:{loan.pk}:waiting",
+                    message(
+                        _(
+                            "The introduction of %(unit)s to %(bank)s on %(since)s waits for the bank's decision."
+                        ),
+                        **params,
+                    ),
+                    url,
+                    loan,
+                )
+            if days >= r.introduction_escalate_after and self.recent(
+                self.cal.add(loan.introduced_on, r.introduction_escalate_after)
+            ):
+                self.tell(
+                    self.people.officers.get(loan.province_id, []),
+                    Kind.INTRODUCTION_ESCALATED,
+                    f"loan:{loan.pk}:escalated",
+                    message(
+                        _("Escalated: %(bank)s has not decided on %(unit)s, introduced on %(since)s."),
+                        **params,
+                    ),
+                    url,
+                    loan,
+                )
+
+    # --- monthly filings ----------------------------------------------------------------------
+
+    def filings(self, *, chase: bool) -> None:
+        from revive.imports.models import FilingSubmission
+        from revive.notices.selectors import known_before
+        from revive.registry.models import Band, IndustrialPark, MonthlyFiling, ProductionUnit
+
+        r = self.rules
+        cy, cm, cd = calendar.to_jalali(self.today)
+        y, m = calendar.add_months((cy, cm), -1)
+        due = calendar.from_jalali(cy, cm, min(r.filing_due_day, calendar.month_length(cy, cm)))
+        filings = reverse("web:filings")
+        if chase:
+            expected = known_before(
+                ProductionUnit.objects.exclude(current_band=Band.CLOSED), calendar.from_jalali(cy, cm, 1)
+            )
+            filed = set(MonthlyFiling.objects.filter(jyear=y, jmonth=m).values_list("unit_id", flat=True))
+            missing = [
+                u
+                for u in expected.only("id", "park_id", "province_id", "name_fa", "name_en")
+                if u.pk not in filed
+            ]
+            month = _month(y, m)
+            for unit in missing:
+                owners = self.people.owners.get(unit.pk, [])
+                if not owners:
+                    continue
+                if self.today <= due:
+                    self.tell(
+                        owners,
+                        Kind.FILING_REMINDER,
+                        f"filing:{unit.pk}:{y}-{m:02d}:reminder",
+                        message(
+                            _("Your production filing for %(month)s is due by %(due)s."),
+                            month=month,
+                            due=_jdate(due),
+                        ),
+                        filings,
+                        unit,
+                    )
+                else:
+                    self.tell(
+                        owners,
+                        Kind.FILING_MISSING,
+                        f"filing:{unit.pk}:{y}-{m:02d}:missing",
+                        message(
+                            _(
+                                "Your production filing for %(month)s was due on %(due)s and is missing: the unit is flagged."
+                            ),
+                            month=month,
+                            due=_jdate(due),
+                        ),
+                        filings,
+                        unit,
+                    )
+            if self.today > due:
+                by_park, by_province = (
+                    Counter(u.park_id for u in missing),
+                    Counter(u.province_id for u in missing),
+                )
+                parks = IndustrialPark.objects.in_bulk(list(by_park))
+                for park_id, n in by_park.items():
+                    self.tell(
+                        self.people.managers.get(park_id, []),
+                        Kind.FILING_MISSING,
+                        f"filings-missing:park:{park_id}:{y}-{m:02d}",
+                        message(
+                            _(
+                                "%(count)s units of %(park)s have not filed for %(month)s (due %(due)s); they are flagged."
+                            ),
+                            count=_count(n),
+                            park=_name(parks[park_id]),
+                            month=month,
+                            due=_jdate(due),
+                        ),
+                        reverse("web:park", args=[parks[park_id].code]),
+                        parks[park_id],
+                    )
+                for province_id, n in by_province.items():
+                    self.tell(
+                        self.people.officers.get(province_id, []),
+                        Kind.FILING_MISSING,
+                        f"filings-missing:province:{province_id}:{y}-{m:02d}",
+                        message(
+                            _(
+                                "%(count)s units of your province have not filed for %(month)s (due %(due)s); they are flagged."
+                            ),
+                            count=_count(n),
+                            month=month,
+                            due=_jdate(due),
+                        ),
+                        filings,
+                    )
+                self.suspension(y, m)
+        for sub in FilingSubmission.objects.filter(
+            status=FilingSubmission.Status.RETURNED, reviewed_at__date__gte=self.today - CATCH_UP
+        ).select_related("submitted_by"):
+            self.tell(
+                [sub.submitted_by],
+                Kind.FILING_RETURNED,
+                f"submission:{sub.pk}:returned",
+                message(
+                    _("Your filing for %(month)s was returned for correction: %(comment)s"),
+                    month=_month(sub.jyear, sub.jmonth),
+                    comment=sub.comment or "—",
+                ),
+                filings,
+                sub,
+            )
+
+    def suspension(self, y: int, m: int) -> None:
+        from revive.notices.selectors import suspension_candidates
+
+        units = suspension_candidates(months=self.rules.suspension_months, through=(y, m))
+        by_province = Counter(u["province_id"] for u in units)
+        url = reverse("web:suspension_list")
+        for province_id, n in by_province.items():
+            self.tell(
+                self.people.officers.get(province_id, []),
+                Kind.FILING_SUSPENSION,
+                f"suspension:{province_id}:{y}-{m:02d}",
+                message(
+                    _(
+                        "%(count)s units of your province have not filed for %(months)s months or more: the licence-suspension warning list."
+                    ),
+                    count=_count(n),
+                    months=_count(self.rules.suspension_months),
+                ),
+                url,
+            )
+        if units:
+            self.tell(
+                self.people.national,
+                Kind.FILING_SUSPENSION,
+                f"suspension:national:{y}-{m:02d}",
+                message(
+                    _(
+                        "%(count)s units have not filed for %(months)s months or more: the licence-suspension warning list."
+                    ),
+                    count=_count(len(units)),
+                    months=_count(self.rules.suspension_months),
+                ),
+                url,
+            )
+
+    # --- sustained cases, finished jobs -------------------------------------------------------
+
+    def sustained_cases(self) -> None:
+        from revive.cases.models import Case, CaseState
+        from revive.cases.services import SUSTAIN_AFTER, cases_mark_sustained
+
+        due = list(
+            Case.objects.filter(
+                state=CaseState.REVIVED, revived_on__lte=self.today - SUSTAIN_AFTER
+            ).values_list("pk", flat=True)
+        )
+        self.sustained = cases_mark_sustained(today=self.today, by=BY)
+        if not self.sustained:
+            return
+        now_sustained = Case.objects.filter(pk__in=due, state=CaseState.SUSTAINED).select_related(
+            "unit", "officer"
+        )
+        by_province: Counter[int] = Counter()
+        for case in now_sustained:
+            by_province[case.province_id] += 1
+            if case.officer_id:
+                self.tell(
+                    [case.officer],
+                    Kind.CASE_SUSTAINED,
+                    f"case:{case.pk}:sustained",
+                    message(
+                        _("%(unit)s is still producing a year after its revival: the case is sustained."),
+                        unit=_name(case.unit),
+                    ),
+                    reverse("web:case", args=[case.pk]),
+                    case,
+                )
+        for province_id, n in by_province.items():
+            self.tell(
+                self.people.officers.get(province_id, []),
+                Kind.CASE_SUSTAINED,
+                f"sustained:{province_id}:{self.today.isoformat()}",
+                message(
+                    _(
+                        "%(count)s revived cases of your province are now sustained (producing a year after revival)."
+                    ),
+                    count=_count(n),
+                ),
+                reverse("web:survival"),
+            )
+
+    def finished_jobs(self) -> None:
+        from revive.imports.models import ImportJob
+        from revive.notices.jobs import tell_import_finished, tell_plan_run_finished
+        from revive.planning.models import PlanRun
+
+        since = self.today - timedelta(days=2)
+        for run in PlanRun.objects.filter(finished_at__date__gte=since, author__isnull=False).select_related(
+            "author"
+        ):
+            self.counts[Kind.JOB_FINISHED] += tell_plan_run_finished(run)
+        for job in ImportJob.objects.filter(finished_at__date__gte=since).select_related("user"):
+            self.counts[Kind.JOB_FINISHED] += tell_import_finished(job)
+
+    def run(self, *, force: bool = False) -> Counter[str]:
+        working = force or self.cal.is_working(self.today)
+        with transaction.atomic():
+            if working:
+                self.resolutions()
+                self.introductions()
+            self.filings(chase=working)
+            self.sustained_cases()
+            self.finished_jobs()
+            audit.record(
+                actor=BY,
+                obj=None,
+                object_type="notices.deadlinepass",
+                object_id=self.today.isoformat(),
+                action="deadline_pass",
+                after={
+                    "working_day": working,
+                    "notices": dict(self.counts),
+                    "referred": self.referred,
+                    "sustained": self.sustained,
+                },
+            )
+        return self.counts
+
+
+def run(*, today: date | None = None, force: bool = False) -> Pass:
+    p = Pass(today=today or calendar.tehran_today())
+    p.run(force=force)
+    return p
