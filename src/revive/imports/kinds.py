@@ -9,6 +9,7 @@ from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
 from revive.imports import cells
 from revive.imports.engine import Column, Kind, Preview, Row, _chunks, _in_scope
+from revive.registry import totals
 from revive.registry.models import (
     Band,
     IndustrialPark,
@@ -348,6 +349,10 @@ class Units(_ParkLookup, Kind):
             ],
             batch_size=2000,
         )
+        # A unit that changed sector takes its filings to the other sector's production totals.
+        moved = [c.obj.pk for c in preview.changed if "sector_id" in c.fields]
+        if moved:
+            totals.refresh(totals.keys_of_units(moved))
 
     def derived(self, obj):
         return {"name_key": search_key(f"{obj.name_fa} {obj.name_en}")}
@@ -471,6 +476,7 @@ class Filings(Kind):
                 )
         for chunk in _chunks(entries, 2000):
             unit_statuses_record(entries=chunk, source=UnitStatus.Source.FILING, by=by)
+        totals.refresh({(c.obj.province_id, c.obj.jyear, c.obj.jmonth) for c in preview.new + preview.changed})
 
 
 def _fail_domain(row: Row, exc: DomainError, fields: dict[str, str], default: str) -> None:

@@ -26,15 +26,19 @@ def pending_submissions(*, scope: Scope):
 
 
 def missing_filers(*, scope: Scope, month: tuple[int, int], limit: int | None = 500):
-    filed = MonthlyFiling.objects.filter(jyear=month[0], jmonth=month[1]).values("unit_id")
-    waiting = FilingSubmission.objects.filter(jyear=month[0], jmonth=month[1], status="pending").values(
-        "unit_id"
+    from django.db.models import Exists, OuterRef
+
+    # Correlated NOT EXISTS: one probe of the (unit, year, month) unique index per unit in scope, where
+    # NOT IN would read every filing of the month (national) or the whole month for one province.
+    filed = MonthlyFiling.objects.filter(unit=OuterRef("pk"), jyear=month[0], jmonth=month[1])
+    waiting = FilingSubmission.objects.filter(
+        unit=OuterRef("pk"), jyear=month[0], jmonth=month[1], status=FilingSubmission.Status.PENDING
     )
     units = (
         ProductionUnit.objects.visible_to(scope)
         .exclude(current_band=Band.CLOSED)
-        .exclude(pk__in=filed)
-        .exclude(pk__in=waiting)
+        .exclude(Exists(filed))
+        .exclude(Exists(waiting))
         .select_related("park__province")
         .order_by("business_id")
     )

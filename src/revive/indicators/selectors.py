@@ -24,6 +24,7 @@ from revive.indicators.models import FLOW_METRICS, Indicator, Metric, ReportedVa
 from revive.registry import selectors as registry
 from revive.registry.models import (
     Band,
+    FilingTotal,
     IndustrialPark,
     MonthlyFiling,
     ParkInfrastructure,
@@ -712,13 +713,21 @@ def backtest(*, scope: Scope, metric: str = Metric.REVIVED_UNITS, today: date | 
 
 def production_index(*, scope: Scope, year: int, month: int, province: Province | None = None) -> dict:
     """Production value (nominal rials, from monthly filings) against the same period last year,
-    by sector group and province: the month, and the year to date. One aggregate query."""
-    qs = MonthlyFiling.objects.visible_to(scope).filter(jyear__in=[year - 1, year], jmonth__lte=month)
+    by sector group and province: the month, and the year to date. One aggregate query.
+
+    A nation or a province reads the totals per province, sector and month that the writers of filings keep
+    (registry/totals.py): a few thousand rows instead of every filing of two years. A park or a unit, which
+    those totals do not split out, sums its own filings."""
+    if scope.kind in (ScopeKind.NATION, ScopeKind.PROVINCE):
+        qs, group = FilingTotal.objects.visible_to(scope), "sector__group"
+    else:
+        qs, group = MonthlyFiling.objects.visible_to(scope), "unit__sector__group"
+    qs = qs.filter(jyear__in=[year - 1, year], jmonth__lte=month)
     if province is not None:
         qs = qs.filter(province=province)
     rows = (
         qs.order_by()
-        .values("jyear", "province_id", "unit__sector__group")
+        .values("jyear", "province_id", group)
         .annotate(
             month_value=Sum("production_value", filter=Q(jmonth=month)), ytd_value=Sum("production_value")
         )
@@ -729,7 +738,7 @@ def production_index(*, scope: Scope, year: int, month: int, province: Province 
     for r in rows:
         this = r["jyear"] == year
         for bucket in (
-            groups.setdefault(r["unit__sector__group"], _blank_index()),
+            groups.setdefault(r[group], _blank_index()),
             provinces.setdefault(r["province_id"], _blank_index()),
             total,
         ):

@@ -90,6 +90,32 @@ class ProductionUnitAdmin(AuditedAdmin):
     readonly_fields = ("current_band", "band_since", "name_key")
     list_select_related = ("park", "sector")
 
+    # The filing totals follow a unit's sector (registry/totals.py): a change of sector or a deletion
+    # (its filings go with it) recomputes the months its filings are in, in the same transaction.
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from revive.registry import totals
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "sector" in form.changed_data:
+                totals.refresh(totals.keys_of_units([obj.pk]))
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        from django.db import transaction
+
+        from revive.registry import totals
+
+        with transaction.atomic():
+            keys = totals.keys_of_units(queryset.values_list("pk", flat=True))
+            for obj in queryset:
+                super().delete_model(request, obj)
+            totals.refresh(keys)
+
 
 @admin.register(MonthlyFiling)
 class MonthlyFilingAdmin(admin.ModelAdmin):

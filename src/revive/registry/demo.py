@@ -30,6 +30,7 @@ from revive.core.text import normalize, search_key
 from revive.registry.models import (
     Band,
     County,
+    FilingTotal,
     IndustrialPark,
     MonthlyFiling,
     ParkInfrastructure,
@@ -304,7 +305,7 @@ def registry_clear() -> None:
                     "clear them before replacing the registry.",
                 )
     with connection.cursor() as cursor:
-        for model in cleared:
+        for model in (FilingTotal, *cleared):  # the totals of the filings go with them
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -851,6 +852,9 @@ def _write(
             writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
         )
         _say(progress, "rebuilding the filing indexes")
+    from revive.registry import totals
+
+    totals.rebuild_all()  # the production totals the filings add up to (registry/totals.py)
     active = [b for b in last_band if b != Band.CLOSED]
     idle = sum(1 for b in active if b == Band.IDLE)
     return {

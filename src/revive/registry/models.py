@@ -260,12 +260,46 @@ class MonthlyFiling(models.Model):
     class Meta:
         unique_together = [("unit", "jyear", "jmonth")]
         ordering = ["unit", "jyear", "jmonth"]
-        indexes = [models.Index(fields=["province", "period_start"])]
+        indexes = [
+            models.Index(fields=["province", "period_start"]),
+            # The late filings of a year (the filings page), without reading the year's on-time ones.
+            models.Index(
+                fields=["jyear", "period_start"],
+                condition=models.Q(filed_on__gt=models.F("due_on")),
+                name="filing_late_idx",
+            ),
+        ]
         verbose_name = _("monthly filing")
         verbose_name_plural = _("monthly filings")
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.jyear}/{self.jmonth:02d}"
+
+
+class FilingTotal(models.Model):
+    """The production value filed per province, sector and Iranian month: what the production index sums.
+
+    Derived from MonthlyFiling (its province, the unit's sector) by registry/totals.py, which every writer of
+    filings calls in its own transaction (filing_submit, the filings and units imports, the demo); never
+    edited otherwise, so it is never behind the filings.
+    """
+
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    jyear = models.PositiveSmallIntegerField()
+    jmonth = models.PositiveSmallIntegerField()
+    production_value = models.BigIntegerField(default=0)
+    filings = models.PositiveIntegerField(default=0)
+
+    SCOPE = {"province": "province_id"}
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        unique_together = [("province", "jyear", "jmonth", "sector")]
+        indexes = [models.Index(fields=["jyear", "jmonth"])]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.sector_id} {self.jyear}/{self.jmonth:02d}"
 
 
 class UnitStatus(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import audit, bulk
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
+from revive.registry import totals
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
@@ -311,6 +312,8 @@ def filing_submit(
     filed_on = filed_on or tehran_today()
     if period_start > filed_on:
         raise DomainError(_("A month cannot be filed before it starts."), field="jmonth")
+    before = MonthlyFiling.objects.filter(unit=unit, jyear=jyear, jmonth=jmonth).values_list("province_id")
+    touched = {(p, jyear, jmonth) for (p,) in before} | {(unit.province_id, jyear, jmonth)}
     filing, created = MonthlyFiling.objects.update_or_create(
         unit=unit,
         jyear=jyear,
@@ -332,6 +335,7 @@ def filing_submit(
         action="filing_submit" if created else "filing_correct",
         after=audit.snapshot(filing),
     )
+    totals.refresh(touched)
     band = band_for_utilisation(capacity_utilisation, production_value)
     if band != unit.current_band and unit.current_band != Band.CLOSED:
         unit_status_record(

@@ -130,13 +130,13 @@ def test_report_month_in_the_future_is_refused_and_arabic_digits_work(world):
 
 
 def test_production_index_by_sector_and_province(world):
-    from revive.registry.models import MonthlyFiling, ProductionUnit
+    from revive.registry.models import ProductionUnit
+    from revive.registry.services import filing_submit
 
     unit = ProductionUnit.objects.get(business_id="230000000011")
     for year, value in [(1404, 100), (1405, 150)]:
-        MonthlyFiling.objects.create(unit=unit, province=unit.province, jyear=year, jmonth=7, production_value=value,
-                                     capacity_utilisation=60, employees=10, filed_on=date(2026, 11, 1),
-                                     period_start=date(2026, 9, 23), due_on=date(2026, 11, 1))  # fmt: skip
+        filing_submit(unit=unit, jyear=year, jmonth=7, production_value=value, capacity_utilisation=60,
+                      employees=10, filed_on=date(2026, 11, 1), by=None)  # fmt: skip
     data = selectors.production_index(scope=NATION, year=1405, month=7)
     assert data["total"]["month_index"] == 150
     assert data["by_group"][0]["group"] == "metal"
