@@ -109,3 +109,50 @@ def national_like_instance(
         bank_province_quota={k: int(v * 0.25) for k, v in pair.items()},
     )
     return Instance(units=units, projects=projects, budgets=budgets, months_left=9)
+
+
+def schedule_instance(
+    seed: int = 0,
+    n_units: int = 400,
+    n_projects: int = 150,
+    months: int = 12,
+    banks: int = 15,
+    provinces: int = 31,
+    loan_share: float = 0.3,
+    infra_share: float = 0.2,
+):
+    """A year-plan instance: the national-like candidate list (parks, 0-2 projects per unit, one bank per loan)
+    with projects of 0-8 months, and money released by month: infrastructure evenly every month, loans by
+    the quarter (months 1, 4, 7, 10), `loan_share` and `infra_share` of what the candidates would need."""
+    import dataclasses
+
+    from .schedule import Periods
+
+    rng = np.random.default_rng(seed + 7919)
+    base = national_like_instance(
+        seed=seed,
+        n_units=n_units,
+        n_parks=max(1, n_projects // 3),
+        n_projects=n_projects,
+        banks=banks,
+        provinces=provinces,
+    )
+    durations = rng.choice(9, size=len(base.projects), p=[0.1, 0.15, 0.15, 0.15, 0.15, 0.1, 0.1, 0.05, 0.05])
+    projects = [
+        dataclasses.replace(p, duration_months=int(d)) for p, d in zip(base.projects, durations, strict=True)
+    ]
+    loans = sum(u.loan_amount for u in base.units)
+    infra = sum(p.cost for p in projects)
+    quarters = [m for m in range(1, months + 1) if (m - 1) % 3 == 0]
+    loan_by = [int(loans * loan_share / len(quarters)) if m in quarters else 0 for m in range(1, months + 1)]
+    infra_by = [int(infra * infra_share / months)] * months
+    b = base.budgets
+    budgets = dataclasses.replace(
+        b,
+        infra_total=None,
+        infra_by_province={k: int(v * 2.5) for k, v in b.infra_by_province.items()},
+        bank_credit={k: int(v * 2.5) for k, v in b.bank_credit.items()},
+        bank_province_quota={k: int(v * 1.6) for k, v in b.bank_province_quota.items()},
+    )
+    instance = dataclasses.replace(base, projects=projects, budgets=budgets, months_left=None)
+    return instance, Periods(loan=loan_by, infra=infra_by)

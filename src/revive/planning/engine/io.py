@@ -11,9 +11,10 @@ from pathlib import Path
 from .compiled import InstanceError
 from .model import Budgets, Instance, Project, Unit
 
-__all__ = ["InstanceError", "load_instance", "load_sukp", "write_instance"]
+__all__ = ["InstanceError", "load_instance", "load_periods", "load_sukp", "write_instance", "write_periods"]
 
 UNITS, PROJECTS, REQUIREMENTS, BUDGETS = "units.csv", "projects.csv", "requirements.csv", "budgets.json"
+PERIODS = "periods.csv"
 
 
 def _rows(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -236,6 +237,55 @@ def write_instance(instance: Instance, directory: str | Path) -> None:
         "months_left": instance.months_left,
     }
     (d / BUDGETS).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def load_periods(directory: str | Path, months: int):
+    """periods.csv: `month` (1..N), `loan_budget`, `infra_budget` in rials released that month.
+
+    Every month 1..`months` must appear exactly once; later months are not part of the plan and are ignored.
+    """
+    from .schedule import Periods
+
+    d = Path(directory)
+    if months < 1:
+        raise InstanceError(f"--months is {months}: a plan needs at least one month")
+    if not (d / PERIODS).is_file():
+        raise InstanceError(
+            f"no {PERIODS} in {d} (a plan by month needs the money released each month)", file=PERIODS
+        )
+    loan: dict[int, int] = {}
+    infra: dict[int, int] = {}
+    for row, r in _rows(d / PERIODS, ["month", "loan_budget", "infra_budget"]):
+        text = r["month"]
+        if not text.isdigit() or int(text) < 1:
+            raise InstanceError(
+                f"{text!r} is not a month number (1, 2, ...)", file=PERIODS, row=row, column="month"
+            )
+        month = int(text)
+        if month in loan:
+            raise InstanceError(f"month {month} appears twice", file=PERIODS, row=row, column="month")
+        loan[month] = _int(r["loan_budget"], file=PERIODS, row=row, column="loan_budget", what="loan budget")
+        infra[month] = _int(
+            r["infra_budget"], file=PERIODS, row=row, column="infra_budget", what="infrastructure budget"
+        )
+    missing = [m for m in range(1, months + 1) if m not in loan]
+    if missing:
+        raise InstanceError(
+            f"month {missing[0]} is missing (the plan has {months} months)", file=PERIODS, column="month"
+        )
+    return Periods(
+        loan=[loan[m] for m in range(1, months + 1)], infra=[infra[m] for m in range(1, months + 1)]
+    )
+
+
+def write_periods(periods, directory: str | Path) -> None:
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    with (d / PERIODS).open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["month", "loan_budget", "infra_budget"])
+        for i, (a, b) in enumerate(zip(periods.loan, periods.infra, strict=True), 1):
+            w.writerow([i, a, b])
 
 
 def load_sukp(path: str | Path) -> Instance:
