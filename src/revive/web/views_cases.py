@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.cases import agenda, selectors, services, workflow
+from revive.cases import agenda, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar
 from revive.core.errors import DomainError
@@ -479,6 +479,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "resolutions": meeting.resolutions.select_related("organisation", "case__unit"),
             "attendees": meeting.attendees.all(),
+            "addressees": minutes.addressees(meeting),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -3,8 +3,9 @@
 from datetime import date
 from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from revive.core import calendar
@@ -94,3 +95,122 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+# --- minutes and letters ------------------------------------------------------------------------------
+
+
+def _meeting_for(request: HttpRequest, pk: int):
+    from revive.accounts.roles import Perm, has_perm
+    from revive.cases.models import Meeting
+    from revive.core.scoping import scope_for
+
+    if not has_perm(request.user, Perm.VIEW_CASES):
+        raise Http404
+    return get_object_or_404(
+        Meeting.objects.visible_to(scope_for(request.user)).select_related("province"), pk=pk
+    )
+
+
+def _document(request: HttpRequest, *, html, pdf, filename: str) -> HttpResponse:
+    """The printable page, or with ?format=pdf the same document as PDF."""
+    if request.GET.get("format") == "pdf":
+        try:
+            body = pdf()
+        except DomainError as exc:
+            return HttpResponse(str(exc.message), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        return response
+    return HttpResponse(html(for_print=True))
+
+
+@login_required
+@require_safe
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    from revive.cases import minutes
+
+    meeting = _meeting_for(request, pk)
+    return _document(
+        request,
+        html=lambda **kw: minutes.minutes_html(meeting, **kw),
+        pdf=lambda: minutes.minutes_pdf(meeting),
+        filename=f"minutes-{meeting.province.code}-{meeting.number}",
+    )
+
+
+@login_required
+@require_safe
+def meeting_letter(request: HttpRequest, pk: int, organisation_id: int) -> HttpResponse:
+    from revive.cases import minutes
+
+    meeting = _meeting_for(request, pk)
+    organisation = next((o for o in minutes.addressees(meeting) if o.pk == organisation_id), None)
+    if organisation is None:  # no resolution of this meeting is addressed to it: there is no letter
+        raise Http404
+    return _document(
+        request,
+        html=lambda **kw: minutes.letter_html(meeting, organisation, **kw),
+        pdf=lambda: minutes.letter_pdf(meeting, organisation),
+        filename=f"letter-{meeting.province.code}-{meeting.number}-{organisation.code}",
+    )
+
+
+# --- photos and documents: served by a view that checks the scope, never from a public media path -----
+
+THUMB_SIZE = (320, 320)
+
+
+def _file_response(field_file, content_type: str, *, filename: str = "") -> HttpResponse:
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _thumbnail(photo) -> Path | None:
+    """A small JPEG of a visit photo, made once and kept beside the uploads (var/media/thumbs)."""
+    from django.conf import settings
+    from PIL import Image, UnidentifiedImageError
+
+    target = Path(settings.MEDIA_ROOT) / "thumbs" / f"{photo.pk}.jpg"
+    if target.exists():
+        return target
+    try:
+        with photo.image.open("rb") as handle, Image.open(handle) as image:
+            image.thumbnail(THUMB_SIZE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            image.convert("RGB").save(target, "JPEG", quality=80)
+    except (FileNotFoundError, ValueError, OSError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    return target
+
+
+@login_required
+@require_safe
+def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """A visit photo of a case the user may see (404 otherwise); `?size=thumb` for the small version."""
+    from revive.accounts.roles import Perm, has_perm
+    from revive.cases import selectors
+    from revive.cases.models import VisitPhoto
+    from revive.core.scoping import scope_for
+
+    if not has_perm(request.user, Perm.VIEW_CASES):
+        raise Http404
+    case = selectors.case_get(scope=scope_for(request.user), pk=pk)
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=photo_id, visit__case=case)
+    if request.GET.get("size") == "thumb":
+        thumb = _thumbnail(photo)
+        if thumb is not None:
+            response = FileResponse(thumb.open("rb"), content_type="image/jpeg")
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Cache-Control"] = "private, max-age=3600"
+            return response
+    return _file_response(photo.image, photo.content_type)
+

@@ -1,12 +1,13 @@
 """Field pages (issue 14): the date picker's month grid, the meeting agenda at national scale, minutes and letters,
 photos and documents, and the walk-through fixes."""
 
+import re
 from datetime import date
 
 import pytest
 
 from revive.cases import services
-from revive.cases.models import CaseState, Meeting
+from revive.cases.models import Case, CaseState, Meeting
 from revive.registry import services as registry_services
 from revive.registry.models import Band, Sector
 
@@ -126,3 +127,136 @@ def test_next_meeting_number_follows_the_provinces_highest(login, officer_semnan
     )
     page = login(officer_semnan).get("/meetings/new/").content.decode()
     assert 'value="42"' in page
+
+
+# --- minutes and letters -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting_with_resolutions(world, officer_semnan):
+    from revive.registry.models import Organisation
+
+    case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
+    meeting = services.meeting_create(
+        province=case.province, number=12, held_on=date(2026, 11, 20), by=officer_semnan, cases=[case],
+        attendees=Organisation.objects.filter(code__in=["gas-20", "tax-20"]),
+    )  # fmt: skip
+    gas, tax = Organisation.objects.get(code="gas-20"), Organisation.objects.get(code="tax-20")
+    services.resolution_issue(meeting=meeting, organisation=gas, text="وصل انشعاب گاز واحد", deadline=date(2026, 12, 21), case=case, by=officer_semnan)  # fmt: skip
+    services.resolution_issue(meeting=meeting, organisation=tax, text="تقسیط بدهی مالیاتی", deadline=date(2027, 1, 10), case=case, by=officer_semnan)  # fmt: skip
+    services.resolution_issue(meeting=meeting, organisation=gas, text="بررسی فشار گاز شهرک", deadline=date(2027, 2, 1), by=officer_semnan)  # fmt: skip
+    return meeting, gas, tax
+
+
+def _pdf_text(body: bytes, tmp_path) -> str:
+    import subprocess
+
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(body)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub("[\u200e\u200f\u202a-\u202e]", "", text)  # the bidi marks pdftotext adds
+
+
+def _needs_pdf():
+    from revive.core import pdf
+
+    problem = pdf.weasyprint_error()
+    if problem:
+        pytest.skip(problem)
+
+
+def test_minutes_pdf_names_the_workgroup_reference_and_every_resolution(
+    login, officer_semnan, meeting_with_resolutions, tmp_path
+):
+    _needs_pdf()
+    meeting, _gas, _tax = meeting_with_resolutions
+    response = login(officer_semnan).get(f"/meetings/{meeting.pk}/minutes/", {"format": "pdf"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content, tmp_path)
+    assert "صورتجلسه" in text and "سمنان" in text
+    assert "۲۰/۱۴۰۵/۱۲" in text  # reference: province, Iranian year, meeting number
+    assert re.search("۲۹\\s*آبان\\s*۱۴۰۵", text)  # held on 2026-11-20, in the Iranian calendar
+    for words in ("انشعاب", "مالیاتی", "فشار"):
+        assert words in text
+    assert "1405" not in text and "12/" not in text  # no ASCII digits in the Persian document
+
+
+def test_letter_holds_only_that_addressees_resolutions_with_numbers_and_deadlines(
+    login, officer_semnan, meeting_with_resolutions, tmp_path
+):
+    _needs_pdf()
+    meeting, gas, tax = meeting_with_resolutions
+    client = login(officer_semnan)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"/meetings/{meeting.pk}/letters/{gas.pk}/" in page and f"/meetings/{meeting.pk}/minutes/" in page
+    text = _pdf_text(
+        client.get(f"/meetings/{meeting.pk}/letters/{gas.pk}/", {"format": "pdf"}).content, tmp_path
+    )
+    assert "شرکت گاز سمنان" in text and "انشعاب" in text and "فشار" in text and "مالیاتی" not in text
+    assert "۲۰/۱۴۰۵/۱۲/۱" in text  # the letter's own reference: the first addressee
+    assert "۱۴۰۵/۰۹/۳۰" in text and "۱۴۰۵/۱۱/۱۲" in text  # deadlines 2026-12-21 and 2027-02-01
+    # resolution numbers follow the minutes: gas got 1 and 3
+    rows = {line.strip()[-1] for line in text.splitlines() if "انشعاب" in line or "فشار" in line}
+    assert rows == {"۱", "۳"}
+    printable = client.get(f"/meetings/{meeting.pk}/letters/{tax.pk}/").content.decode()
+    assert "تقسیط بدهی مالیاتی" in printable and "انشعاب" not in printable and "paper.css" in printable
+
+
+def test_no_letter_for_an_organisation_without_resolutions(login, officer_semnan, meeting_with_resolutions):
+    from revive.registry.models import Organisation
+
+    meeting, _gas, _tax = meeting_with_resolutions
+    melli = Organisation.objects.get(code="melli")
+    assert login(officer_semnan).get(f"/meetings/{meeting.pk}/letters/{melli.pk}/").status_code == 404
+
+
+# --- photos and documents ----------------------------------------------------------------------------
+
+
+def _png(width: int = 900, height: int = 600) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_visit_photo_shows_as_a_thumbnail_opens_full_size_and_is_404_elsewhere(
+    login, officer_semnan, officer_tehran, world, media
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
+    visit = services.visit_record(
+        case=case, by=officer_semnan, visited_on=date(2026, 11, 20), findings="خط تولید خاموش است",
+        capacity_observed=0, photos=[SimpleUploadedFile("poly.html", _png(), content_type="text/html")],
+    )  # fmt: skip
+    photo = visit.photos.get()
+    client = login(officer_semnan)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    full_url = f"/cases/{case.pk}/photos/{photo.pk}/"
+    assert f'href="{full_url}"' in page and f'src="{full_url}?size=thumb"' in page
+    full = client.get(full_url)
+    assert full.status_code == 200 and full["Content-Type"] == "image/png"
+    assert full["X-Content-Type-Options"] == "nosniff"
+    assert Image.open(io.BytesIO(b"".join(full.streaming_content))).size == (900, 600)
+    thumb = client.get(full_url, {"size": "thumb"})
+    assert thumb["Content-Type"] == "image/jpeg"
+    assert max(Image.open(io.BytesIO(b"".join(thumb.streaming_content))).size) <= 320
+    # Not from a public media path, and nobody else's.
+    assert client.get(f"/media/{photo.image.name}").status_code == 404
+    assert login(officer_tehran).get(full_url).status_code == 404
+

@@ -1,0 +1,111 @@
+"""A workgroup meeting on paper: the minutes (صورتجلسه) and one letter per addressee with its resolutions.
+
+Both are HTML documents rendered from the same data, printed by the browser or turned into PDF
+(core/pdf.py). Reference numbers are derived from the meeting, so a reprint carries the same number.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from revive.cases.models import Meeting, Resolution
+from revive.core import calendar, pdf
+from revive.core.text import to_persian_digits
+from revive.registry.models import Organisation
+
+
+@dataclass(frozen=True)
+class NumberedResolution:
+    number: int  # 1, 2, ... in the order the workgroup issued them
+    resolution: Resolution
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "fa").startswith("en") else "fa"
+
+
+def _digits(text: str, lang: str) -> str:
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def reference(meeting: Meeting, organisation: Organisation | None = None, lang: str = "fa") -> str:
+    """'20/1405/12' for the minutes of meeting 12 of Semnan (IR-20) in 1405; '20/1405/12/3' for the letter
+    to the third addressee of that meeting (addressees ordered by their first resolution)."""
+    year, _m, _d = calendar.to_jalali(meeting.held_on)
+    base = f"{meeting.province.code.removeprefix('IR-')}/{year}/{meeting.number}"
+    if organisation is not None:
+        order = addressees(meeting)
+        base += f"/{[o.pk for o in order].index(organisation.pk) + 1}"
+    return _digits(base, lang)
+
+
+def numbered(meeting: Meeting) -> list[NumberedResolution]:
+    resolutions = meeting.resolutions.select_related("organisation", "case__unit").order_by("id")
+    return [NumberedResolution(i, r) for i, r in enumerate(resolutions, start=1)]
+
+
+def addressees(meeting: Meeting) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    for item in numbered(meeting):
+        seen.setdefault(item.resolution.organisation_id, item.resolution.organisation)
+    return list(seen.values())
+
+
+def _paper_css() -> str:
+    # The same stylesheet the browser's printable page links to, inlined for WeasyPrint.
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("revive/paper.css")
+    return Path(found).read_text(encoding="utf-8") if found else ""
+
+
+def _common(meeting: Meeting, lang: str) -> dict:
+    return {
+        "paper_css": _paper_css(),
+        "meeting": meeting,
+        "lang": lang,
+        "dir": "rtl" if lang == "fa" else "ltr",
+        "font_dir": pdf.font_dir().as_uri(),
+        "issued_on": calendar.tehran_today(),
+    }
+
+
+def minutes_html(meeting: Meeting, *, for_print: bool = False) -> str:
+    lang = _lang()
+    return render_to_string(
+        "cases/minutes.html",
+        {
+            **_common(meeting, lang),
+            "reference": reference(meeting, lang=lang),
+            "resolutions": numbered(meeting),
+            "attendees": list(meeting.attendees.all()),
+            "agenda": list(meeting.cases.select_related("unit", "park").order_by("id")),
+            "for_print": for_print,
+        },
+    )
+
+
+def letter_html(meeting: Meeting, organisation: Organisation, *, for_print: bool = False) -> str:
+    lang = _lang()
+    items = [n for n in numbered(meeting) if n.resolution.organisation_id == organisation.pk]
+    return render_to_string(
+        "cases/letter.html",
+        {
+            **_common(meeting, lang),
+            "reference": reference(meeting, organisation, lang=lang),
+            "minutes_reference": reference(meeting, lang=lang),
+            "organisation": organisation,
+            "resolutions": items,
+            "for_print": for_print,
+        },
+    )
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    return pdf.html_to_pdf(minutes_html(meeting))
+
+
+def letter_pdf(meeting: Meeting, organisation: Organisation) -> bytes:
+    return pdf.html_to_pdf(letter_html(meeting, organisation))
