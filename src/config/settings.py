@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "revive.imports",
     "revive.planning",
     "revive.documents",
+    "revive.documents",
     "django_tasks",
     "django_tasks_db",
     "revive.jobs",

@@ -6,7 +6,8 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from revive.core import calendar
 from revive.core.errors import DomainError
@@ -214,3 +215,59 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
             return response
     return _file_response(photo.image, photo.content_type)
 
+
+def may_attach_document(user) -> bool:
+    """Officers who manage loans, the bank the loan was introduced to, and the unit's owner (their own loan)."""
+    from revive.accounts.roles import Perm, has_perm
+
+    return any(has_perm(user, p) for p in (Perm.MANAGE_LOANS, Perm.DECIDE_LOANS, Perm.REQUEST_LOAN))
+
+
+def _loan_for(request: HttpRequest, pk: int):
+    from revive.accounts.roles import Perm, has_perm
+    from revive.core.scoping import scope_for
+    from revive.finance import selectors
+
+    if not has_perm(request.user, Perm.VIEW_FINANCE):
+        raise Http404
+    return selectors.loan_get(scope=scope_for(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def loan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from revive.documents import services
+
+    loan = _loan_for(request, pk)
+    if not may_attach_document(request.user):
+        raise Http404
+    try:
+        services.loan_document_attach(
+            loan=loan,
+            kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""),
+            upload=request.FILES.get("file"),
+            by=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect(f"{reverse('web:loan', args=[loan.pk])}#documents")
+
+
+@login_required
+@require_safe
+def loan_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A document of a loan the user may see (404 otherwise)."""
+    from revive.core.uploads import EXTENSIONS
+    from revive.documents.models import LoanDocument
+
+    loan = _loan_for(request, pk)
+    document = get_object_or_404(LoanDocument, pk=document_id, loan=loan)
+    name = f"loan-{loan.pk}-{document.kind}-{document.pk}{EXTENSIONS.get(document.content_type, '')}"
+    return _file_response(document.file, document.content_type, filename=name)

@@ -293,6 +293,11 @@ def test_every_write_of_the_finance_planning_and_target_services_is_audited(
     with audited("loan_register"):
         loan = finance.loan_register(unit=unit, by=officer_semnan, kind="working_capital",
                                      amount_requested=20 * 10**9)  # fmt: skip
+    with audited("loan_document_attach"):
+        from revive.documents.services import loan_document_attach
+
+        pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        loan_document_attach(loan=loan, kind="application", upload=pdf, by=officer_semnan)
     with audited("loan_review"):
         loan = finance.loan_review(loan=loan, by=officer_semnan)
     with audited("loan_approve"):

@@ -260,3 +260,40 @@ def test_visit_photo_shows_as_a_thumbnail_opens_full_size_and_is_404_elsewhere(
     assert client.get(f"/media/{photo.image.name}").status_code == 404
     assert login(officer_tehran).get(full_url).status_code == 404
 
+
+def test_loan_documents_attach_and_are_served_only_within_the_loans_scope(
+    client, officer_semnan, officer_tehran, unit_owner, world, media
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from revive.core.models import AuditEvent
+    from revive.finance import services as finance
+
+    loan = finance.loan_register(
+        unit=world["units"]["200000000011"],
+        by=officer_semnan,
+        kind="working_capital",
+        amount_requested=10**10,
+    )
+    client.force_login(unit_owner)
+    pdf = SimpleUploadedFile("درخواست.pdf", b"%PDF-1.4\n% application\n", content_type="application/pdf")
+    response = client.post(f"/loans/{loan.pk}/documents/", {"kind": "application", "file": pdf})
+    assert response.status_code == 302
+    document = loan.documents.get()
+    assert document.file.name.endswith(".pdf") and "درخواست" not in document.file.name
+    assert AuditEvent.objects.filter(action="loan_document_attach").exists()
+    page = client.get(f"/loans/{loan.pk}/").content.decode()
+    url = f"/loans/{loan.pk}/documents/{document.pk}/"
+    assert url in page
+    served = client.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert b"".join(served.streaming_content).startswith(b"%PDF-1.4")
+    # A page disguised as a PDF is refused, and the officer of another province sees nothing.
+    fake = SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script>", content_type="application/pdf")
+    bad = client.post(f"/loans/{loan.pk}/documents/", {"kind": "bank_letter", "file": fake}, follow=True)
+    assert loan.documents.count() == 1 and "PDF" in bad.content.decode()
+    client.force_login(officer_tehran)
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(f"/loans/{loan.pk}/documents/", {"kind": "application", "file": pdf}).status_code == 404
+    )
