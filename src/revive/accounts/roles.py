@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     AGENCY_LIAISON = "agency_liaison", _("Agency liaison")
     PARK_MANAGER = "park_manager", _("Park manager")
     UNIT_OWNER = "unit_owner", _("Unit owner")
+    INTEGRATION = "integration", _("Statistics system (API only)")
 
 
 class Perm:
@@ -30,6 +31,8 @@ class Perm:
     DECIDE_LOANS = "finance.decide"  # a bank's decision, disbursements, repayments (bank officers)
     REQUEST_LOAN = "finance.request"  # a unit owner asks for a facility for their own unit
     PLAN = "planning.plan"  # run plans and save scenarios
+    SEND_FILINGS = "registry.send_filings"  # POST /api/v1/filings for the units of one's scope
+    SEND_FILINGS_NATIONWIDE = "registry.send_filings_nationwide"  # the statistics system: every unit
 
 
 _VIEW = {Perm.VIEW_REGISTRY, Perm.USE_API, Perm.VIEW_CASES}
@@ -55,7 +58,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_LIAISON: frozenset({Perm.USE_API, Perm.ANSWER_RESOLUTIONS}),
     # Loans of their park's units; their own unit's requests, which they register themselves.
     Role.PARK_MANAGER: frozenset(_VIEW | {Perm.VIEW_FINANCE}),
-    Role.UNIT_OWNER: frozenset(_VIEW | {Perm.FILE_MONTHLY, Perm.VIEW_FINANCE, Perm.REQUEST_LOAN}),
+    Role.UNIT_OWNER: frozenset(
+        _VIEW | {Perm.FILE_MONTHLY, Perm.SEND_FILINGS, Perm.VIEW_FINANCE, Perm.REQUEST_LOAN}
+    ),
+    # The organisation's statistics system: a token that sends monthly filings for every unit; no
+    # pages, nothing to read (its scope is "nothing", core/scoping.py).
+    Role.INTEGRATION: frozenset({Perm.USE_API, Perm.SEND_FILINGS, Perm.SEND_FILINGS_NATIONWIDE}),
 }
 
 

@@ -15,11 +15,15 @@ def token_create(*, user: User, by: object = None) -> str:
 
 
 @transaction.atomic
-def user_upsert(*, username: str, password: str, by: object = None, **fields: object) -> User:
+def user_upsert(*, username: str, password: str | None, by: object = None, **fields: object) -> User:
+    """Create or update a user; password None: no password at all (an API-only account)."""
     user, created = User.objects.get_or_create(username=username, defaults=fields)
     for name, value in fields.items():
         setattr(user, name, value)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.save()
     audit.record(
         actor=by, obj=user, action="user_create" if created else "user_update", after={"role": user.role}

@@ -12,6 +12,11 @@ class FilingSubmission(models.Model):
         PENDING = "pending", _("Waiting for review")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned to the owner")
+        SUPERSEDED = "superseded", _("Replaced by a newer version")
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Monthly filing page")
+        API = "api", _("Statistics system (API)")
 
     unit = models.ForeignKey("registry.ProductionUnit", on_delete=models.CASCADE, related_name="submissions")
     province = models.ForeignKey("registry.Province", on_delete=models.PROTECT, editable=False)
@@ -24,6 +29,10 @@ class FilingSubmission(models.Model):
     submitted_on = models.DateField(_("submitted on"))
     due_on = models.DateField(_("due on"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Every figure sent for a unit's month is kept: version 1, 2, ... (imports/filing_versions.py);
+    # a newer version supersedes one still waiting for review, and waits for review itself.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    source = models.CharField(_("sent through"), max_length=4, choices=Source.choices, default=Source.PAGE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
@@ -37,7 +46,10 @@ class FilingSubmission(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["province", "status"])]
+        indexes = [
+            models.Index(fields=["province", "status"]),
+            models.Index(fields=["unit", "jyear", "jmonth"]),
+        ]
         verbose_name = _("filing submission")
         verbose_name_plural = _("filing submissions")
 

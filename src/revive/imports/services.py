@@ -24,6 +24,7 @@ def submission_create(
     capacity_utilisation: int,
     employees: int,
     energy_kwh: int | None = None,
+    confirm_change: bool = False,
 ) -> FilingSubmission:
     if unit.current_band == Band.CLOSED:
         raise DomainError(_("This unit is closed and has left the programme."))
@@ -38,23 +39,19 @@ def submission_create(
     today = calendar.tehran_today()
     if calendar.from_jalali(jyear, jmonth, 1) > today:
         raise DomainError(_("A month cannot be filed before it starts."), field="month")
-    # A new submission for the same month replaces one still waiting for review.
-    FilingSubmission.objects.filter(unit=unit, jyear=jyear, jmonth=jmonth, status="pending").delete()
-    submission = FilingSubmission.objects.create(
-        unit=unit,
-        province_id=unit.province_id,
-        jyear=jyear,
-        jmonth=jmonth,
-        production_value=production_value,
-        capacity_utilisation=capacity_utilisation,
-        employees=employees,
-        energy_kwh=energy_kwh,
-        submitted_on=today,
-        due_on=calendar.filing_due_date(jyear, jmonth),
-        submitted_by=by,
+    # Sent again for the same month: the same figures change nothing; different ones become the next
+    # version, once the owner has seen what was sent and confirmed (imports/filing_versions.py).
+    from revive.imports.filing_versions import submission_new_version
+
+    figures = {
+        "production_value": production_value,
+        "capacity_utilisation": capacity_utilisation,
+        "employees": employees,
+        "energy_kwh": energy_kwh,
+    }
+    return submission_new_version(
+        unit=unit, by=by, ym=(jyear, jmonth), figures=figures, confirm_change=confirm_change
     )
-    audit.record(actor=by, obj=submission, action="submission_create", after=audit.snapshot(submission))
-    return submission
 
 
 @transaction.atomic

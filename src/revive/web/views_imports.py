@@ -184,8 +184,13 @@ def _owner_unit(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def filing_new(request: HttpRequest) -> HttpResponse:
+    from revive.imports.filing_versions import ChangeToConfirm
+    from revive.work.selectors import months_to_file
+
     scope, unit = _owner_unit(request)
-    form = FilingForm(request.POST or None)
+    initial = {"month": request.GET.get("month", "")[:10]}
+    form = FilingForm(request.POST or None, initial=initial)
+    change = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -196,22 +201,40 @@ def filing_new(request: HttpRequest) -> HttpResponse:
                 "employees": _number(d["employees"], "employees"),
                 "energy_kwh": _number(d["energy_kwh"], "energy_kwh") if d["energy_kwh"].strip() else None,
             }
-            submission_create(unit=unit, by=request.user, jyear=jyear, jmonth=jmonth, **values)
+            submission_create(
+                unit=unit,
+                by=request.user,
+                jyear=jyear,
+                jmonth=jmonth,
+                confirm_change=request.POST.get("confirm_change") == "1",
+                **values,
+            )
+        except ChangeToConfirm as exc:
+            # what was sent beside what is being sent; the same form, with a confirmation button
+            change = {"month": (jyear, jmonth), "previous": exc.details["previous"], "new": values,
+                      "version": exc.details["previous_version"], "status": exc.details["previous_status"]}  # fmt: skip
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else "month", str(exc.message))
         else:
             messages.success(request, _("Your filing was sent; a provincial expert will review it."))
             return redirect("web:filing_new")
-    month = selectors.last_due_month(calendar.tehran_today())
+    today = calendar.tehran_today()
+    month = selectors.last_due_month(today)
+    due_months = [
+        {"month": ym, "due": calendar.filing_due_date(*ym)} for ym in months_to_file(unit=unit, today=today)
+    ]
     context = {
         "form": form,
         "unit": unit,
+        "change": change,
+        "due_months": due_months,
         "submissions": selectors.own_submissions(scope=scope),
         "due_month": month,
         "next_due": calendar.filing_due_date(*calendar.add_months(month, 1)),
     }
-    return render(request, "web/imports/filing_new.html", context, status=400 if form.errors else 200)
+    status = 409 if change else 400 if form.errors else 200
+    return render(request, "web/imports/filing_new.html", context, status=status)
 
 
 def _number(raw: str, field: str) -> int:

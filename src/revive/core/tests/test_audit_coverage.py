@@ -168,6 +168,19 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
 
     case = Case.objects.get(unit=unit, state__in=["identified", "diagnosed", "in_progress"])
     gas = Organisation.objects.get(code="gas-20")
+    with audited("filings_receive: a batch from the statistics system"):
+        from revive.imports.filing_versions import filings_receive
+        from revive.registry.models import ProductionUnit
+
+        rows = [{"business_id": new_unit.business_id, "month": "1405/06", "production_value": 10**9,
+                 "capacity_utilisation": 80, "employees": 12}]  # fmt: skip
+        filings_receive(rows=rows, by=officer_semnan, units_allowed=ProductionUnit.objects.all(), record_new=True)
+    with audited("filings_receive: a changed month waits for review as a new version"):
+        rows[0]["production_value"] = 2 * 10**9
+        filings_receive(rows=rows, by=officer_semnan, units_allowed=ProductionUnit.objects.all(), record_new=True)
+    with audited("filings_receive: changed again, the waiting version superseded"):
+        rows[0]["production_value"] = 3 * 10**9
+        filings_receive(rows=rows, by=officer_semnan, units_allowed=ProductionUnit.objects.all(), record_new=True)
     with audited("case_assign"):
         cases.case_assign(case=case, officer=officer_semnan, by=officer_semnan)
     with audited("obstacle_add"):

@@ -135,3 +135,14 @@ def days_since(value: date | None) -> int:
     if not value:
         return 0
     return max(0, (calendar.tehran_today() - value).days)
+
+
+@register.filter
+def jmonth(value) -> str:
+    """An Iranian month as YYYY/MM in the page's digits (۱۴۰۵/۰۸): a (year, month) pair or any
+    object with jyear and jmonth."""
+    if value is None or value == "":
+        return "—"
+    year, month = (value.jyear, value.jmonth) if hasattr(value, "jyear") else value
+    text = f"{int(year)}/{int(month):02d}"
+    return to_persian_digits(text) if _lang() == "fa" else text

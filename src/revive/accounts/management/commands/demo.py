@@ -13,6 +13,7 @@ from revive.registry.models import IndustrialPark, Organisation, ProductionUnit,
 
 DEMO_PROVINCES = {"officer.tehran": "IR-23", "officer.semnan": "IR-20", "officer.isfahan": "IR-10"}
 DEMO_BANKS = {"bank.melli": "melli", "bank.sepah": "sepah"}
+INTEGRATION_USER = "integration.statistics"
 LIAISON_PROVINCE = (
     "IR-20"  # one liaison per agency kind in Semnan: liaison.gas.semnan, liaison.tax.semnan ...
 )
@@ -63,9 +64,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             for username, role, fields in users:
                 user_upsert(username=username, password=password, by="demo command", role=role, **fields)
+            # the statistics system sends filings with a token only: no password, no pages
+            user_upsert(username=INTEGRATION_USER, password=None, by="demo command", role=Role.INTEGRATION)
         self.stdout.write("Demo users (all with the same password):")
         for username, role, _fields in users:
             self.stdout.write(f"  {username:<32} {role.label}")
+        self.stdout.write(
+            f"  {INTEGRATION_USER:<32} {Role.INTEGRATION.label}: no password, "
+            f"`revive create-token {INTEGRATION_USER}` gives its API token"
+        )
         if settings.DEMO_PASSWORD:
             self.stdout.write("Password: the value of REVIVE_DEMO_PASSWORD")
         else:
