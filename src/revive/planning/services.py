@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from revive.cases.models import INFRASTRUCTURE_OBSTACLES, OPEN_STATES, CaseEvent, Obstacle
-from revive.core import audit, calendar
+from revive.core import audit, calendar, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.scoping import Scope, ScopeKind
 from revive.planning.instance import OBJECTIVES, clean_overrides, months_left
@@ -19,21 +19,11 @@ OBSTACLES_OF_UTILITY = {utility: kind for kind, utility in INFRASTRUCTURE_OBSTAC
 
 
 def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
+    return rules.actor(by)
 
 
 def _lock(model, obj, version: int | None):
-    fresh = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and fresh.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see their changes, "
-                "then make yours again."
-            ),
-            expected_version=version,
-            current_version=fresh.version,
-        )
-    return fresh
+    return rules.lock(model, obj, version)
 
 
 def _check_money(value, field: str) -> int:
@@ -293,7 +283,7 @@ def plan_run_start(
     sweep_points: int = 12,
     start: bool = True,
 ) -> PlanRun:
-    """Queue a plan; it runs in a background thread once this transaction commits (`start=False` leaves it
+    """Queue a plan; it runs in the worker once this transaction commits (`start=False` leaves it
     queued for `revive run-plans` or a test)."""
     from revive.planning import tasks
 
