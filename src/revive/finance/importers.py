@@ -1,7 +1,5 @@
 """Read monthly lending figures from CSV or XLSX: every row is checked before anything is written."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,20 +34,11 @@ class ImportResult:
 
 
 def _read(content: bytes, filename: str) -> list[list]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The same bounded reader as every import: sheet size and memory limited, encodings and control
+    characters checked with their row and column."""
+    from revive.imports.reading import read_table
 
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise DomainError(_("This file is not an Excel workbook (.xlsx)."), field="file") from None
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(_("Save the CSV file as UTF-8."), field="file") from None
-    return [row for row in csv.reader(io.StringIO(text))]
+    return read_table(content, filename or "")
 
 
 def _header(row: list) -> dict[str, int]:

@@ -159,6 +159,16 @@ def _header(rows: list[list], spec: dict[str, Column]) -> tuple[int, dict[str, i
             columns[key] = i
         elif not cells.is_blank(cell):
             unknown.append(cells.text(cell))
+    if unknown:
+        # A misspelt column ("Employes") would otherwise be skipped and its values lost in silence.
+        raise DomainError(
+            lazy_message(
+                _("Unknown column “%(column)s”. The columns of this kind are: %(expected)s."),
+                column=unknown[0],
+                expected=", ".join(f"{c.fa} ({c.en})" for c in spec.values()),
+            ),
+            field="file",
+        )
     missing = [f"{c.fa} ({c.en})" for c in spec.values() if c.required and c.key not in columns]
     if missing:
         raise DomainError(
