@@ -47,7 +47,7 @@ def _email(notices: list[Notice], *, lang: str, to: str, digest: bool) -> EmailM
         if digest:
             subject = _("Revive: %(count)s notices of the day") % {"count": len(items)}
         else:
-            subject = "Revive: " + items[0]["text"][:120]
+            subject = _("Revive") + ": " + items[0]["text"][:120]
         body = render_to_string("notices/email/notice.txt", context)
         html = render_to_string("notices/email/notice.html", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[to])

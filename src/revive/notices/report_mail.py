@@ -71,7 +71,7 @@ def _send_group(province, users, scope_key, year, month, month_label, langs) -> 
                 data = reports.report_data(scope=NATION, year=year, month=month, province=province)
                 pdfs[lang] = reports.render_pdf(data)
         with translation.override(lang):
-            subject = "Revive: " + notice.text(lang)
+            subject = str(_("Revive")) + ": " + notice.text(lang)
         mail = EmailMessage(subject=subject, body=notice.text(lang), to=[user.email])
         mail.attach(f"revive-{scope_key}-{year}-{month:02d}.pdf", pdfs[lang], "application/pdf")
         delivery = Delivery.objects.filter(notice=notice, channel=Channel.EMAIL).first()

@@ -22,7 +22,9 @@ DEADLINE = date(2026, 11, 25)
 
 
 @pytest.fixture
-def people(world, gas_semnan, gas_tehran, officer_semnan, officer_tehran, national_admin, park_manager, unit_owner):
+def people(
+    world, gas_semnan, gas_tehran, officer_semnan, officer_tehran, national_admin, park_manager, unit_owner
+):
     return {
         "gas": gas_semnan,
         "gas_tehran": gas_tehran,
@@ -73,7 +75,9 @@ def _filed_everything(world):
             )
 
 
-def test_resolution_reminders_go_to_the_addressee_once_then_escalate_after_working_days(world, people, resolution):
+def test_resolution_reminders_go_to_the_addressee_once_then_escalate_after_working_days(
+    world, people, resolution
+):
     _filed_everything(world)
     Holiday.objects.create(day=date(2026, 11, 29), name_fa="تعطیل آزمون", name_en="Test holiday")
     gas = people["gas"]
