@@ -404,17 +404,54 @@ def scaled_budgets(budgets: Budgets, factor: float) -> Budgets:
     )
 
 
-def money_available(budgets: Budgets) -> int | None:
-    """The money a plan could spend: loans (bank lines, or quotas, or the loan cap) plus infrastructure."""
-    loans = budgets.loan_total
+def loan_money(budgets: Budgets, province: str | None = None) -> int | None:
+    """What the loan rows let a plan lend: the banks' lines (or quotas); for one province's plan, a bank with
+    a quota there lends at most the smaller of its line and that quota. None when nothing limits loans."""
+    quotas: dict[str, int] = {}
+    for (bank, prov), amount in budgets.bank_province_quota.items():
+        if province is None or prov == province:
+            quotas[bank] = quotas.get(bank, 0) + amount
+    loans = None
     if budgets.bank_credit:
-        lines = sum(budgets.bank_credit.values())
-        loans = lines if loans is None else min(loans, lines)
-    elif budgets.bank_province_quota and loans is None:
-        loans = sum(budgets.bank_province_quota.values())
-    infra = budgets.infra_total
-    if infra is None and budgets.infra_by_province:
-        infra = sum(budgets.infra_by_province.values())
+        loans = sum(
+            min(line, quotas[bank]) if province is not None and bank in quotas else line
+            for bank, line in budgets.bank_credit.items()
+        )
+    elif quotas:
+        loans = sum(quotas.values())
+    if budgets.loan_total is not None:
+        loans = budgets.loan_total if loans is None else min(loans, budgets.loan_total)
+    return loans
+
+
+def infra_money(budgets: Budgets, province: str | None = None) -> int | None:
+    """What the infrastructure rows let a plan spend (the province's own row for a province's plan)."""
+    if province is not None and province in budgets.infra_by_province:
+        part = budgets.infra_by_province[province]
+    elif budgets.infra_total is None and budgets.infra_by_province:
+        part = sum(budgets.infra_by_province.values())
+    else:
+        part = None
+    values = [v for v in (part, budgets.infra_total) if v is not None]
+    return min(values) if values else None
+
+
+def money_available(
+    budgets: Budgets, province: str | None = None, instance: Instance | None = None
+) -> int | None:
+    """The money a plan could spend: loans (bank lines, or quotas, or the loan cap) plus infrastructure.
+
+    For one province's plan (`province` and its `instance`), the banks' national lines and the national
+    infrastructure budget count only up to what the province's candidates need: the rest is other
+    provinces' money.
+    """
+    loans = loan_money(budgets, province)
+    infra = infra_money(budgets, province)
+    if province is not None and instance is not None:
+        need_loans = sum(u.loan_amount for u in instance.units)
+        need_infra = sum(p.cost for p in instance.projects)
+        loans = need_loans if loans is None else min(loans, need_loans)
+        infra = need_infra if infra is None else min(infra, need_infra)
     if loans is None or infra is None:
         return budgets.total
     return loans + infra if budgets.total is None else min(budgets.total, loans + infra)

@@ -22,6 +22,7 @@ from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, Scope, ScopeKind
 from revive.jobs.runner import durable
+from revive.planning import yearplan
 from revive.planning.engine.model import Instance, Plan
 from revive.planning.engine.solver import check_plan, solve
 from revive.planning.instance import build_instance, money_available, scaled_budgets
@@ -122,7 +123,7 @@ def stale_deadline(run: PlanRun):
     params = run.parameters or {}
     limit = float(params.get("time_limit", 10.0))
     points = int(params.get("sweep_points", 12))
-    expected = limit + points * max(0.2, min(2.0, limit / 10))
+    expected = limit + points * max(0.2, min(2.0, limit / 10)) + max(1.0, min(30.0, limit))  # + the schedule
     return (run.started_at or run.created_at) + timedelta(seconds=3 * expected + 600)
 
 
@@ -183,18 +184,33 @@ def compute(run: PlanRun, *, on_progress=None) -> dict:
     if problems:  # the engine checks its own plans; this is the Django side's own guard
         raise RuntimeError("the plan breaks the budgets: " + "; ".join(problems[:3]))
     report(50, "budget sweep")
+    province = run.province.code if run.province else None
     sweep = budget_sweep(
         instance,
+        province=province,
         points=params.get("sweep_points", 12),
         time_limit=max(0.2, min(2.0, params["time_limit"] / 10)),
         on_point=lambda i, n: report(50 + 45 * i // max(n, 1), f"budget sweep {i}/{n}"),
     )
-    return plan_result(instance, context, plan, sweep=sweep)
+    result = plan_result(instance, context, plan, sweep=sweep)
+    report(96, "schedule by month")
+    result["schedule"] = yearplan.schedule_result(
+        instance,
+        year=params["year"],
+        today=calendar.tehran_today(),
+        objective=params["objective"],
+        province=province,
+        time_limit=max(1.0, min(30.0, params["time_limit"])),
+    )
+    return result
 
 
-def budget_sweep(instance: Instance, *, points: int, time_limit: float, on_point=None) -> list[dict]:
-    """The plan's value when every budget row is scaled by a factor, from a tenth to many times today's."""
-    base = money_available(instance.budgets)
+def budget_sweep(
+    instance: Instance, *, points: int, time_limit: float, on_point=None, province: str | None = None
+) -> list[dict]:
+    """The plan's value when every budget row is scaled by a factor, from a tenth to many times today's
+    (for a province's plan, the money counted is the province's: see `money_available`)."""
+    base = money_available(instance.budgets, province, instance)
     if not points or base is None or not instance.units:
         return []
     factors = _factors(points)
@@ -208,7 +224,7 @@ def budget_sweep(instance: Instance, *, points: int, time_limit: float, on_point
         out.append(
             {
                 "factor": f,
-                "money": money_available(budgets),
+                "money": money_available(budgets, province, instance),
                 "spent": spent,
                 "value": plan.objective,
                 "units": len(plan.selected_units),
@@ -369,7 +385,7 @@ def plan_result(instance: Instance, context: dict, plan: Plan, *, sweep: list[di
         ],
         "banks": {c: list(v) for c, v in bank_names.items()},
         "budgets": {
-            "money": money_available(b),
+            "money": money_available(b, None if context["scope"] == "nation" else context["scope"], instance),
             "infra_total": b.infra_total,
             "loan_total": b.loan_total,
             "bank_credit": sum(b.bank_credit.values()) if b.bank_credit else None,

@@ -10,8 +10,9 @@ from django.utils import translation
 from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION
+from revive.planning import yearplan
 from revive.planning.engine import cli
-from revive.planning.engine.io import write_instance
+from revive.planning.engine.io import write_instance, write_periods
 from revive.planning.engine.solver import solve
 from revive.planning.instance import OBJECTIVES, build_instance
 from revive.registry.models import Province
@@ -88,8 +89,14 @@ class Command(BaseCommand):
             return self._fail(str(exc.message))
         if o.get("export_instance"):
             write_instance(instance, o["export_instance"])
+            first, months = yearplan.plan_months(year, calendar.tehran_today())
+            periods = yearplan.periods_for(
+                instance, first_month=first, months=months, province=province.code if province else None
+            )
+            write_periods(periods, o["export_instance"])
             self.stdout.write(
-                f"Wrote {len(instance.units)} units and {len(instance.projects)} projects to {o['export_instance']}."
+                f"Wrote {len(instance.units)} units and {len(instance.projects)} projects to {o['export_instance']}, "
+                f"with the money released in each of the {months} months left (periods.csv: --months {months})."
             )
             return 0
         plan = solve(instance, time_limit=o["time_limit"])
