@@ -2,12 +2,16 @@
 
 Counts live in Django's cache. With the default local-memory cache each server process counts on its
 own (with 2 gunicorn workers an attacker gets at most 2 x 5 guesses per window); a shared cache
-(database or Redis) makes the limit exact. The username is normalised and hashed, so the cache holds
-no usernames and "Admin" and "admin " share one counter.
+(database or Redis) makes the limit exact. The username is normalised as the sign-in form normalises it
+before the password is checked (stripped, then NFKC as AbstractBaseUser.normalize_username does, so
+"officer.isfahaｎ" with a full-width n is "officer.isfahan"), then case-folded (a wider net than the
+backend's exact match: "Admin" counts against "admin"), and hashed, so the cache holds no usernames.
+The app's sign-in and the admin's (/admin/login/) count and honour the same lock.
 """
 
 import hashlib
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +32,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def normalize(username: str) -> str:
+    """The username as the form hands it to the backend (CharField strips, UsernameField applies NFKC)."""
+    return AbstractBaseUser.normalize_username(str(username or "").strip()).strip().casefold()
+
+
 def _key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().casefold()}\x00{ip}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{normalize(username)}\x00{ip}".encode()).hexdigest()
     return f"revive:login-failures:{digest}"
 
 

@@ -12,11 +12,10 @@ from revive.core import audit
 from revive.web.views import LoginView
 
 
-class ThrottledLoginView(LoginView):
-    """Django's sign-in, refusing a username+address pair for 15 minutes after 5 failures.
+class ThrottleMixin:
+    """Refuse a username+address pair for 15 minutes after 5 failures, for any sign-in form.
 
-    While locked, even the right password is refused (and not checked), so guessing cannot go on.
-    """
+    While locked, even the right password is refused (and not checked), so guessing cannot go on."""
 
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")[:150]
@@ -44,7 +43,7 @@ class ThrottledLoginView(LoginView):
 
     @staticmethod
     def _audit_lock(username: str, ip: str) -> None:
-        user = User.objects.filter(username=username).first()
+        user = User.objects.filter(username=User.normalize_username(username.strip())).first()
         with transaction.atomic():
             audit.record(
                 actor="sign-in throttle",
@@ -54,6 +53,50 @@ class ThrottledLoginView(LoginView):
                 action="login_locked",
                 note=f"{throttle.MAX_FAILURES} failed sign-ins from {ip}",
             )
+
+
+class ThrottledLoginView(ThrottleMixin, LoginView):
+    """Django's sign-in with the throttle."""
+
+
+class ThrottledAdminLoginView(ThrottleMixin, auth_views.LoginView):
+    """The admin site's sign-in (/admin/login/), with the same throttle and the same lock as the app's.
+
+    What AdminSite.login does, as a view the throttle can wrap: the admin's form (staff only), template
+    and context."""
+
+    template_name = "admin/login.html"
+
+    def get_form_class(self):
+        from django.contrib.admin.forms import AdminAuthenticationForm
+
+        return AdminAuthenticationForm
+
+    def get(self, request, *args, **kwargs):
+        from django.contrib import admin
+        from django.http import HttpResponseRedirect
+
+        if admin.site.has_permission(request):
+            return HttpResponseRedirect(reverse_lazy("admin:index"))
+        return super().get(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return self.get_redirect_url() or str(reverse_lazy("admin:index"))
+
+    def get_context_data(self, **kwargs):
+        from django.contrib import admin
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            admin.site.each_context(self.request),
+            title=_("Log in"),
+            subtitle=None,
+            app_path=self.request.get_full_path(),
+            username=self.request.user.get_username(),
+        )
+        if not context.get(self.redirect_field_name):
+            context[self.redirect_field_name] = str(reverse_lazy("admin:index"))
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -14,7 +14,7 @@ from revive.accounts.services import token_create
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open.
-PUBLIC = {"public", "login", "logout", "set_language", "calendar_month", "favicon"}
+PUBLIC = {"public", "login", "admin_login", "logout", "set_language", "calendar_month", "favicon"}
 # Pages that list or aggregate within the caller's scope: visited as the Tehran officer they must
 # answer and must not show anything of Semnan.
 LISTS = {
