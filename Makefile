@@ -29,7 +29,14 @@ frontend: node_modules/.package-lock.json
 install: $(VENV)/.installed frontend
 install-dev: $(VENV)/.installed-dev frontend
 
-demo: install
+# Development settings `revive` reads when the environment sets no REVIVE_SECRET_KEY (src/config/env.py):
+# after `make demo`, `.venv/bin/revive create-token admin` works as it is in the same shell.
+var/local.env:
+	@mkdir -p var
+	@umask 077 && printf '# Written by make demo for development; a server sets its environment instead.\nREVIVE_DEBUG=1\nREVIVE_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@ (REVIVE_DEBUG=1 and a generated REVIVE_SECRET_KEY for the revive command)"
+
+demo: install var/local.env
 	@mkdir -p var
 	REVIVE_DEBUG=1 $(BIN)/revive migrate --noinput
 	REVIVE_DEBUG=1 $(BIN)/revive demo-data --seed 1 --if-empty

@@ -5,7 +5,40 @@ from pathlib import Path
 
 
 class ConfigError(Exception):
-    pass
+    """A setting is missing or wrong; the message names the variable. `revive` prints it on one line
+    and exits 2."""
+
+
+LOCAL_ENV = Path("var") / "local.env"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (blank lines and # comments skipped, optional quotes): the REVIVE_* ones."""
+    found: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.startswith("REVIVE_"):
+            raise ConfigError(f"{path}, line {number}: expected REVIVE_NAME=value, not {line[:40]!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        found[name] = value
+    return found
+
+
+def load_local_env(project_dir: Path, environ=os.environ) -> Path | None:
+    """Development settings for the `revive` command: var/local.env (written by `make demo`) fills in the
+    variables the environment does not set, but only where the environment sets no REVIVE_SECRET_KEY: a
+    configured server (production always sets the key) never reads it. Returns the file when it was read."""
+    path = Path(environ.get("REVIVE_HOME") or project_dir) / LOCAL_ENV
+    if environ.get("REVIVE_SECRET_KEY") or not path.is_file():
+        return None
+    for name, value in read_env_file(path).items():
+        environ.setdefault(name, value)
+    return path
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -57,6 +90,10 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
 
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
+    try:
+        parts.port  # noqa: B018 - a port that is not a number raises here, not deep inside the driver
+    except ValueError:
+        raise ConfigError("REVIVE_DATABASE_URL: the port must be a number from 1 to 65535") from None
     if scheme == "sqlite":
         # sqlite:///relative/path or sqlite:////absolute/path
         path = unquote(parts.path)

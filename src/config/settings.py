@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "revive.imports",
     "revive.planning",
     "revive.documents",
-    "revive.documents",
     "django_tasks",
     "django_tasks_db",
     "revive.jobs",
@@ -131,6 +130,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# Behind a proxy that terminates TLS (nginx on this machine or another), trust its X-Forwarded-Proto:
+# requests are then https to Django (HSTS is sent, the CSRF origin check expects https), whatever the WSGI
+# server trusts. The proxy must set the header itself (proxy_set_header), never pass the client's on.
+# The Host header is the proxy's to pass too (proxy_set_header Host $http_host), so X-Forwarded-Host is
+# not read.
+BEHIND_PROXY = env_bool("REVIVE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("REVIVE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

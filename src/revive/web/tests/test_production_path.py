@@ -1,0 +1,127 @@
+"""The production path: behind a TLS proxy, configuration errors, and the demo's local settings file."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[4]
+SECRET = "a-real-secret-for-this-test-only-0123456789"
+HOST = "revive.example.ir"
+
+_PROXY_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+
+client = Client(enforce_csrf_checks=True, HTTP_HOST="%(host)s")
+token = "a" * 32
+client.cookies[settings.CSRF_COOKIE_NAME] = token
+response = client.post(
+    "/i18n/setlang/",
+    {"language": "en", "next": "/", "csrfmiddlewaretoken": token},
+    HTTP_X_FORWARDED_PROTO="https",
+    HTTP_ORIGIN="https://%(host)s",
+    HTTP_REFERER="https://%(host)s/login/",
+)
+print(json.dumps({"status": response.status_code, "hsts": response.get("Strict-Transport-Security", "")}))
+"""
+
+
+def _env(tmp_path, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIVE_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        REVIVE_HOME=str(tmp_path),  # no var/local.env there unless the test writes one
+        REVIVE_DATABASE_URL=f"sqlite:///{tmp_path}/none.sqlite3",
+    )
+    env.update(extra)
+    return env
+
+
+def _probe(tmp_path, **extra) -> dict:
+    env = _env(tmp_path, REVIVE_SECRET_KEY=SECRET, REVIVE_ALLOWED_HOSTS=HOST, **extra)
+    code = _PROXY_PROBE % {"host": HOST}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_behind_a_proxy_an_https_form_passes_csrf_and_hsts_is_sent(tmp_path):
+    answer = _probe(tmp_path, REVIVE_BEHIND_PROXY="1")
+    assert answer["status"] == 302
+    assert answer["hsts"].startswith("max-age=31536000")
+
+
+def test_without_the_setting_the_forwarded_scheme_is_not_trusted(tmp_path):
+    """What the issue saw: the https origin does not match a request Django believes is http."""
+    answer = _probe(tmp_path)
+    assert answer["status"] == 403 and answer["hsts"] == ""
+
+
+def _revive(tmp_path, *args, **extra):
+    return subprocess.run(
+        [sys.executable, "-m", "revive", *args], env=_env(tmp_path, **extra), capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "extra, variable",
+    [
+        ({}, "REVIVE_SECRET_KEY"),
+        ({"REVIVE_DEBUG": "maybe"}, "REVIVE_DEBUG"),
+        ({"REVIVE_DEBUG": "1", "REVIVE_PORT": "eighty"}, "REVIVE_PORT"),
+        (
+            {"REVIVE_DEBUG": "1", "REVIVE_DATABASE_URL": "postgres://revive@db:port/revive"},
+            "REVIVE_DATABASE_URL",
+        ),
+        ({"REVIVE_DEBUG": "1", "REVIVE_DATABASE_URL": "mysql://revive@db/revive"}, "REVIVE_DATABASE_URL"),
+        ({"REVIVE_DEBUG": "1", "REVIVE_BEHIND_PROXY": "perhaps"}, "REVIVE_BEHIND_PROXY"),
+    ],
+)
+def test_a_configuration_error_is_one_line_naming_the_variable_and_exit_2(tmp_path, extra, variable):
+    done = _revive(tmp_path, "check", **extra)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0], done.stderr
+
+
+def _settings_seen(tmp_path, **extra) -> dict:
+    code = "from django.conf import settings; import json; print(json.dumps([settings.DEBUG, settings.SECRET_KEY]))"
+    done = _revive(tmp_path, "shell", "-c", code, **extra)
+    assert done.returncode == 0, done.stderr
+    debug, key = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"DEBUG": debug, "SECRET_KEY": key}
+
+
+def test_make_demo_writes_local_settings_the_revive_command_reads(tmp_path):
+    made = subprocess.run(
+        ["make", "-s", "-C", str(tmp_path), "-f", str(PROJECT_DIR / "Makefile"), "var/local.env"],
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    local = tmp_path / "var" / "local.env"
+    assert local.stat().st_mode & 0o777 == 0o600
+    text = local.read_text()
+    key = next(line.split("=", 1)[1] for line in text.splitlines() if line.startswith("REVIVE_SECRET_KEY="))
+    assert len(key) >= 50 and "REVIVE_DEBUG=1" in text
+    # The same shell after `make demo`: nothing set, the command works with the file's settings.
+    assert _settings_seen(tmp_path) == {"DEBUG": True, "SECRET_KEY": key}
+    # A server sets its environment: then the file is not read at all (no debug sneaks in).
+    assert _settings_seen(tmp_path, REVIVE_SECRET_KEY=SECRET) == {"DEBUG": False, "SECRET_KEY": SECRET}
+    # The environment wins over the file for what it sets.
+    local.write_text(text.replace(key, "from-the-file-" + "x" * 40))
+    assert _settings_seen(tmp_path, REVIVE_DEBUG="1")["SECRET_KEY"].startswith("from-the-file-")
+
+
+def test_a_bad_local_settings_line_is_a_configuration_error(tmp_path):
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "local.env").write_text("DEBUG=1\n")
+    done = _revive(tmp_path, "check")
+    assert done.returncode == 2 and "local.env, line 1" in done.stderr and "Traceback" not in done.stderr
