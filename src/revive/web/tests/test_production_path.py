@@ -125,3 +125,43 @@ def test_a_bad_local_settings_line_is_a_configuration_error(tmp_path):
     (tmp_path / "var" / "local.env").write_text("DEBUG=1\n")
     done = _revive(tmp_path, "check")
     assert done.returncode == 2 and "local.env, line 1" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.django_db
+def test_create_admin_makes_a_national_administrator_who_sees_the_pages(client, world, monkeypatch):
+    from django.core.management import call_command
+
+    from revive.accounts.models import User
+    from revive.core.models import AuditEvent
+
+    monkeypatch.setenv("REVIVE_ADMIN_PASSWORD", "a-long-admin-passphrase")
+    call_command("create_admin", "chief", "--email", "chief@example.ir")
+    chief = User.objects.get(username="chief")
+    assert chief.role == "national_admin" and chief.is_superuser and chief.is_staff
+    assert AuditEvent.objects.filter(action="user_create", object_id=str(chief.pk)).exists()
+    assert client.login(username="chief", password="a-long-admin-passphrase")
+    assert client.get("/overview/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_createsuperuser_account_gets_its_role_from_create_admin(client, world):
+    from django.core.management import call_command
+
+    from revive.accounts.models import User
+
+    User.objects.create_superuser("root", "root@example.ir", "a-long-admin-passphrase")
+    client.login(username="root", password="a-long-admin-passphrase")
+    assert client.get("/overview/").status_code == 404  # what the issue saw: no role, no pages
+    call_command("create_admin", "root")
+    assert client.get("/overview/").status_code == 200
+    assert User.objects.get(username="root").check_password("a-long-admin-passphrase")  # kept
+
+
+@pytest.mark.django_db
+def test_create_admin_refuses_a_weak_password(world, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("REVIVE_ADMIN_PASSWORD", "short")
+    with pytest.raises(CommandError):
+        call_command("create_admin", "chief")
