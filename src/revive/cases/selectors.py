@@ -3,7 +3,22 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from revive.cases.models import OPEN_STATES, Case, CaseState, Obstacle, ObstacleKind, Resolution
@@ -223,6 +238,31 @@ def agenda_candidates(*, scope: Scope, province: Province) -> QuerySet[Case]:
     )
 
 
+class _DaysAfter(Func):
+    """date + n days in the database's own date arithmetic (Django's generic one calls Python per row on SQLite)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + {self.days})", params  # PostgreSQL: date + integer is a date
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+{self.days} days')", params
+
+
+def _band_after(days: int) -> Subquery:
+    """A revival's unit's band `days` after the revival: its newest status entry on or before that day."""
+    at = _DaysAfter(OuterRef("effective_date"), days)
+    later = UnitStatus.objects.filter(unit_id=OuterRef("unit_id"), effective_date__lte=at)
+    return Subquery(later.order_by("-effective_date", "-id").values("band")[:1])
+
+
 def survival(*, scope: Scope, today: date | None = None, province: Province | None = None) -> dict:
     """Share of revived units still producing 6 and 12 months after their revival, by year and by province.
 
@@ -233,47 +273,53 @@ def survival(*, scope: Scope, today: date | None = None, province: Province | No
     statuses = UnitStatus.objects.visible_to(scope)
     if province is not None:
         statuses = statuses.filter(province=province)
-    revivals = list(
-        statuses.filter(event=UnitStatus.Event.REVIVED).values_list(
-            "unit_id", "province_id", "effective_date"
+    revivals = statuses.filter(event=UnitStatus.Event.REVIVED)
+    # Set-based: each revival's band 6 and 12 months on is one probe of the (unit, effective_date) index,
+    # and the shares are counted by the database per Iranian year and province (a few hundred rows back).
+    span = revivals.aggregate(first=Min("effective_date"), last=Max("effective_date"))
+    by_year: dict[int, dict] = {}
+    by_province: dict[int, dict] = {}
+    if span["first"] is None:
+        rows = []
+    else:
+        years = range(calendar.month_of(span["first"])[0], calendar.month_of(span["last"])[0] + 1)
+        year = SqlCase(
+            *[
+                When(
+                    effective_date__gte=calendar.nowruz(y),
+                    effective_date__lt=calendar.nowruz(y + 1),
+                    then=Value(y),
+                )
+                for y in years
+            ],
+            output_field=IntegerField(),
         )
-    )
-    unit_ids = {u for u, _, _ in revivals}
-    history: dict[int, list[tuple[date, str]]] = {}
-    if unit_ids:
+        counts = {"revived": Count("id")}
+        annotations = {}
+        for months, days in ((6, 182), (12, 365)):
+            annotations[f"band_{months}"] = _band_after(days)
+            judged = Q(effective_date__lte=today - timedelta(days=days))
+            counts[f"judged_{months}"] = Count("id", filter=judged)
+            counts[f"alive_{months}"] = Count(
+                "id", filter=judged & Q(**{f"band_{months}__in": PRODUCING_BANDS})
+            )
         rows = (
-            UnitStatus.objects.filter(unit_id__in=unit_ids)
-            .order_by("unit_id", "effective_date", "id")
-            .values_list("unit_id", "effective_date", "band")
+            revivals.annotate(year=year, **annotations)
+            .order_by()
+            .values("year", "province_id")
+            .annotate(**counts)
         )
-        for unit_id, on, band in rows.iterator(chunk_size=5000):
-            history.setdefault(unit_id, []).append((on, band))
-
-    def band_at(unit_id: int, on: date) -> str | None:
-        current = None
-        for when, band in history.get(unit_id, []):
-            if when > on:
-                break
-            current = band
-        return current
 
     def blank(**key) -> dict:
         return {**key, "revived": 0, "judged_6": 0, "alive_6": 0, "judged_12": 0, "alive_12": 0}
 
-    by_year: dict[int, dict] = {}
-    by_province: dict[int, dict] = {}
-    for unit_id, province_id, revived_on in revivals:
-        year = calendar.month_of(revived_on)[0]
-        rows = (by_year.setdefault(year, blank(year=year)), by_province.setdefault(province_id, blank()))
-        for row in rows:
-            row["revived"] += 1
-        for months, days in ((6, 182), (12, 365)):
-            at = revived_on + timedelta(days=days)
-            if at <= today:
-                alive = band_at(unit_id, at) in PRODUCING_BANDS
-                for row in rows:
-                    row[f"judged_{months}"] += 1
-                    row[f"alive_{months}"] += alive
+    for r in rows:
+        for row in (
+            by_year.setdefault(r["year"], blank(year=r["year"])),
+            by_province.setdefault(r["province_id"], blank()),
+        ):
+            for key in ("revived", "judged_6", "alive_6", "judged_12", "alive_12"):
+                row[key] += r[key]
 
     def finish(row: dict) -> dict:
         row["share_6"] = row["alive_6"] / row["judged_6"] if row["judged_6"] else None

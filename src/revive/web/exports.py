@@ -1,11 +1,12 @@
 """CSV and XLSX downloads of any table, from the same rows the page shows."""
 
 import csv
-import io
+import functools
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.utils.translation import get_language
 
 from revive.core import calendar
@@ -41,24 +42,27 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 
 def xlsx_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence], rtl: bool
-) -> HttpResponse:
+) -> FileResponse:
+    """The table as one sheet, in constant memory: xlsxwriter writes each row out as it comes
+    (constant_memory) into a temporary file, which is then streamed in chunks and deleted."""
     import xlsxwriter
 
-    buffer = io.BytesIO()
+    spool = tempfile.TemporaryFile()
     book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        spool, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     sheet = book.add_worksheet("data")
     if rtl:
         sheet.right_to_left()
+    sheet.freeze_panes(1, 0)
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, list(header), bold)
     for r, row in enumerate(rows, start=1):
         sheet.write_row(r, 0, [safe_cell(v) for v in row])
-    sheet.freeze_panes(1, 0)
     book.close()
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    spool.seek(0)
+    response = FileResponse(
+        spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
@@ -82,7 +86,13 @@ def date_cells(d: date | datetime | None) -> list[str]:
         return ["", ""]
     if isinstance(d, datetime):
         d = d.astimezone(calendar.TEHRAN).date()
-    return [calendar.format_jalali(d, lang="en"), d.isoformat()]
+    return list(_date_cells(d))
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_cells(d: date) -> tuple[str, str]:
+    # A long download repeats the same dates (months, deadlines): each converted to Jalali once.
+    return calendar.format_jalali(d, lang="en"), d.isoformat()
 
 
 def month_cell(year: int, month: int) -> str:

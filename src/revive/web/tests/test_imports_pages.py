@@ -128,7 +128,7 @@ def test_every_error_downloads_while_the_page_shows_the_first(
     assert lines[0] == "Row,Column,Value,What is wrong" and len(lines) == 251
     assert lines[1].startswith("2,Business ID,12000,")
     xlsx = client.get(reverse("web:import_job", kwargs={"pk": job.pk}), {"export": "xlsx"})
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.max_row == 251
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active.max_row == 251
 
 
 def test_error_messages_follow_the_page_language(client, officer_semnan, django_capture_on_commit_callbacks):
@@ -276,7 +276,7 @@ def test_filing_lists_download_with_both_calendars(client, officer_semnan, which
     header = csv_text.splitlines()[0]
     assert "Gregorian" in header or "میلادی" in header
     xlsx = client.get("/filings/", {"export": "xlsx", "list": which})
-    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert rows[0] == tuple(header.split(","))
     if which == "missing":
         body = csv_text

@@ -94,7 +94,7 @@ def test_unit_list_exports_the_same_query_as_csv_and_xlsx(login, national_admin)
 
     import openpyxl
 
-    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 3
 
 
