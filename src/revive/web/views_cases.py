@@ -29,7 +29,7 @@ from revive.web.forms_cases import (
     TransitionForm,
     VisitForm,
 )
-from revive.web.templatetags.revive import case_state, event_label, num, pct
+from revive.web.templatetags.revive import case_state, digits, event_label, num, pct
 
 
 def _lang() -> str:
@@ -378,7 +378,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         form = MeetingForm(data, province_id=province.id)
     else:
         # Searching the agenda keeps what was typed in the form without judging it yet.
-        initial = {"number": data.get("number") or agenda.next_meeting_number(province=province),
+        initial = {"number": data.get("number") or digits(agenda.next_meeting_number(province=province)),
                    "held_on": data.get("held_on", ""), "attendees": data.getlist("attendees")}  # fmt: skip
         form = MeetingForm(initial=initial, province_id=province.id)
     if recording and form.is_valid():

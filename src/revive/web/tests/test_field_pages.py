@@ -85,7 +85,7 @@ def test_case_diagnosed_today_is_put_on_the_agenda_by_searching_for_it(login, of
     first = client.get("/meetings/new/").content.decode()
     # Oldest first, 25 a page: today's case is not on the first page, and the next number is suggested.
     assert f'value="{crowded_semnan.pk}"' not in first
-    assert 'id="id_number"' in first and 'value="1"' in first
+    assert 'id="id_number"' in first and 'value="۱"' in first
     found = client.post(
         "/meetings/new/", {"action": "search", "q": "كاشي يزدان", "number": "۴", "held_on": "۱۴۰۵/۰۹/۰۲"}
     ).content.decode()  # Arabic yeh and kaf find the Persian name
@@ -126,7 +126,7 @@ def test_next_meeting_number_follows_the_provinces_highest(login, officer_semnan
         province=crowded_semnan.province, number=41, held_on=date(2026, 9, 1), by=officer_semnan
     )
     page = login(officer_semnan).get("/meetings/new/").content.decode()
-    assert 'value="42"' in page
+    assert 'value="۴۲"' in page
 
 
 # --- minutes and letters -----------------------------------------------------------------------------

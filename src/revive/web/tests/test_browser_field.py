@@ -1,0 +1,170 @@
+"""Field pages in a real Chromium: every page of the scope walk fits a 390 px phone, the menu folds and opens,
+and the Jalali date picker picks 1403/12/30, cannot pick 1404/12/30, and a typed Persian-digit date works."""
+
+import pytest
+
+from revive.web.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _assert_accessible, _shot, _sign_in
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is in the dev extras")
+expect = playwright_sync.expect
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def plain_http_cookies(settings):
+    # The live server speaks plain HTTP; production cookies are Secure-only and would not come back.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture
+def phone():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport=PHONE, locale="fa-IR", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _too_wide(page) -> str | None:
+    """What sticks out of the screen (the page scrolls sideways), or None when the page fits."""
+    return page.evaluate(
+        """() => {
+          const W = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= W) return null;
+          const out = [];
+          for (const el of document.querySelectorAll('body *')) {
+            const r = el.getBoundingClientRect();
+            const wideKid = [...el.children].some(c => c.getBoundingClientRect().width > W);
+            if (r.width > W && !wideKid) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.width) + 'px');
+          }
+          return document.documentElement.scrollWidth + 'px: ' + out.slice(0, 5).join(', ');
+        }"""
+    )
+
+
+SEEN: list[str] = []
+
+
+def _walk(page, base: str, paths: list[str]) -> dict[str, str]:
+    """Each page that opens for this user (a page of another role answers 404 and is skipped)."""
+    wide = {}
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status in (200, 400, 404), (path, response.status)
+        if response.status == 404:
+            continue
+        SEEN.append(path)
+        problem = _too_wide(page)
+        if problem:
+            wide[path] = problem
+    return wide
+
+
+@pytest.fixture
+def officer_paths(world, officer_semnan) -> list[str]:
+    """Made before the browser starts: Playwright's event loop forbids database calls in this thread."""
+    from django.urls import reverse
+
+    from revive.web.tests.test_scope_walk import LISTS, _semnan_objects, _url
+
+    objects = _semnan_objects(world, officer_semnan)
+    # The officer's own province's records: every object page they may open, and every list.
+    skip = {"targets_edit", "filing_new", "import_template", "loan_document", "visit_photo", "meeting_letter"}
+    paths = [reverse(f"web:{name}") for name in sorted(LISTS)]
+    paths += [
+        _url(n, kw) for n, (kw, methods) in sorted(objects.items()) if "get" in methods and n not in skip
+    ]
+    return paths
+
+
+def test_every_page_fits_a_phone_and_the_menu_opens(
+    transactional_db, live_server, plain_http_cookies, officer_paths, gas_semnan, unit_owner, phone
+):
+    page = phone
+    base = live_server.url
+    assert len(officer_paths) > 40
+
+    _sign_in(page, base, "officer.semnan")
+    page.wait_for_load_state()
+    # The menu is folded behind its button, and opens.
+    menu = page.locator("#site-menu")
+    toggle = page.locator(".menu-toggle")
+    assert toggle.is_visible() and not menu.is_visible()
+    box = toggle.bounding_box()
+    assert box["height"] >= 44
+    toggle.click()
+    assert menu.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#site-menu nav a").first.bounding_box()["height"] >= 44
+    _shot(page, "phone-menu-fa.png")
+    wide = _walk(page, base, officer_paths)
+    page.goto(f"{base}/cases/")
+    _shot(page, "phone-cases-fa.png")
+    _assert_accessible(page, "the case list on a phone")
+
+    page.context.clear_cookies()
+    _sign_in(page, base, "gas.semnan")
+    page.wait_for_load_state()
+    wide |= _walk(page, base, ["/resolutions/", "/resolutions/overdue/", "/account/password/"])
+
+    page.context.clear_cookies()
+    _sign_in(page, base, "owner.200000000011")
+    page.wait_for_load_state()
+    wide |= _walk(
+        page, base, ["/overview/", "/units/200000000011/", "/loans/", "/loans/new/", "/filings/new/"]
+    )
+    assert not wide, f"pages wider than a 390 px phone: {wide}"
+    assert len(SEEN) > 45, SEEN
+
+
+def test_date_picker_knows_esfand_30_and_typing_still_works(
+    transactional_db, live_server, plain_http_cookies, world, officer_semnan, phone
+):
+    page = phone
+    base = live_server.url
+    _sign_in(page, base, "officer.semnan")
+    page.wait_for_load_state()
+    page.goto(f"{base}/meetings/new/")
+    field = page.locator("#id_held_on")
+    opener = page.locator(".jdate-open").first
+    opener.click()
+    grid = page.locator(".jdate-box .jcal")
+    grid.wait_for()
+    _shot(page, "picker-fa.png")
+    # Walk back to Esfand 1403 with the year and month buttons; 3 Azar 1405 is "today" in the tests.
+    title = page.locator(".jcal-title")
+    expect(title).to_have_text("آذر ۱۴۰۵")
+    page.locator(".jdate-box [aria-label='سال قبل']").click()
+    expect(title).to_have_text("آذر ۱۴۰۴")
+    page.locator(".jdate-box [aria-label='سال قبل']").click()
+    expect(title).to_have_text("آذر ۱۴۰۳")
+    for month in ("دی", "بهمن", "اسفند"):
+        page.locator(".jdate-box [aria-label='ماه بعد']").click()
+        expect(title).to_have_text(f"{month} ۱۴۰۳")
+    page.locator(".jcal-day[data-value='۱۴۰۳/۱۲/۳۰']").click()
+    assert field.input_value() == "۱۴۰۳/۱۲/۳۰"
+    assert not page.locator(".jdate-box").is_visible()
+
+    # A year later Esfand has 29 days: the 30th cannot be picked.
+    opener.click()
+    expect(title).to_have_text("اسفند ۱۴۰۳")  # it opens on the date the field holds
+    page.locator(".jdate-box [aria-label='سال بعد']").click()
+    expect(title).to_have_text("اسفند ۱۴۰۴")
+    assert page.locator(".jcal-day[data-value='۱۴۰۴/۱۲/۲۹']").count() == 1
+    assert page.locator(".jcal-day[data-value='۱۴۰۴/۱۲/۳۰']").count() == 0
+    page.keyboard.press("Escape")
+
+    # Typed by hand in Persian digits: the meeting is recorded on that day.
+    field.fill("۱۴۰۵/۰۹/۰۱")
+    page.locator("#id_number").fill("۵")
+    page.locator("button[value=record]").click()
+    page.wait_for_url("**/meetings/*/")
+    assert "۱ آذر ۱۴۰۵" in page.locator("main .meta").inner_text()  # 1405/09/01 = 2026-11-22
