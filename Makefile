@@ -52,6 +52,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_overview.py
 	$(BIN)/python bench/bench_planning.py --quick
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_filings.py
 	$(BIN)/python bench/bench_pages.py
 
 # 50 users against gunicorn (2 workers) on PostgreSQL for 2 minutes, loopback only; prints what it measured.

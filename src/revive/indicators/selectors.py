@@ -7,6 +7,7 @@ module only adds what no other app computes (units lifted above 50%, loans paid,
 """
 
 import bisect
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -600,7 +601,8 @@ def _figures(*, scope: Scope, year: int, today: date, province: Province | None,
         needed = forecast = low = high = None
         pipeline = None
         if indicator.is_flow and target is not None and value is not None and elapsed < 12:
-            needed = max(target - value, 0) / (12 - elapsed)
+            # Whole units a month, rounded up ("at least"): one rule for the page, the PDF, the XLSX and the API.
+            needed = math.ceil(max(target - value, 0) / (12 - elapsed))
         if with_forecast and indicator.metric in FLOW_METRICS and value is not None:
             if indicator.metric not in series_cache:
                 series_cache[indicator.metric] = _past_monthly(scope=scope, metric=indicator.metric,

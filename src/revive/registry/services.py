@@ -151,7 +151,8 @@ def unit_statuses_record(
         # the saved row with its derived event (the object bulk_create returned has none yet)
         new_of[status.unit_id] = next(r for r in history[status.unit_id] if r.pk == status.pk)
     if changed:
-        UnitStatus.objects.bulk_update(changed, ["event", "jobs", "is_relapse"], batch_size=2000)
+        # plain UPDATEs by primary key (core/bulk.py): bulk_update's CASE expressions took seconds here
+        bulk.update_rows(UnitStatus, ["event", "jobs", "is_relapse"], [(r.event, r.jobs, r.is_relapse, r.pk) for r in changed])
     now = timezone.now()
     moved = []
     for e in entries:
@@ -167,8 +168,10 @@ def unit_statuses_record(
             unit.band_since,
             unit.employees,
         )
-    ProductionUnit.objects.bulk_update(
-        list(units.values()), ["current_band", "band_since", "employees", "updated_at"], batch_size=2000
+    bulk.update_rows(
+        ProductionUnit,
+        ["current_band", "band_since", "employees", "updated_at"],
+        [(u.current_band, u.band_since, u.employees, u.updated_at, u.pk) for u in units.values()],
     )
     if moved:
         # Cases follow the unit's band (open on idle or below 50%, relapse, revival by filings).
