@@ -163,9 +163,14 @@ def resolution_get(*, scope: Scope, pk: int) -> Resolution:
     )
 
 
+def overdue_resolutions(*, scope: Scope, province: Province | None = None) -> QuerySet[Resolution]:
+    """Pending resolutions past their deadline, the longest overdue first."""
+    return resolutions(scope=scope, province=province, overdue=True).order_by("deadline", "id")
+
+
 def overdue_board(*, scope: Scope, province: Province | None = None) -> list[dict]:
     today = calendar.tehran_today()
-    rows = resolutions(scope=scope, province=province, overdue=True).order_by("deadline", "id")
+    rows = overdue_resolutions(scope=scope, province=province)
     return [{"resolution": r, "days_overdue": (today - r.deadline).days} for r in rows]
 
 

@@ -592,11 +592,15 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
         days = {row["resolution"].pk: row["days_overdue"] for row in board}
         table = _resolution_table((row["resolution"] for row in board), days_overdue=days)
         return tables_response(request=request, filename="revive-overdue", tables={"overdue": table})
+    # Paged, the longest overdue first: a national board is thousands of rows (the download has them all).
+    page = Paginator(selectors.overdue_resolutions(scope=scope), 50).get_page(request.GET.get("page"))
+    today = calendar.tehran_today()
     return render(
         request,
         "web/cases/overdue.html",
         {
-            "rows": selectors.overdue_board(scope=scope)[:500],
+            "page": page,
+            "rows": [{"resolution": r, "days_overdue": (today - r.deadline).days} for r in page],
             "can_escalate": has_perm(request.user, Perm.MANAGE_CASES),
         },
     )
