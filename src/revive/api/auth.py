@@ -23,4 +23,12 @@ class TokenAuth(HttpBearer):
 
 
 class Session(SessionAuth):
-    """The signed-in page user may call the API from the browser; CSRF applies to writes."""
+    """The signed-in page user may call the API from the browser; CSRF applies to writes.
+
+    Without a signed-in user there is nothing for CSRF to protect: the caller is anonymous and answers
+    401 like a GET (the README's "401 not signed in"), not the CSRF check's 403."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)

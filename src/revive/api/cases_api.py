@@ -3,13 +3,12 @@
 from datetime import date
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from revive.accounts.roles import Perm, has_perm
+from revive.api.params import Page, PageSize, Version, YearQuery
 from revive.cases import selectors, services
-from revive.core import calendar
-from revive.core.errors import DomainError
+from revive.core import calendar, rules
 from revive.core.scoping import scope_for
 from revive.registry import selectors as registry_selectors
 
@@ -55,7 +54,7 @@ class CaseList(Schema):
 class TransitionIn(Schema):
     to: str
     note: str = ""
-    version: int | None = None
+    version: Version
 
 
 class ResolutionOut(Schema):
@@ -84,7 +83,7 @@ class ResolutionList(Schema):
 class AnswerIn(Schema):
     status: str
     response: str = ""
-    version: int | None = None
+    version: Version
 
 
 class OrganisationRate(Schema):
@@ -106,12 +105,6 @@ class ResolutionKpi(Schema):
     overdue: int
     execution_rate: float | None
     by_organisation: list[OrganisationRate]
-
-
-def _page(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1 or not 1 <= page_size <= 500:
-        raise DomainError(_("page must be 1 or more and page_size between 1 and 500."), field="page")
-    return (page - 1) * page_size, page * page_size
 
 
 def _case_out(c) -> dict:
@@ -162,13 +155,13 @@ def case_list(
     obstacle: str = "",
     organisation: str = "",
     overdue: bool = False,
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ):
     scope = _case_scope(request)
     if province:
         registry_selectors.province_get(scope=scope, code=province)
-    start, end = _page(page, page_size)
+    start, end = rules.page_slice(page, page_size)
     qs = selectors.cases(
         scope=scope,
         filters=selectors.CaseFilters(
@@ -222,12 +215,12 @@ def resolution_list(
     status: str = "",
     overdue: bool = False,
     organisation: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ):
     scope = scope_for(request.auth)
     prov = registry_selectors.province_get(scope=scope, code=province) if province else None
-    start, end = _page(page, page_size)
+    start, end = rules.page_slice(page, page_size)
     qs = selectors.resolutions(
         scope=scope, province=prov, status=status, overdue=overdue, organisation=organisation
     ).order_by("deadline", "id")
@@ -261,16 +254,10 @@ def resolution_answer(request, resolution_id: int, body: AnswerIn):
 
 
 @router.get("/kpis/resolutions", response={200: ResolutionKpi, 400: ErrorOut, 404: ErrorOut}, tags=["kpis"])
-def kpi_resolutions(request, year: int | None = None, province: str | None = None):
+def kpi_resolutions(request, year: YearQuery = None, province: str | None = None):
     scope = scope_for(request.auth)
     today = calendar.tehran_today()
-    current = calendar.current_jalali_year(today)
-    year = year or current
-    if not 1390 <= year <= current:
-        raise DomainError(
-            _("year must be an Iranian year between 1390 and %(current)s.") % {"current": current},
-            field="year",
-        )
+    year = rules.year(year, today)
     prov = registry_selectors.province_get(scope=scope, code=province) if province else None
     period = calendar.year_to_date(year, today)
     data = selectors.execution(scope=scope, period=period, province=prov)

@@ -8,7 +8,8 @@ from ninja import Router, Schema
 from pydantic import StrictInt
 
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
-from revive.core import calendar
+from revive.api.params import Page, PageSize, Version, YearQuery
+from revive.core import calendar, rules
 from revive.core.errors import ConflictError, DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.finance import selectors, services, workflow
@@ -90,7 +91,7 @@ class TransitionIn(Schema):
     `disbursement` / `repayment`; dates are Iranian (YYYY/MM/DD), amounts whole rials."""
 
     to: str
-    version: int | None = None
+    version: Version
     note: str = ""
     reason: str = ""
     on: str | None = None
@@ -220,23 +221,21 @@ def loan_list(
     bank: str = "",
     state: str = "",
     kind: str = "",
-    year: int | None = None,
+    year: YearQuery = None,
     arrears: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: Page = 1,
+    page_size: PageSize = 50,
 ):
     scope = _scope(request)
     _filters(scope, province, bank)
-    if page < 1 or not 1 <= page_size <= 500:
-        raise DomainError(_("page must be 1 or more and page_size between 1 and 500."), field="page")
+    start, end = rules.page_slice(page, page_size)
     filters = selectors.LoanFilters(
         province=province, bank=bank, state=state, kind=kind, year=year, arrears=arrears
     )
     qs = selectors.loan_requests(scope=scope, filters=filters).select_related("park")
     totals = selectors.totals(qs)
-    start = (page - 1) * page_size
     return {
-        "items": [_loan_out(r) for r in qs[start : start + page_size]],
+        "items": [_loan_out(r) for r in qs[start:end]],
         "count": totals["count"],
         "page": page,
         "page_size": page_size,
@@ -312,9 +311,9 @@ def _row(key: str, r: dict) -> dict:
 
 
 @router.get("/kpis/funnel", response={200: FunnelOut, 400: ErrorOut, 404: ErrorOut}, tags=["kpis"])
-def kpi_funnel(request, year: int | None = None, province: str = "", bank: str = ""):
+def kpi_funnel(request, year: YearQuery = None, province: str = "", bank: str = ""):
     scope = _scope(request)
-    year = selectors.check_year(year)
+    year = rules.year(year)
     province_obj, bank_obj = _filters(scope, province, bank)
     data = selectors.funnel(scope=scope, year=year, province=province_obj, bank=bank_obj)
     return {
@@ -333,9 +332,9 @@ def kpi_funnel(request, year: int | None = None, province: str = "", bank: str =
 @router.get(
     "/kpis/lending-share", response={200: LendingShareOut, 400: ErrorOut, 404: ErrorOut}, tags=["kpis"]
 )
-def kpi_lending_share(request, year: int | None = None, bank: str = ""):
+def kpi_lending_share(request, year: YearQuery = None, bank: str = ""):
     scope = _scope(request)
-    year = selectors.check_year(year)
+    year = rules.year(year)
     _province, bank_obj = _filters(scope, "", bank)
     data = selectors.lending_share(scope=scope, year=year, bank=bank_obj)
     return {

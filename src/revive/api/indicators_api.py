@@ -5,7 +5,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.indicators import press, selectors
@@ -60,7 +60,7 @@ class PressOut(Schema):
 def _common(request, year, province):
     scope = scope_for(request.auth)
     prov = selectors.scoped_province(scope, province)  # 404 outside the scope
-    return scope, prov, selectors.check_year(year)
+    return scope, prov, rules.year(year)
 
 
 @router.get("/kpis/targets", response={200: TargetsOut, 400: ErrorOut, 404: ErrorOut})

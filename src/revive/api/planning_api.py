@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from revive.accounts.roles import Perm, has_perm
+from revive.api.params import Page, PageSize
+from revive.core import rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.planning import selectors, services
@@ -75,12 +77,11 @@ def _plan_scope(request):
 
 @router.get("/infra-projects", response={200: InfraProjectList, 400: ErrorOut, 404: ErrorOut})
 def infra_project_list(
-    request, province: str = "", status: str = "open", sort: str = "units", page: int = 1, page_size: int = 50
+    request, province: str = "", status: str = "open", sort: str = "units", page: Page = 1, page_size: PageSize = 50
 ):
     """Unfinished park infrastructure projects, ranked by units (or jobs) unblocked per billion rials."""
     scope = _plan_scope(request)
-    if page < 1 or not 1 <= page_size <= 500:
-        raise DomainError(_("page must be 1 or more and page_size between 1 and 500."), field="page")
+    start, end = rules.page_slice(page, page_size)
     prov = registry_selectors.province_get(scope=scope, code=province) if province else None
     if status not in ("open", "", "proposed", "funded", "under_construction", "done"):
         raise DomainError(_("Unknown status."), field="status")
@@ -89,7 +90,6 @@ def infra_project_list(
     items = selectors.ranked_projects(
         scope=scope, filters=selectors.ProjectFilters(province=prov, status=status, sort=sort)
     )
-    start = (page - 1) * page_size
     out = [
         {
             "id": p.pk,
@@ -109,7 +109,7 @@ def infra_project_list(
             "jobs_per_billion": round(p.jobs_per_billion, 6),
             "units_source": p.units_source,
         }
-        for i, p in enumerate(items[start : start + page_size], 1)
+        for i, p in enumerate(items[start:end], 1)
     ]
     return {"items": out, "count": len(items), "page": page, "page_size": page_size}
 

@@ -24,7 +24,7 @@ from revive.cases.models import (
     Resolution,
     VisitPhoto,
 )
-from revive.core import audit, bulk, calendar
+from revive.core import audit, bounds, bulk, calendar, rules, uploads
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.registry.models import PRODUCING_BANDS as PRODUCING
 from revive.registry.models import Band, Organisation, ParkInfrastructure, ProductionUnit, UnitStatus
@@ -35,8 +35,7 @@ PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/
 
 
 def _actor_fields(by) -> dict:
-    user = by if getattr(by, "is_authenticated", False) else None
-    return {"actor": user, "actor_label": user.get_username() if user else str(by or "system")}
+    return {"actor": rules.actor(by), "actor_label": rules.actor_label(by)}
 
 
 def _event(
@@ -55,17 +54,7 @@ def _event(
 
 def _lock(model, obj, version: int | None):
     """Re-read the row under a lock and refuse the write if someone saved it since `version` was read."""
-    fresh = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and fresh.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see their changes, "
-                "then make yours again."
-            ),
-            expected_version=version,
-            current_version=fresh.version,
-        )
-    return fresh
+    return rules.lock(model, obj, version)
 
 
 def _bump(obj) -> None:
@@ -104,9 +93,7 @@ def case_open(
                 origin=origin,
                 opened_on=opened_on or calendar.tehran_today(),
                 band_at_opening=unit.current_band,
-                officer=officer
-                if officer is not None
-                else (by if getattr(by, "is_authenticated", False) else None),
+                officer=officer if officer is not None else rules.actor(by),
             )
     except IntegrityError:  # a concurrent open won the race on the one-open-case constraint
         raise ConflictError(_("This unit already has an open case."), field="unit") from None
@@ -172,7 +159,7 @@ def on_units_band_changed(*, changes: Sequence[BandChange], by) -> None:
 
 def _cases_open_from_bands(changes: list[BandChange], *, by) -> None:
     """What case_open does, for every unit that the new bands put in the programme, in a few queries."""
-    officer = by if getattr(by, "is_authenticated", False) else None
+    officer = rules.actor(by)
     cases = [
         Case(
             unit=c.unit,
@@ -268,7 +255,7 @@ def _parse_amount(amount) -> int | None:
         raise DomainError(_("Amounts are whole rials, without letters or a decimal point."), field="amount")
     if amount < 0:
         raise DomainError(_("An amount cannot be negative."), field="amount")
-    return amount
+    return bounds.RIALS.check(amount, field="amount")
 
 
 def _check_organisation(organisation: Organisation | None, province_id: int) -> None:
@@ -367,6 +354,7 @@ def meeting_create(
 ) -> Meeting:
     if number < 1:
         raise DomainError(_("The meeting number must be 1 or more."), field="number")
+    bounds.MEETING_NUMBER.check(number, field="number")
     if held_on > calendar.tehran_today():
         raise DomainError(_("A meeting cannot be recorded before it is held."), field="held_on")
     if Meeting.objects.filter(province=province, number=number).exists():
@@ -384,7 +372,7 @@ def meeting_create(
         province=province,
         number=number,
         held_on=held_on,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=rules.actor(by),
     )
     meeting.attendees.set(attendees)
     meeting.cases.set(cases)
@@ -513,6 +501,8 @@ def visit_record(
         raise DomainError(_("A visit cannot be earlier than the case."), field="visited_on")
     if not 0 <= capacity_observed <= 100:
         raise DomainError(_("Capacity utilisation must be between 0 and 100%."), field="capacity_observed")
+    if employees_observed is not None:
+        bounds.EMPLOYEES.check(employees_observed, field="employees_observed")
     if not (findings or "").strip():
         raise DomainError(_("Write what the inspector found."), field="findings")
     checked = [(upload, _check_photo(upload)) for upload in photos]  # all checked before anything is written
@@ -520,7 +510,7 @@ def visit_record(
         case=case,
         province_id=case.province_id,
         visited_on=visited_on,
-        inspector=by if getattr(by, "is_authenticated", False) else None,
+        inspector=rules.actor(by),
         inspector_name=inspector_name
         or (by.get_full_name() or by.get_username() if hasattr(by, "get_username") else str(by)),
         findings=findings.strip(),
@@ -529,6 +519,7 @@ def visit_record(
         verifies_revival=verifies_revival,
     )
     for upload, content_type in checked:
+        upload.name = uploads.generated_name(content_type)  # never the uploader's name (core/uploads.py)
         VisitPhoto.objects.create(visit=visit, image=upload, content_type=content_type, size=upload.size)
     _event(case, by=by, kind="visit", on=visited_on, text=findings.strip()[:200])
     audit.record(actor=by, obj=visit, action="visit_record", after=audit.snapshot(visit))

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from revive.core import rules
 from revive.core.models import AuditEvent
 
 
@@ -40,7 +41,7 @@ def record(
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = rules.actor(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -48,7 +49,7 @@ def record(
             province_id = getattr(obj, "province_id", None)
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=user.get_username() if user else (str(actor) if actor else "system"),
+        actor_label=rules.actor_label(actor),
         action=action,
         object_type=object_type or "",
         object_id=object_id or "",
@@ -96,8 +97,8 @@ def record_many(*, actor: Any, events: Iterable[dict[str, Any]]) -> int:
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must run inside the service's transaction")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = user.get_username() if user else (str(actor) if actor else "system")
+    user = rules.actor(actor)
+    label = rules.actor_label(actor)
     at, user_id = timezone.now(), getattr(user, "pk", None)
     rows = (
         (

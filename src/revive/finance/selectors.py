@@ -10,7 +10,7 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope
 from revive.finance.models import (
@@ -77,22 +77,6 @@ def banks() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=Organisation.Kind.BANK).order_by("name_en")
 
 
-def check_year(year: int | None, today: date | None = None) -> int:
-    current = calendar.current_jalali_year(today)
-    if year is None:
-        return current
-    if not FIRST_YEAR <= year <= current:
-        raise DomainError(
-            lazy_message(
-                _("The year must be an Iranian year from %(first)s to %(current)s."),
-                first=FIRST_YEAR,
-                current=current,
-            ),
-            field="year",
-        )
-    return year
-
-
 def _oldest_unpaid_due():
     return Subquery(
         Installment.objects.filter(loan=OuterRef("pk"), paid_on__isnull=True)
@@ -124,7 +108,7 @@ def loan_requests(*, scope: Scope, filters: LoanFilters = LoanFilters()) -> Quer
             raise _bad("type", filters.kind)
         qs = qs.filter(kind=filters.kind)
     if filters.year:
-        period = calendar.jalali_year(check_year(filters.year))
+        period = calendar.jalali_year(rules.year(filters.year))
         qs = qs.filter(registered_on__gte=period.start, registered_on__lte=period.end)
     if filters.q:
         from revive.core.text import search_key, to_ascii_digits

@@ -12,7 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from revive.accounts.roles import Role
-from revive.core import audit, calendar, money
+from revive.core import audit, bounds, calendar, money, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.text import parse_int
 from revive.finance import workflow
@@ -46,12 +46,11 @@ _number = lazy(lambda n: money.format_number(int(n), _lang()), str)
 
 
 def _actor_fields(by) -> dict:
-    user = by if getattr(by, "is_authenticated", False) else None
-    return {"actor": user, "actor_label": user.get_username() if user else str(by or "system")}
+    return {"actor": rules.actor(by), "actor_label": rules.actor_label(by)}
 
 
 def _user(by):
-    return by if getattr(by, "is_authenticated", False) else None
+    return rules.actor(by)
 
 
 def _event(
@@ -79,17 +78,7 @@ def _event(
 
 def _lock(loan: LoanRequest, version: int | None) -> LoanRequest:
     """Re-read the row under a lock and refuse the write if someone saved it since `version` was read."""
-    fresh = LoanRequest.objects.select_for_update().get(pk=loan.pk)
-    if version is not None and fresh.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see their changes, "
-                "then make yours again."
-            ),
-            expected_version=version,
-            current_version=fresh.version,
-        )
-    return fresh
+    return rules.lock(LoanRequest, loan, version)
 
 
 def rials(value, *, field: str = "amount", allow_zero: bool = False) -> int:
@@ -106,7 +95,7 @@ def rials(value, *, field: str = "amount", allow_zero: bool = False) -> int:
         )
     if value < 0 or (value == 0 and not allow_zero):
         raise DomainError(_("The amount must be more than zero."), field=field)
-    return value
+    return bounds.RIALS.check(value, field=field)
 
 
 def _check_day(on: date, *, field: str, not_before: date | None = None, what=None) -> None:
@@ -641,15 +630,7 @@ def credit_line_set(
         )
         audit.record(actor=by, obj=line, action="credit_line_create", after=audit.snapshot(line))
         return line
-    if version is not None and line.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see their changes, "
-                "then make yours again."
-            ),
-            expected_version=version,
-            current_version=line.version,
-        )
+    rules.check_version(line.version, version)
     before = audit.snapshot(line, ["amount", "note"])
     line.amount, line.note = amount, note[:300]
     line.version += 1
@@ -725,15 +706,8 @@ def lending_figure_set(
         .filter(jyear=year, jmonth=month, bank=bank)
         .first()
     )
-    if existing is not None and version is not None and existing.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page to see their changes, "
-                "then make yours again."
-            ),
-            expected_version=version,
-            current_version=existing.version,
-        )
+    if existing is not None:
+        rules.check_version(existing.version, version)
     figure, before = _upsert_figure(year=year, month=month, bank=bank, total=total, industry=industry)
     audit.record(
         actor=by,

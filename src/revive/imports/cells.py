@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from revive.core import calendar
+from revive.core import bounds, calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, parse_int, search_key, to_ascii_digits
 
@@ -31,7 +31,8 @@ def text(value) -> str:
     return normalize(str(value))
 
 
-def integer(value, *, minimum: int | None = 0) -> int:
+def integer(value, *, minimum: int | None = 0, bound: bounds.Bound | None = None) -> int:
+    """A whole number; with `bound` (core/bounds.py) also within what the thing can be in the world."""
     if isinstance(value, bool):
         raise DomainError(_("Enter a whole number, e.g. 1,250,000."))
     if isinstance(value, int):
@@ -46,7 +47,7 @@ def integer(value, *, minimum: int | None = 0) -> int:
         raise DomainError(_("This cannot be negative."))
     if abs(number) >= 2**63:
         raise DomainError(_("This number is too large."))
-    return number
+    return bound.check(number) if bound is not None else number
 
 
 def decimal(value, *, places: int = 2, minimum: Decimal | None = Decimal(0)) -> Decimal:

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import calendar
+from revive.core import bounds, calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
 from revive.imports import cells
@@ -295,7 +295,7 @@ class Units(_ParkLookup, Kind):
         if row.has("name_en"):  # a file without the column keeps the English names as they are
             values["name_en"] = name_en[:160]
         if row.has("employees"):
-            values["employees"] = row.get("employees", cells.integer, default=0)
+            values["employees"] = row.get("employees", cells.integer, default=0, bound=bounds.EMPLOYEES)
         for key, size_limit in (
             ("licensed_capacity", 120),
             ("operation_licence_no", 30),
@@ -397,12 +397,12 @@ class Filings(Kind):
             row.fail("business_id", _("No unit with this business ID in your province."))
         month = row.get("month", cells.jalali_month)
         values = {
-            "production_value": row.get("production_value", cells.integer),
+            "production_value": row.get("production_value", cells.integer, bound=bounds.RIALS),
             "capacity_utilisation": row.get("capacity_utilisation", cells.percent),
-            "employees": row.get("employees", cells.integer),
+            "employees": row.get("employees", cells.integer, bound=bounds.EMPLOYEES),
         }
         if row.has("energy_kwh"):
-            values["energy_kwh"] = row.get("energy_kwh", cells.integer)
+            values["energy_kwh"] = row.get("energy_kwh", cells.integer, bound=bounds.ENERGY_KWH)
         filed_on = row.get("filed_on", cells.any_date) if row.has("filed_on") else None
         if month is not None:
             start = calendar.from_jalali(month[0], month[1], 1)
@@ -539,8 +539,8 @@ class Lending(Kind):
                     "bank",
                     _("Unknown bank: give its code (e.g. melli) or leave it empty for the banking system."),
                 )
-        total = row.get("total", cells.integer)
-        industry = row.get("industry_mining", cells.integer)
+        total = row.get("total", cells.integer, bound=bounds.RIALS)
+        industry = row.get("industry_mining", cells.integer, bound=bounds.RIALS)
         if row.failed:
             return None
         try:

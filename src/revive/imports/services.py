@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import audit, calendar
+from revive.core import audit, bounds, calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.imports.models import FilingSubmission, ImportJob
 from revive.registry.models import Band, ProductionUnit
@@ -36,6 +36,10 @@ def submission_create(
         raise DomainError(_("Employees cannot be negative."), field="employees")
     if energy_kwh is not None and energy_kwh < 0:
         raise DomainError(_("This cannot be negative."), field="energy_kwh")
+    bounds.RIALS.check(production_value, field="production_value")
+    bounds.EMPLOYEES.check(employees, field="employees")
+    if energy_kwh is not None:
+        bounds.ENERGY_KWH.check(energy_kwh, field="energy_kwh")
     today = calendar.tehran_today()
     if calendar.from_jalali(jyear, jmonth, 1) > today:
         raise DomainError(_("A month cannot be filed before it starts."), field="month")

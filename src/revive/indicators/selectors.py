@@ -17,9 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import calendar
-from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope, ScopeKind
-from revive.core.text import to_ascii_digits
 from revive.indicators import forecast as fc
 from revive.indicators.models import FLOW_METRICS, Indicator, Metric, ReportedValue, Target
 from revive.registry import selectors as registry
@@ -64,24 +62,6 @@ def scoped_province(scope: Scope, code: str | None) -> Province | None:
     if scope.kind == ScopeKind.PROVINCE:
         return Province.objects.get(pk=scope.province_id)
     return None
-
-
-def check_year(year, today: date | None = None) -> int:
-    current = calendar.current_jalali_year(today)
-    if year in (None, ""):
-        return current
-    try:
-        value = int(to_ascii_digits(str(year)).strip())
-    except ValueError:
-        value = -1
-    if not FIRST_YEAR <= value <= current + 1:
-        raise DomainError(
-            lazy_message(
-                _("Choose an Iranian year from %(first)s to %(last)s."), first=FIRST_YEAR, last=current + 1
-            ),
-            field="year",
-        )
-    return value
 
 
 def elapsed_months(year: int, today: date) -> float:

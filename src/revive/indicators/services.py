@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import audit, calendar
+from revive.core import audit, calendar, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.money import format_number
 from revive.core.scoping import scope_for
@@ -209,7 +209,7 @@ def _targets_write(*, indicator, national, provinces, parks, by, check_year: boo
         elif t.park_id is None:
             before["provinces"][t.province.code] = str(t.value)
     existing.delete()
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = rules.actor(by)
     national_row = Target.objects.create(
         indicator=indicator, jyear=year, value=national_value, updated_by=actor
     )
@@ -285,15 +285,15 @@ def reported_value_enter(
             ),
             field="value",
         )  # fmt: skip
-    if row is not None and version is not None and row.version != version:
-        raise ConflictError(_("Someone changed this figure since you opened it; reload and try again."))
+    if row is not None:
+        rules.check_version(row.version, version)
     before = audit.snapshot(row, ["value", "note", "status"]) if row else None
     if row is None:
         row = ReportedValue(indicator=indicator, jyear=year, jmonth=month, province=province)
     else:
         row.version += 1
     row.value, row.note = amount, note[:300]
-    row.entered_by = by if getattr(by, "is_authenticated", False) else None
+    row.entered_by = rules.actor(by)
     row.save()
     audit.record(
         actor=by,
@@ -312,14 +312,13 @@ def reported_value_approve(*, row: ReportedValue, by, version: int | None = None
     row = ReportedValue.objects.select_for_update().get(pk=row.pk)
     if row.status == ReportedValue.Status.APPROVED:
         raise ConflictError(_("This figure is already approved."))
-    if version is not None and row.version != version:
-        raise ConflictError(_("Someone changed this figure since you opened it; reload and try again."))
+    rules.check_version(row.version, version)
     if row.entered_by_id is not None and row.entered_by_id == getattr(by, "pk", None):
         raise DomainError(
             _("A figure is approved by someone other than the person who entered it."), field="user"
         )
     row.status = ReportedValue.Status.APPROVED
-    row.approved_by = by if getattr(by, "is_authenticated", False) else None
+    row.approved_by = rules.actor(by)
     row.approved_at = timezone.now()
     row.version += 1
     row.save()

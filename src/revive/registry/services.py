@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import audit, bulk
+from revive.core import audit, bounds, bulk
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
 from revive.registry import totals
@@ -112,6 +112,8 @@ def unit_statuses_record(
             raise DomainError(lazy_message(_("Unknown band “%(band)s”."), band=e.band), field="band")
         if e.employees is not None and e.employees < 0:
             raise DomainError(_("Employees cannot be negative."), field="employees")
+        if e.employees is not None:
+            bounds.EMPLOYEES.check(e.employees, field="employees")
     ids = [e.unit.pk for e in entries]
     if len(set(ids)) != len(ids):
         raise ValueError("one entry per unit")
@@ -244,6 +246,7 @@ def unit_create(
         )
     if employees < 0:
         raise DomainError(_("Employees cannot be negative."), field="employees")
+    bounds.EMPLOYEES.check(employees, field="employees")
     name_en = normalize(name_en)
     unit = ProductionUnit.objects.create(
         business_id=business_id,
@@ -311,6 +314,7 @@ def filing_submit(
         raise DomainError(_("Production value cannot be negative."), field="production_value")
     if employees < 0:
         raise DomainError(_("Employees cannot be negative."), field="employees")
+    bounds.EMPLOYEES.check(employees, field="employees")
     period_start = from_jalali(jyear, jmonth, 1)
     filed_on = filed_on or tehran_today()
     if period_start > filed_on:

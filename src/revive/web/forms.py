@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import calendar
+from revive.core import bounds, calendar, rules
 from revive.core.errors import DomainError
 from revive.core.text import parse_int
 from revive.registry.models import Band, UnitStatus
@@ -36,7 +36,12 @@ class JalaliDateField(forms.CharField):
 
 
 class LocalIntegerField(forms.CharField):
-    """Accepts Persian, Arabic and ASCII digits and thousands separators."""
+    """Accepts Persian, Arabic and ASCII digits and thousands separators, within its real-world bound
+    (core/bounds.py; by default any count that fits the database's integer column)."""
+
+    def __init__(self, *args, bound: bounds.Bound = bounds.ANY_COUNT, **kwargs):
+        self.bound = bound
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -46,9 +51,28 @@ class LocalIntegerField(forms.CharField):
             number = parse_int(value)
         except DomainError as exc:
             raise forms.ValidationError(str(exc)) from None
-        if number < 0:
+        if number < 0 and self.bound.minimum >= 0:
             raise forms.ValidationError(_("Enter a number that is zero or more."))
-        return number
+        try:
+            return self.bound.check(number)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+
+
+class VersionField(forms.CharField):
+    """The version of the record the page showed, sent back in a hidden field; required, so that a
+    write made without reading the record is refused instead of overwriting someone else's (core/rules.py)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return rules.require_version(value)
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
 
 
 class StatusForm(forms.Form):
@@ -60,6 +84,7 @@ class StatusForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=UnitStatus.Source.choices)
     employees = LocalIntegerField(
+        bound=bounds.EMPLOYEES,
         label=_("Employees at this date"),
         required=False,
         widget=forms.TextInput(attrs={"maxlength": 12, "inputmode": "numeric"}),

@@ -4,14 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revive.cases.models import CaseState, Obstacle, ObstacleKind, Resolution
+from revive.core import bounds
 from revive.registry.models import Organisation
-from revive.web.forms import JalaliDateField, LocalIntegerField
+from revive.web.forms import JalaliDateField, LocalIntegerField, VersionField
 
 
 class VersionedForm(forms.Form):
     """Carries the version the user saw, so a stale save is refused instead of overwriting."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 def organisations_for(province_id: int):
@@ -28,6 +29,7 @@ class ObstacleForm(VersionedForm):
         label=_("Organisation that can remove it"), queryset=Organisation.objects.none(), required=False
     )
     amount = LocalIntegerField(
+        bound=bounds.RIALS,
         label=_("Estimated amount (rials)"),
         required=False,
         help_text=_("Whole rials; Persian or English digits, e.g. ۲۵٬۰۰۰٬۰۰۰٬۰۰۰"),
@@ -56,8 +58,8 @@ class VisitForm(forms.Form):
     )
     inspector_name = forms.CharField(label=_("Inspector"), required=False, max_length=120)
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
-    capacity_observed = LocalIntegerField(label=_("Capacity observed (%)"))
-    employees_observed = LocalIntegerField(label=_("Employees observed"), required=False)
+    capacity_observed = LocalIntegerField(bound=bounds.PERCENT, label=_("Capacity observed (%)"))
+    employees_observed = LocalIntegerField(bound=bounds.EMPLOYEES, label=_("Employees observed"), required=False)
     verifies_revival = forms.BooleanField(
         label=_("The unit is producing again: verify the revival"), required=False
     )
@@ -65,7 +67,7 @@ class VisitForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    number = LocalIntegerField(label=_("Meeting number"))
+    number = LocalIntegerField(bound=bounds.MEETING_NUMBER, label=_("Meeting number"))
     held_on = JalaliDateField(
         label=_("Date of the meeting"),
         help_text=_("Iranian date, for example 1405/08/15"),

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import calendar
+from revive.core import bounds, calendar
 from revive.core.errors import DomainError
 from revive.finance.models import LoanKind, LoanState
 from revive.registry.models import Organisation, Province
@@ -43,6 +43,7 @@ class LoanRequestForm(forms.Form):
     amount_requested = _amount(_("Amount requested (rials)"))
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
     project_progress = LocalIntegerField(
+        bound=bounds.PERCENT,
         label=_("Project progress (%)"),
         required=False,
         help_text=_("For fixed capital: how far the project is built; it must be over 60%."),
@@ -83,6 +84,7 @@ class IntroduceForm(VersionedForm):
     amount = _amount(_("Amount introduced (rials)"))
     kind = forms.ChoiceField(label=_("Type of facility"), choices=LoanKind.choices)
     term_months = LocalIntegerField(
+        bound=bounds.MONTHS,
         label=_("Term (months)"),
         required=False,
         help_text=_("Working capital: up to 12 months; fixed capital and rescheduling: up to 60."),

@@ -5,12 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import calendar
+from revive.core import bounds, calendar
 from revive.core.text import to_ascii_digits
 from revive.planning.instance import MAX_MULTIPLIER
 from revive.planning.models import InfraProject
 from revive.registry.models import Organisation, Province
-from revive.web.forms import LocalIntegerField
+from revive.web.forms import LocalIntegerField, VersionField
 
 OBJECTIVE_CHOICES = [
     ("jobs", _("Jobs restored")),
@@ -54,6 +54,20 @@ class PlanForm(forms.Form):
     scenario = forms.ModelChoiceField(
         label=_("Scenario"), queryset=None, required=False, empty_label=_("None: today's budgets")
     )
+    loan_budget = LocalIntegerField(
+        label=_("Loan budget (rials)"),
+        bound=bounds.RIALS,
+        required=False,
+        help_text=_("Leave empty to use the banks' credit lines as they are."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 20}),
+    )
+    infra_budget = LocalIntegerField(
+        label=_("Infrastructure budget (rials)"),
+        bound=bounds.RIALS,
+        required=False,
+        help_text=_("Leave empty to use the year's infrastructure budget lines."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 20}),
+    )
     time_limit = LocalIntegerField(
         label=_("Time limit (seconds)"),
         help_text=_("The plan stops searching after this time and says how close to the best it is."),
@@ -92,13 +106,14 @@ class ScenarioForm(forms.Form):
     )
     infra_multiplier = MultiplierField(label=_("Multiply the infrastructure budget by"), required=False)
     loan_total = LocalIntegerField(
+        bound=bounds.RIALS,
         label=_("Cap on all loans (rials)"),
         required=False,
         help_text=_("Whole rials; leave empty for no cap"),
     )
-    infra_total = LocalIntegerField(label=_("National infrastructure budget (rials)"), required=False)
+    infra_total = LocalIntegerField(bound=bounds.RIALS, label=_("National infrastructure budget (rials)"), required=False)
     delay_project = LocalIntegerField(label=_("Delay project number"), required=False)
-    delay_months = LocalIntegerField(label=_("by months"), required=False)
+    delay_months = LocalIntegerField(bound=bounds.MONTHS, label=_("by months"), required=False)
     drop_bank = forms.ModelChoiceField(
         label=_("Drop this bank's quota"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.BANK).order_by("name_en"),
@@ -150,9 +165,10 @@ class ScenarioForm(forms.Form):
 
 
 class ProjectStatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     status = forms.ChoiceField(label=_("Status"), choices=InfraProject.Status.choices)
     progress = LocalIntegerField(
+        bound=bounds.PERCENT,
         label=_("Progress (%)"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 3, "size": 4}),
     )

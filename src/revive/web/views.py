@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,10 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from revive.accounts.roles import Perm, has_perm
 from revive.cases.models import OPEN_STATES
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, scope_for
-from revive.core.text import to_ascii_digits
 from revive.imports.selectors import filing_gap
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
@@ -34,15 +32,6 @@ def _registry_scope(request: HttpRequest):
     if not (scope.sees_registry and has_perm(request.user, Perm.VIEW_REGISTRY)):
         raise Http404
     return scope
-
-
-def _year(request: HttpRequest, today) -> int:
-    raw = to_ascii_digits(request.GET.get("year", "")).strip()
-    if not raw:
-        return calendar.current_jalali_year(today)
-    if not raw.isdigit() or not 1390 <= int(raw) <= calendar.current_jalali_year(today):
-        raise DomainError(_("Choose an Iranian year between 1390 and this year."), field="year")
-    return int(raw)
 
 
 def _month_chart(this_year: list[int], last_year: list[int], year: int) -> str:
@@ -79,11 +68,7 @@ class LoginView(auth_views.LoginView):
 def overview(request: HttpRequest) -> HttpResponse:
     scope = _registry_scope(request)
     today = calendar.tehran_today()
-    try:
-        year = _year(request, today)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        year = calendar.current_jalali_year(today)
+    year = rules.year(request.GET.get("year"), today)
     data = selectors.overview(scope=scope, year=year, today=today)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
@@ -230,7 +215,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         error, units = exc, ProductionUnit.objects.none()
     if export_format(request) and error is None:
         return tables_response(request=request, filename="revive-units", tables={"units": _unit_table(units)})
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, units, 50)
     context = {
         "page": page,
         "filters": filters,

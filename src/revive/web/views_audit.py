@@ -6,14 +6,13 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.models import AuditEvent
 from revive.core.scoping import scope_for
 from revive.web.exports import table_response
@@ -109,7 +108,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx") and not form.errors:
         return _export(events, fmt)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, events, 50)
     names = dict(object_types())
     rows = [
         {

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
 from revive.cases import agenda, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
@@ -103,7 +104,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-cases", tables={"cases": (header, rows), "workload": workload}
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, qs, 50)
     return render(
         request,
         "web/cases/list.html",
@@ -352,7 +353,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         return tables_response(
             request=request, filename="revive-meetings", tables={"meetings": (header, rows)}
         )
-    page = Paginator(meetings, 30).get_page(request.GET.get("page"))
+    page = rules.paginate(request, meetings, 30)
     return render(
         request,
         "web/cases/meetings.html",
@@ -504,7 +505,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     if export_format(request) and error is None:
         return tables_response(request=request, filename="revive-resolutions",
                                tables={"resolutions": _resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, qs, 50)
     return render(
         request,
         "web/cases/resolutions.html",
@@ -579,7 +580,7 @@ def resolution_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, _("Your answer was recorded."))
-    return redirect(request.POST.get("next") or "web:resolutions")
+    return redirect(rules.safe_next(request, reverse("web:resolutions")))
 
 
 @login_required
@@ -685,14 +686,10 @@ def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     resolution = selectors.resolution_get(scope=scope, pk=pk)
     try:
         services.resolution_escalate(
-            resolution=resolution, by=request.user, version=_int_or_none(request.POST.get("version"))
+            resolution=resolution, by=request.user, version=rules.require_version(request.POST.get("version"))
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The resolution was referred to the national level."))
     return redirect("web:overdue")
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

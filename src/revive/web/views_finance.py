@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
 from revive.cases import selectors as case_selectors
-from revive.core import calendar, money
+from revive.core import calendar, money, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.finance import importers, selectors, services, workflow
@@ -60,11 +59,7 @@ def _unit(request: HttpRequest) -> str:
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year") or ""
-    try:
-        return selectors.check_year(int(raw) if raw.strip() else None)
-    except ValueError:
-        raise DomainError(_("The year must be a number, e.g. 1405."), field="year") from None
+    return rules.year(request.GET.get("year"))
 
 
 def check_filters(scope, *, province: str = "", bank: str = ""):
@@ -90,7 +85,7 @@ def _filters(request: HttpRequest) -> selectors.LoanFilters:
         bank=request.GET.get("bank", ""),
         state=request.GET.get("state", ""),
         kind=request.GET.get("kind", ""),
-        year=int(year) if year.isdigit() else None,
+        year=rules.year(year) if year.strip() else None,
         arrears=request.GET.get("arrears", ""),
         q=request.GET.get("q", ""),
         sort=request.GET.get("sort", ""),
@@ -132,7 +127,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     if fmt and error is None:
         return _export(fmt, qs, _lang())
     context = {
-        "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+        "page": rules.paginate(request, qs, 50),
         "filters": filters,
         "error": error,
         "totals": selectors.totals(qs),
@@ -617,7 +612,7 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The figures were saved."))
             return redirect(f"{reverse('web:lending_share')}?year={d['month'][0]}")
-    context = _lending_context(request, scope, selectors.check_year(None), None, figure_form=form)
+    context = _lending_context(request, scope, rules.year(None), None, figure_form=form)
     return render(request, "web/finance/lending_share.html", context, status=400)
 
 
@@ -646,6 +641,6 @@ def lending_import(request: HttpRequest) -> HttpResponse:
             errors = result.errors
             form.add_error("file", _("Nothing was imported: correct the rows below and send the file again."))
     context = _lending_context(
-        request, scope, selectors.check_year(None), None, import_form=form, import_errors=errors
+        request, scope, rules.year(None), None, import_form=form, import_errors=errors
     )
     return render(request, "web/finance/lending_share.html", context, status=400)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.indicators import press, reports, selectors, services
@@ -38,11 +38,7 @@ def _scope(request: HttpRequest):
 
 
 def _year(request: HttpRequest, today) -> int:
-    try:
-        return selectors.check_year(request.GET.get("year"), today)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return calendar.current_jalali_year(today)
+    return rules.year(request.GET.get("year"), today)
 
 
 def _can_set_targets(request, scope) -> bool:

@@ -47,7 +47,7 @@ def test_list_filters_and_items_carry_id_and_bank_code(call, officer_semnan, nat
 def test_every_endpoint_answers_404_out_of_scope(call, officer_tehran, sepah_officer, loan):
     for user in (officer_tehran, sepah_officer):
         assert call(user, "get", f"/loan-requests/{loan.pk}").status_code == 404
-        assert call(user, "post", f"/loan-requests/{loan.pk}/transitions", to="paid").status_code == 404
+        assert call(user, "post", f"/loan-requests/{loan.pk}/transitions", to="paid", version=0).status_code == 404
         assert call(user, "get", "/loan-requests", province="IR-20").status_code == 404
         assert call(user, "get", "/kpis/funnel", year=1405, province="IR-20").status_code == 404
     assert call(sepah_officer, "get", "/loan-requests", bank="melli").status_code == 404
@@ -85,17 +85,22 @@ def test_bank_decides_through_the_api_with_version(call, bank_melli, loan):
         to="disbursement",
         amount=21 * BN,
         on="1405/05/20",
+        version=LoanRequest.objects.get().version,
     )
     assert r.status_code == 400 and "cannot exceed" in r.json()["message"]
 
 
 def test_bad_input_is_400_and_disallowed_is_409(call, officer_semnan, bank_melli, loan):
     path = f"/loan-requests/{loan.pk}/transitions"
-    assert call(bank_melli, "post", path, to="partly_paid", amount=20.5, on="1405/05/10").status_code == 400
-    assert call(bank_melli, "post", path, to="partly_paid", amount="20a", on="1405/05/10").status_code == 400
-    assert call(bank_melli, "post", path, to="paid", on="1405/13/01").status_code == 400
-    assert call(officer_semnan, "post", path, to="review").status_code == 409
-    assert call(bank_melli, "post", path, to="review").status_code == 409
+    v = loan.version
+    assert call(bank_melli, "post", path, to="partly_paid", amount=20.5, on="1405/05/10", version=v).status_code == 400
+    assert (
+        call(bank_melli, "post", path, to="partly_paid", amount="20a", on="1405/05/10", version=v).status_code == 400
+    )
+    assert call(bank_melli, "post", path, to="paid", on="1405/13/01", version=v).status_code == 400
+    assert call(officer_semnan, "post", path, to="review", version=v).status_code == 409
+    assert call(bank_melli, "post", path, to="review", version=v).status_code == 409
+    assert call(bank_melli, "post", path, to="paid", on="1405/05/10").status_code == 400  # no version: refused
     assert LoanRequest.objects.get().state == LoanState.INTRODUCED
 
 
@@ -113,6 +118,7 @@ def test_introduction_over_quota_is_409_with_the_figures(call, world, officer_se
         letter_number="7",
         on="1405/04/10",
         amount=30 * BN,
+        version=loan.version,
     )
     assert r.status_code == 409
     assert r.json()["details"]["remaining"] == 10 * BN and "national credit line" in r.json()["message"]

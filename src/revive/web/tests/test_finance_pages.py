@@ -130,7 +130,8 @@ def test_amount_with_letters_or_a_decimal_point_shows_a_clear_message(login, ban
     client = login(bank_melli)
     client.cookies["django_language"] = "en"
     r = client.post(
-        f"/loans/{melli_loan.pk}/decide/", {"to": "partly_paid", "amount": typed, "on": "1405/05/10"}
+        f"/loans/{melli_loan.pk}/decide/",
+        {"to": "partly_paid", "amount": typed, "on": "1405/05/10", "version": melli_loan.version},
     )
     body = r.content.decode()
     assert r.status_code == 400 and "without letters or a decimal point" in body and "error-summary" in body

@@ -1,0 +1,158 @@
+"""The rules every page, API handler and service used to copy, in one place.
+
+Six year parsers with six ranges, four paging implementations, fourteen "user or label" checks and
+seven version checks had drifted apart (some answered 500 on `?year=abc`, one let a 25-digit page
+number reach the database). Each rule now lives here once:
+
+- `year`: the Iranian year of a request, from `bounds.FIRST_YEAR` to next year; empty means this
+  year; anything else is a DomainError (field "year"), which pages and the API answer with 400.
+- `page_slice` (API) and `paginate` (pages): bounded paging; a page past the last answers an empty
+  list (API) or the last page (pages), never an offset the database cannot hold.
+- `actor` / `actor_label`: the signed-in user behind a write, or None for the system, commands and
+  imports run without a user (their label is kept in the audit trail).
+- `check_version`: optimistic locking. A person's write must carry the version of the record it
+  read: page forms send it in a hidden field (a form without it is refused) and the API's write
+  bodies require it; a stale version answers 409. Services accept `version=None` only from callers
+  that read nothing first (imports, commands, the demo).
+- `language`: "fa" or "en", the language of the current request.
+- `safe_next`: where to go back to after a form: a path on this site, never another host or scheme.
+"""
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from revive.core import bounds, calendar
+from revive.core.errors import ConflictError, DomainError, lazy_message
+from revive.core.text import to_ascii_digits
+
+# --- the year --------------------------------------------------------------------------------------
+
+
+def last_year(today=None) -> int:
+    return calendar.current_jalali_year(today) + 1
+
+
+def year(raw: Any, today=None) -> int:
+    """An Iranian year typed in a query or a form (Persian or ASCII digits); empty is this year."""
+    current = calendar.current_jalali_year(today)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return current
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    else:
+        text = to_ascii_digits(str(raw)).strip()
+        value = int(text) if text.isdigit() and len(text) <= 4 else -1
+    if not bounds.FIRST_YEAR <= value <= current + 1:
+        raise DomainError(
+            lazy_message(
+                _("Choose an Iranian year from %(first)s to %(last)s."),
+                first=bounds.FIRST_YEAR,
+                last=current + 1,
+            ),
+            field="year",
+        )
+    return value
+
+
+def year_schema() -> dict:
+    """Query(...) keyword arguments of an API `year`: its range shows in the OpenAPI schema (read when
+    the API is built: a server running across Nowruz still checks the new range in `year`)."""
+    return {"ge": bounds.FIRST_YEAR, "le": last_year()}
+
+
+# --- paging ----------------------------------------------------------------------------------------
+
+
+def page_slice(page: int, page_size: int) -> tuple[int, int]:
+    """(start, end) of an API page; both numbers checked against their bounds."""
+    bounds.PAGE.check(page, field="page")
+    bounds.PAGE_SIZE.check(page_size, field="page_size")
+    return (page - 1) * page_size, page * page_size
+
+
+def paginate(request, items, per_page: int):
+    """A page of `items` for a page's table: `?page=` that is not a number gives the first page, one past
+    the last (however large) the last page."""
+    from django.core.paginator import Paginator
+
+    raw = to_ascii_digits(str(request.GET.get("page") or "1")).strip()
+    number = int(raw) if raw.isdigit() and len(raw) <= 7 else (bounds.PAGE.maximum if raw.isdigit() else 1)
+    return Paginator(items, per_page).get_page(number)
+
+
+# --- the acting user -------------------------------------------------------------------------------
+
+
+def actor(by: Any):
+    """The signed-in user behind `by`, or None when a command, an import or the system acts."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def actor_label(by: Any) -> str:
+    user = actor(by)
+    return user.get_username() if user is not None else (str(by) if by else "system")
+
+
+# --- optimistic locking ----------------------------------------------------------------------------
+
+
+def check_version(current: int, sent: int | None) -> None:
+    """Refuse a write made on a stale copy of the record; `sent=None` is an internal caller."""
+    if sent is not None and current != sent:
+        raise ConflictError(
+            _(
+                "Someone else changed this record after you opened it. Reload the page to see their changes, "
+                "then make yours again."
+            ),
+            expected_version=sent,
+            current_version=current,
+        )
+
+
+def require_version(sent: Any) -> int:
+    """A version a person's write must carry (the hidden field of a page's form)."""
+    if isinstance(sent, int) and not isinstance(sent, bool):
+        value = sent
+    else:
+        text = to_ascii_digits(str(sent or "")).strip()
+        value = int(text) if text.isdigit() and len(text) <= 9 else -1
+    if value < 0:
+        raise ConflictError(
+            _("This form is out of date or incomplete. Reload the page and make your change again."),
+            field="version",
+        )
+    return value
+
+
+# --- the language ----------------------------------------------------------------------------------
+
+
+def language() -> str:
+    return "en" if (get_language() or "fa").startswith("en") else "fa"
+
+
+# --- where to go back to ---------------------------------------------------------------------------
+
+
+def safe_next(request, fallback: str) -> str:
+    """`next` from the form or the query when it is a path on this site; otherwise `fallback`."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    ):
+        return target
+    return fallback
+
+
+def lock(model, obj, version: int | None):
+    """Re-read `obj` under a row lock and refuse the write if someone saved it since `version` was read."""
+    fresh = model.objects.select_for_update().get(pk=obj.pk)
+    check_version(fresh.version, version)
+    return fresh
