@@ -211,6 +211,19 @@ def case_transition(*, case: Case, to: str, by, note: str = "", version: int | N
     """Officer transitions; revival goes through `case_verify_revival`, which needs evidence."""
     if to == CaseState.REVIVED:
         raise DomainError(
+            _("A revival is verified by a field visit or by filings, not set by hand."), field="state"
+        )
+    case = _lock(Case, case, version)
+    if to == CaseState.CLOSED:
+        if not note.strip():
+            raise DomainError(_("Give the reason why the unit cannot be revived."), field="note")
+        case.closed_reason = note.strip()[:300]
+    _transition(case, to, by=by, note=note)
+    _bump(case)
+    case.save()
+    return case
+
+
 @transaction.atomic
 def case_assign(*, case: Case, officer, by, version: int | None = None) -> Case:
     """Give a case to an officer of its own province (or take it back: officer None); audited, and
@@ -232,19 +245,6 @@ def case_assign(*, case: Case, officer, by, version: int | None = None) -> Case:
     # the timeline's label ("Officer assigned") is translated when shown; the text is the name only
     _event(case, by=by, kind="assigned", text=(officer.get_full_name() or after) if officer else "—")
     audit.record(actor=by, obj=case, action="case_assign", before={"officer": before}, after={"officer": after})
-    return case
-
-
-            _("A revival is verified by a field visit or by filings, not set by hand."), field="state"
-        )
-    case = _lock(Case, case, version)
-    if to == CaseState.CLOSED:
-        if not note.strip():
-            raise DomainError(_("Give the reason why the unit cannot be revived."), field="note")
-        case.closed_reason = note.strip()[:300]
-    _transition(case, to, by=by, note=note)
-    _bump(case)
-    case.save()
     return case
 
 
