@@ -282,6 +282,7 @@ def plan_run_start(
     time_limit: float = 10.0,
     sweep_points: int = 12,
     start: bool = True,
+    budgets: dict | None = None,
 ) -> PlanRun:
     """Queue a plan; it runs in the worker once this transaction commits (`start=False` leaves it
     queued for `revive run-plans` or a test)."""
@@ -313,6 +314,12 @@ def plan_run_start(
         raise DomainError(_("The budget sweep has between 0 and 20 points."), field="sweep_points")
     if scenario is not None and scenario.province_id != (province.pk if province else None):
         raise DomainError(_("This scenario was saved for another scope."), field="scenario")
+    # The plan form's own budgets (loan_total, infra_total in rials) override the scenario's.
+    budgets = clean_overrides({k: v for k, v in (budgets or {}).items() if v is not None})
+    if set(budgets) - {"loan_total", "infra_total"}:
+        raise DomainError(
+            _("A plan's own budgets are a loan total and an infrastructure total."), field="budgets"
+        )
     tasks.fail_stale()
     run = PlanRun.objects.create(
         author=_actor(by),
@@ -323,7 +330,8 @@ def plan_run_start(
             "objective": objective,
             "time_limit": time_limit,
             "sweep_points": sweep_points,
-            "overrides": scenario.changes if scenario else {},
+            "overrides": {**(scenario.changes if scenario else {}), **budgets},
+            "budgets": budgets,
         },
     )
     audit.record(actor=by, obj=run, action="plan_run_start", after=run.parameters)

@@ -202,6 +202,11 @@ def compute(run: PlanRun, *, on_progress=None) -> dict:
         province=province,
         time_limit=max(1.0, min(30.0, params["time_limit"])),
     )
+    result["schedule"].update(
+        yearplan.progress_so_far(
+            scope=_scope_of(run), province=run.province, year=params["year"], today=calendar.tehran_today()
+        )
+    )
     return result
 
 

@@ -10,7 +10,7 @@ Month 1 of the plan is the current Iranian month (Farvardin for next year's plan
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from revive.core import calendar
 from revive.planning.engine.model import Instance
@@ -123,4 +123,34 @@ def schedule_rows(
         "rows": rows,
         "units": sched.units,
         "projects": sched.projects,
+    }
+
+
+def progress_so_far(*, scope, province, year: int, today: date) -> dict:
+    """Units and jobs revived this year before the plan starts, and the year's targets (None when not set)."""
+    from revive.indicators.models import Metric, Target
+    from revive.registry import selectors as registry
+
+    first, _ = plan_months(year, today)
+    done = {Metric.REVIVED_UNITS: 0, Metric.JOBS_RESTORED: 0}
+    if first > 1:
+        before = calendar.jalali_month(year, first).start
+        period = calendar.year_to_date(year, before - timedelta(days=1))
+        done = registry.revivals(scope=scope, period=period, province=province)
+    targets = dict(
+        Target.objects.filter(
+            jyear=year,
+            park__isnull=True,
+            indicator__jyear=year,
+            indicator__metric__in=[Metric.REVIVED_UNITS, Metric.JOBS_RESTORED],
+            **({"province": province} if province is not None else {"province__isnull": True}),
+        ).values_list("indicator__metric", "value")
+    )
+    target_units = targets.get(Metric.REVIVED_UNITS)
+    target_jobs = targets.get(Metric.JOBS_RESTORED)
+    return {
+        "revived_before": int(done[Metric.REVIVED_UNITS] or 0),
+        "jobs_before": int(done[Metric.JOBS_RESTORED] or 0),
+        "target_units": int(target_units) if target_units is not None else None,
+        "target_jobs": int(target_jobs) if target_jobs is not None else None,
     }

@@ -104,8 +104,10 @@ def line_chart(
     height: int = 220,
     rtl: bool = False,
     css: str = "series-a",
+    more: tuple = (),
 ) -> str:
-    known = [v for v in values if v is not None]
+    """One line of values; `more` adds other Series drawn on the same axes (e.g. a target)."""
+    known = [v for v in values if v is not None] + [v for s in more for v in s.values if v is not None]
     frame, parts = _frame(
         peak=max(known + [1]),
         title=title,
@@ -133,6 +135,16 @@ def line_chart(
             )
     if points:
         parts.append(f'<polyline class="line {css}" points="{" ".join(points)}"/>')
+    for s in more:
+        other = [
+            f"{frame.x(i / max(n - 1, 1)):.1f},{frame.y(v):.1f}"
+            for i, v in enumerate(s.values)
+            if v is not None
+        ]
+        if other:
+            parts.append(
+                f'<polyline class="line {s.css}" points="{" ".join(other)}"><title>{escape(s.label)}</title></polyline>'
+            )
     parts.extend(marks)
     parts.append("</svg>")
     return "".join(parts)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/", v.plans, name="plans"),
     path("plans/<int:pk>/", v.plan_run, name="plan_run"),
     path("plans/<int:pk>/status/", v.plan_run_status, name="plan_run_status"),
+    path("plans/<int:pk>/replan/", v.plan_replan, name="plan_replan"),
     path("plans/compare/", v.compare, name="plan_compare"),
     path("plans/scenarios/", v.scenarios, name="scenarios"),
     path("plans/scenarios/<int:pk>/run/", v.scenario_run, name="scenario_run"),

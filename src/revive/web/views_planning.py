@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar, rules
+from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import to_persian_digits
@@ -68,6 +69,7 @@ def plans(request: HttpRequest) -> HttpResponse:
                 province=d.get("province") or (d["scenario"].province if d.get("scenario") else None),
                 scenario=d.get("scenario"),
                 time_limit=d["time_limit"],
+                budgets={"loan_total": d.get("loan_budget"), "infra_total": d.get("infra_budget")},
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -190,12 +192,103 @@ def _run_tables(result: dict) -> dict:
                   _("Infrastructure (rials)")],
                  ([p["province"], p["name_fa"] if lang == "fa" else p["name_en"], p["units"], p["jobs"], p["loans"],
                    p["infra"]] for p in result.get("by_province", [])))  # fmt: skip
-    return {
+    tables = {
         "units": _unit_rows(result),
         "baselines": ([_("Rule"), _("Value")], ([str(name), value] for name, value in rules)),
         "sweep": sweep,
         "province": provinces,
     }
+    if result.get("schedule"):
+        tables.update(_schedule_tables(result["schedule"]))
+    return tables
+
+
+def _month_label(year: int, month: int) -> str:
+    lang = _lang()
+    text = f"{calendar.month_name(month, lang)} {year}"
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def _schedule_tables(sched: dict) -> dict:
+    """The year plan's downloads: month by month, and unit by unit with its month and bank."""
+    months = ([_("Month"), _("Units revived"), _("Jobs restored"), _("Units revived so far"),
+               _("Jobs restored so far"), _("Loan money released (rials)"), _("Infrastructure money released (rials)"),
+               _("Loans paid (rials)"), _("Projects started (rials)"), _("Projects started")],
+              ([_month_label(r["jyear"], r["jmonth"]), r["units"], r["jobs"],
+                sched.get("revived_before", 0) + r["cum_units"], sched.get("jobs_before", 0) + r["cum_jobs"],
+                r["loan_released"], r["infra_released"], r["loan_spent"], r["infra_spent"], r["projects_started"]]
+               for r in sched["rows"]))  # fmt: skip
+    first, year = sched["first_month"], sched["rows"][0]["jyear"] if sched["rows"] else ""
+    units = ([_("Business ID"), _("Month"), _("Bank")],
+             ([u["unit_id"], _month_label(year, first + u["month"] - 1), u["bank"] or ""] for u in sched["units"]))  # fmt: skip
+    projects = ([_("Project"), _("Start month")],
+                ([p["project_id"], _month_label(year, first + p["start_month"] - 1)] for p in sched["projects"]))  # fmt: skip
+    return {"schedule": months, "schedule_units": units, "schedule_projects": projects}
+
+
+def _schedule_context(sched: dict) -> dict:
+    """The schedule's rows with month names, and its two charts."""
+    rtl = _lang() == "fa"
+    before, target = sched.get("revived_before", 0), sched.get("target_units")
+    rows = [
+        {**r, "label": _month_label(r["jyear"], r["jmonth"]), "so_far": before + r["cum_units"],
+         "jobs_so_far": sched.get("jobs_before", 0) + r["cum_jobs"]}
+        for r in sched["rows"]
+    ]  # fmt: skip
+    labels = [calendar.month_name(r["jmonth"], _lang()) for r in rows]
+    more = ()
+    if target is not None:
+        more = (charts.Series(_("The year's target"), [target] * len(rows), "series-b"),)
+    cumulative = charts.line_chart(
+        categories=labels,
+        values=[r["so_far"] for r in rows],
+        title=_("Units revived this year, month by month, against the year's target"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+        more=more,
+    )
+    money = charts.bar_chart(
+        categories=labels,
+        series=[
+            charts.Series(
+                _("money released"),
+                [(r["loan_released"] + r["infra_released"]) / 1e9 for r in rows],
+                "series-b",
+            ),
+            charts.Series(
+                _("money spent"), [(r["loan_spent"] + r["infra_spent"]) / 1e9 for r in rows], "series-a"
+            ),
+        ],
+        title=_("Money released and spent each month (billion rials)"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+    )
+    return {"schedule_rows": rows, "schedule_chart": cumulative, "money_chart": money, "schedule": sched}
+
+
+STEPS = {
+    "building the instance": gettext_lazy("building the list of candidate units"),
+    "budget sweep": gettext_lazy("budget sweep"),
+    "schedule by month": gettext_lazy("making the schedule month by month"),
+}
+
+
+def step_text(step: str) -> str:
+    """The progress line of a running plan in the reader's language (the worker writes it in English)."""
+    import re
+
+    if step in STEPS:
+        return str(STEPS[step])
+    m = re.fullmatch(r"solving: (\d+) units, (\d+) projects", step)
+    if m:
+        return _("solving: %(units)s units, %(projects)s projects") % {
+            "units": num(int(m[1])),
+            "projects": num(int(m[2])),
+        }
+    m = re.fullmatch(r"budget sweep (\d+)/(\d+)", step)
+    if m:
+        return _("budget sweep: point %(i)s of %(n)s") % {"i": num(int(m[1])), "n": num(int(m[2]))}
+    return ""
 
 
 def _explain(rows: list[dict], result: dict) -> None:
@@ -235,7 +328,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
         return tables_response(
             request=request, filename=f"revive-plan-{run.pk}", tables=_run_tables(run.result)
         )
-    context = {"run": run, "result": run.result or {}}
+    context = {"run": run, "result": run.result or {}, "step": step_text(run.step)}
     if run.status == PlanRun.Status.DONE:
         context.update(_summary(run.result))
         context["value_chart"], context["marginal_chart"] = _sweep_charts(run.result)
@@ -243,8 +336,10 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
             {**p, "per_billion_text": _decimal(p.get("per_billion"))} for p in run.result.get("sweep", [])
         ]
         rows = run.result.get("rows", [])
-        context["page"] = page = rules.paginate(request, rows, 100)
+        context["page"] = page = Paginator(rows, 100).get_page(request.GET.get("page"))
         _explain(page.object_list, run.result)
+        if run.result.get("schedule"):
+            context.update(_schedule_context(run.result["schedule"]))
         context["totals"] = {
             "loan": sum(r["loan"] for r in rows),
             "share": sum(r["project_share"] for r in rows),
@@ -256,10 +351,35 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plan the rest of the year again from today: the same parameters, with what is done or started since
+    (revived units, funded and started projects, loans introduced) taken from the database as it is now."""
+    scope = _scope(request)
+    run = selectors.run_get(scope=scope, pk=pk)
+    params = run.parameters or {}
+    try:
+        new = services.plan_run_start(
+            scope=scope,
+            by=request.user,
+            year=max(params.get("year", 0), calendar.current_jalali_year(calendar.tehran_today())),
+            objective=params.get("objective", "jobs"),
+            province=run.province,
+            scenario=run.scenario,
+            time_limit=params.get("time_limit", 10),
+            budgets={k: v for k, v in (params.get("budgets") or {}).items()},
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:plan_run", pk=run.pk)
+    return redirect("web:plan_run", pk=new.pk)
+
+
+@login_required
 def plan_run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the run page polls; once the run is finished the page reloads itself."""
     run = selectors.run_get(scope=_scope(request), pk=pk)
-    response = render(request, "web/planning/_run_status.html", {"run": run})
+    response = render(request, "web/planning/_run_status.html", {"run": run, "step": step_text(run.step)})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
@@ -310,7 +430,7 @@ def projects(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=lang == "fa"
         )
-    page = rules.paginate(request, items, 50)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     for p in page.object_list:
         p.units_per_billion_text = _decimal(p.units_per_billion, 3)
         p.jobs_per_billion_text = _decimal(p.jobs_per_billion, 2)
@@ -473,4 +593,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     if not (a.status == b.status == PlanRun.Status.DONE):
         messages.error(request, _("Both plans must be finished to compare them."))
         return redirect("web:scenarios")
-    return render(request, "web/planning/compare.html", {"data": selectors.compare(a, b)})
+    data = selectors.compare(a, b)
+    names = {p.code: name_in(p, _lang()) for p in registry_selectors.provinces(scope=scope)}
+    for key in ("only_a", "only_b"):
+        data[key] = [{**r, "province_name": names.get(r["province"], r["province"])} for r in data[key]]
+    return render(request, "web/planning/compare.html", {"data": data})

@@ -195,6 +195,7 @@ def _semnan_finance_and_planning(officer_semnan) -> dict:
         "loan_document": ({"pk": loan.pk, "document_id": _semnan_document(loan)}, ["get"]),
         "plan_run": ({"pk": run.pk}, ["get"]),
         "plan_run_status": ({"pk": run.pk}, ["get"]),
+        "plan_replan": ({"pk": run.pk}, ["post"]),
         "plan_compare": ({"_query": f"?a={run.pk}&b={run.pk}"}, ["get"]),
         "scenario_run": ({"pk": scenario.pk}, ["post"]),
         "infra_project": ({"pk": project.pk}, ["get", "post"]),
