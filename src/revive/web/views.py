@@ -86,8 +86,16 @@ def overview(request: HttpRequest) -> HttpResponse:
             "province": province,
             "chart": _month_chart(data["by_month"], data["by_month_last_year"], year),
             "totals": _totals(data["provinces"]),
+            # a park manager's or an owner's overview is of their park or unit, and says so
+            "scope_label": _scope_label(request.user, scope) if scope.kind in ("park", "unit") else "",
         },
     )
+
+
+def _scope_label(user, scope) -> str:
+    from revive.web.views_home import _scope_label as label
+
+    return label(user, scope)
 
 
 def _totals(rows: list[dict]) -> dict:

@@ -71,7 +71,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     error = None
     try:
-        qs = selectors.cases(scope=scope, filters=filters)
+        qs = selectors.cases(scope=scope, filters=filters, user=request.user)
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
     if export_format(request) and error is None:
@@ -145,6 +145,7 @@ def _case_context(request, scope, case: Case, **forms) -> dict:
                 "transition_form": forms.get("transition_form")
                 or TransitionForm(initial={"version": case.version}),
                 "visit_form": forms.get("visit_form") or VisitForm(),
+                "assign_officers": selectors.officers_of(province_id=case.province_id),
             }
         )
     return context
@@ -492,10 +493,14 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user)
     error = None
+    # a bank or an agency opens the list on what waits for its answer; "all" shows every resolution
+    status = request.GET.get("status")
+    if status is None:
+        status = "pending" if scope.kind in (ScopeKind.BANK, ScopeKind.AGENCY) else "all"
     try:
         qs = selectors.resolutions(
             scope=scope,
-            status=request.GET.get("status", ""),
+            status="" if status == "all" else status,
             overdue=request.GET.get("overdue") == "1",
             organisation=request.GET.get("organisation", ""),
         )
@@ -514,6 +519,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "today": calendar.tehran_today(),
             "statuses": Resolution.Status.choices,
+            "status": status,
             "can_answer": has_perm(request.user, Perm.ANSWER_RESOLUTIONS),
         },
         status=400 if error else 200,

@@ -121,3 +121,33 @@ def test_home_costs_a_handful_of_queries_whatever_the_number_of_cases(
     client = login(officer_semnan)
     with django_assert_max_num_queries(20):
         client.get(reverse("web:home"))
+
+
+@pytest.mark.parametrize(
+    "persona,label", [("park_manager", "شهرک صنعتی سمنان 1"), ("unit_owner", "ریخته‌گری سمنان")]
+)
+def test_owners_and_park_managers_get_an_overview_of_their_own_park_or_unit(
+    login, request, world, persona, label
+):
+    html = login(request.getfixturevalue(persona)).get(reverse("web:overview")).content.decode()
+    period = re.search(r'<p class="period">(.*?)</p>', html, re.S).group(1)
+    assert label in period and "کل کشور" not in period
+
+
+def test_a_liaisons_resolution_list_opens_on_what_waits_for_them_and_shows_their_answers(
+    login, work, gas_semnan, officer_semnan
+):
+    answered = cases.resolution_issue(
+        meeting=work["resolution"].meeting,
+        organisation=Organisation.objects.get(code="gas-20"),
+        text="انشعاب گاز",
+        deadline=date(2026, 12, 1),
+        by=officer_semnan,
+    )
+    cases.resolution_mark(resolution=answered, status="done", by=gas_semnan, response="انشعاب وصل شد")
+    client = login(gas_semnan)
+    html = client.get(reverse("web:resolutions")).content.decode()
+    assert f'id="resolution-{work["resolution"].pk}"' in html
+    assert f'id="resolution-{answered.pk}"' not in html
+    html = client.get(reverse("web:resolutions"), {"status": "all"}).content.decode()
+    assert f'id="resolution-{answered.pk}"' in html and "انشعاب وصل شد" in html
