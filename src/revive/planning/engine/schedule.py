@@ -503,14 +503,16 @@ def _drop_for_shares(pb: Problem, months: dict[int, int], options: dict[int, int
         options.pop(u, None)
 
 
-def _improve(pb: Problem, best: Builder, deadline: float, seed: int) -> tuple[Builder, int]:
+def _improve(
+    pb: Problem, best: Builder, deadline: float, seed: int, stop=lambda: False
+) -> tuple[Builder, int]:
     """Random restarts of the list scheduler around the best order: keep the best schedule's units in their
     months' order, shake the rest, rebuild."""
     rng = random.Random(seed)
     rounds = 0
     base = _ratio_order(pb)
     stall = 0
-    while time.monotonic() < deadline and stall < 60:
+    while time.monotonic() < deadline and stall < 60 and not stop():
         rounds += 1
         stall += 1
         kept = sorted(best.month, key=lambda u: (best.month[u], rng.random()))
@@ -534,78 +536,103 @@ def solve_schedule(
     threads: int = 1,
     baselines: bool = True,
 ) -> Schedule:
-    """The best schedule found within the time limit, its proven bound, and the two baselines."""
+    """The best schedule found within the time limit, its proven bound, and the two baselines.
+
+    HiGHS runs in its own thread from the start, warm-started by the list scheduler; the heuristics keep
+    improving in this thread for a fifth of the time and hand HiGHS every better schedule. With
+    `baselines`, HiGHS alone (the same model, no warm start, the same time) runs alongside; both bounds are
+    proven, so the smaller is reported, and the best schedule of all three is returned.
+    """
     t0 = time.monotonic()
     deadline = t0 + time_limit
     pb = Problem(instance, periods, objective)
     greedy = greedy_by_month(pb)
     base = {"greedy_by_month": greedy.value}
-    best = greedy
-    method = "greedy_by_month"
-    for name, order in (("list", _ratio_order(pb)),):
-        cand = Builder(pb).fill(order)
-        if cand.value > best.value + 1e-9:
-            best, method = cand, name
+    best, method = greedy, "greedy_by_month"
+    cand = Builder(pb).fill(_ratio_order(pb))
+    if cand.value > best.value + 1e-9:
+        best, method = cand, "list"
     if not pb.usable:
         return _finish(pb, best.result(), 0.0, t0, base, "none", timed_out=False, mip_gap=mip_gap)
 
     milp = _Milp(pb)
-    alone: dict[str, float] = {}
-    alone_thread = None
-    if baselines:
+    lock = threading.Lock()
+    pending: list[np.ndarray] = []
+    milp_done = threading.Event()
+    runs: dict[str, highspy.Highs] = {}
 
-        def run_alone() -> None:
-            h = milp.highs(time_limit=time_limit, mip_gap=mip_gap, seed=seed, threads=threads)
+    def run(name: str, warm: tuple | None) -> None:
+        h = milp.highs(time_limit=deadline - time.monotonic(), mip_gap=mip_gap, seed=seed, threads=threads)
+        runs[name] = h
+        if warm is not None:
+            h.setSolution(milp.ncol, np.arange(milp.ncol, dtype=np.int32), milp.vector(*warm))
+
+            def user_solution(e) -> None:
+                with lock:
+                    sol = pending.pop() if pending else None
+                    pending.clear()
+                if sol is not None:
+                    e.data_in.setSolution(sol)
+                    e.data_in.user_has_solution = True
+
+            h.cbMipUserSolution.subscribe(user_solution)
+        try:
             h.run()
-            info = h.getInfo()
-            ok = info.primal_solution_status == 2 and np.isfinite(info.objective_function_value)
-            alone["value"] = float(info.objective_function_value) if ok else 0.0
-            alone["bound"] = float(info.mip_dual_bound)
+        finally:
+            if warm is not None:
+                milp_done.set()
 
-        alone_thread = threading.Thread(target=run_alone, daemon=True)
-        alone_thread.start()
-    # A fifth of the time for the heuristics (the single-period engine on the aggregate, then restarts).
-    heur_end = t0 + 0.2 * time_limit
+    threads_ = [threading.Thread(target=run, args=("main", best.result()), daemon=True)]
+    if baselines:
+        threads_.append(threading.Thread(target=run, args=("alone", None), daemon=True))
+    for t in threads_:
+        t.start()
+    # A fifth of the time for the heuristics: the single-period engine on the aggregate, then restarts.
+    heur_end = min(deadline, t0 + 0.2 * time_limit)
+    rounds = 0
     try:
         order = _milp_order(pb, max(0.2, 0.5 * (heur_end - time.monotonic())), seed)
         cand = Builder(pb).fill(order)
         if cand.value > best.value + 1e-9:
             best, method = cand, "aggregate"
-    except Exception:  # noqa: BLE001 - a failed warm start must not lose the plan
+        before = best.value
+        best, rounds = _improve(pb, best, heur_end, seed, stop=milp_done.is_set)
+        if best.value > before + 1e-9:
+            method = "restarts"
+    except Exception:  # noqa: BLE001 - a failed heuristic must not lose the plan HiGHS is making
         pass
-    best, rounds = _improve(pb, best, heur_end, seed)
+    with lock:
+        pending.append(milp.vector(*best.result()))
+    for t in threads_:
+        t.join()
     months, options, starts = best.result()
-    h = milp.highs(time_limit=deadline - time.monotonic(), mip_gap=mip_gap, seed=seed, threads=threads)
-    h.setSolution(milp.ncol, np.arange(milp.ncol, dtype=np.int32), milp.vector(months, options, starts))
-    h.run()
-    info = h.getInfo()
-    status = h.getModelStatus()
-    value = _value(pb, months)
-    if info.primal_solution_status == 2:
-        sol = np.array(h.getSolution().col_value, dtype=float)
-        m2, o2, s2 = milp.decode(sol)
-        _drop_for_shares(pb, m2, o2)
-        if _feasible(pb, m2, o2, s2) and _value(pb, m2) > value + 1e-9:
-            months, options, starts, value = m2, o2, s2, _value(pb, m2)
-            method = "milp"
-    bound = float(info.mip_dual_bound)
+    value = best.value
+    bound = math.inf
+    timed_out = False
+    status_text = []
+    for name, h in runs.items():
+        info = h.getInfo()
+        status = h.getModelStatus()
+        status_text.append(f"{name}: {h.modelStatusToString(status)}")
+        timed_out |= status == highspy.HighsModelStatus.kTimeLimit
+        if np.isfinite(info.mip_dual_bound):
+            bound = min(bound, float(info.mip_dual_bound))
+        got = 0.0
+        if info.primal_solution_status == 2:
+            m2, o2, s2 = milp.decode(np.array(h.getSolution().col_value, dtype=float))
+            _drop_for_shares(pb, m2, o2)
+            if _feasible(pb, m2, o2, s2):
+                got = _value(pb, m2)
+                if got > value + 1e-9:
+                    months, options, starts, value = m2, o2, s2, got
+                    method = "HiGHS" if name == "main" else "HiGHS alone"
+        if name == "alone":
+            base["highs_alone"] = got
     if not np.isfinite(bound):
         bound = _trivial_bound(pb)
-    if alone_thread is not None:
-        alone_thread.join()
-        base["highs_alone"] = alone.get("value", 0.0)
-        if np.isfinite(alone.get("bound", math.inf)):
-            bound = min(bound, alone["bound"])
-    method = f"{method} (MILP {h.modelStatusToString(status)}, {rounds} restarts)"
+    method = f"{method} ({', '.join(status_text)}; {rounds} restarts)"
     return _finish(
-        pb,
-        (months, options, starts),
-        bound,
-        t0,
-        base,
-        method,
-        timed_out=status == highspy.HighsModelStatus.kTimeLimit,
-        mip_gap=mip_gap,
+        pb, (months, options, starts), bound, t0, base, method, timed_out=timed_out, mip_gap=mip_gap
     )
 
 
