@@ -124,6 +124,15 @@ STATICFILES_DIRS = [
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True
+# Only the files pages use, under hashed names that whitenoise caches for a year (revive/web/staticfiles.py).
+STATICFILES_FINDERS = [
+    "revive.web.staticfiles.UsedFilesFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "revive.web.staticfiles.HashedStaticStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -165,3 +165,52 @@ def test_create_admin_refuses_a_weak_password(world, monkeypatch):
     monkeypatch.setenv("REVIVE_ADMIN_PASSWORD", "short")
     with pytest.raises(CommandError):
         call_command("create_admin", "chief")
+
+
+def test_only_the_files_pages_use_are_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/vazirmatn/Vazirmatn-Variable-font-face.css")
+    assert finders.find("vendor/vazirmatn/fonts/webfonts/Vazirmatn[wght].woff2")
+    assert finders.find("vendor/htmx/htmx.min.js") and finders.find("revive/app.css")
+    for junk in ("README.md", "CHANGELOG.md", "package.json", "fonts/ttf/Vazirmatn-Bold.ttf", "misc/x"):
+        assert finders.find(f"vendor/vazirmatn/{junk}") is None
+    assert finders.find("vendor/htmx/htmx.js") is None
+
+
+_STATIC_PROBE = """
+import json
+import django
+django.setup()
+from django.templatetags.static import static
+from django.test import Client
+
+client = Client()
+css = static("revive/app.css")
+font_css = static("vendor/vazirmatn/Vazirmatn-Variable-font-face.css")
+answers = {url: client.get(url) for url in (css, font_css, "/static/vendor/vazirmatn/README.md",
+                                            "/static/vendor/vazirmatn/CHANGELOG.md")}
+print(json.dumps({"css": css, "font_css": font_css,
+                  "answers": {u: [r.status_code, r.get("Cache-Control", "")] for u, r in answers.items()},
+                  "font_body": b"".join(answers[font_css].streaming_content).decode()}))
+"""
+
+
+def test_collected_static_files_are_hashed_cached_for_a_year_and_only_what_pages_use(tmp_path):
+    (tmp_path / "node_modules").symlink_to(PROJECT_DIR / "node_modules")
+    env = _env(tmp_path, REVIVE_SECRET_KEY=SECRET, REVIVE_ALLOWED_HOSTS="testserver")
+    collected = subprocess.run(
+        [sys.executable, "-m", "revive", "collectstatic", "--noinput"], env=env, capture_output=True, text=True
+    )
+    assert collected.returncode == 0, collected.stderr
+    done = subprocess.run([sys.executable, "-c", _STATIC_PROBE], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["css"].startswith("/static/revive/app.") and seen["css"] != "/static/revive/app.css"
+    status, cache_control = seen["answers"][seen["css"]]
+    assert status == 200 and "immutable" in cache_control and "max-age=315360000" in cache_control
+    assert "Vazirmatn[wght]." in seen["font_body"]  # the font's own URL is hashed too
+    assert seen["answers"]["/static/vendor/vazirmatn/README.md"][0] == 404
+    assert seen["answers"]["/static/vendor/vazirmatn/CHANGELOG.md"][0] == 404
+    static_root = tmp_path / "var" / "static" / "vendor" / "vazirmatn"
+    assert not (static_root / "README.md").exists() and not (static_root / "fonts" / "ttf").exists()
