@@ -91,8 +91,19 @@ def render_html(data: dict) -> str:
     return render_to_string(
         "indicators/report.html",
         {"d": data, "lang": lang, "dir": "rtl" if lang == "fa" else "ltr", "title": title(data, lang),
-         "font_dir": font_dir().as_uri()},
+         "font_dir": font_dir().as_uri(), "charts": _charts(data, lang)},
     )  # fmt: skip
+
+
+def _charts(data: dict, lang: str) -> dict:
+    from revive.indicators import report_charts
+
+    return {
+        "by_month": report_charts.revivals_by_month(
+            rows=data["by_month"], year=data["year"], partial=data["partial"], lang=lang
+        ),
+        "progress": report_charts.progress_to_targets(rows=data["figures"]["rows"], lang=lang),
+    }
 
 
 def weasyprint_error() -> str | None:
