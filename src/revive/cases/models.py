@@ -164,6 +164,8 @@ class Obstacle(models.Model):
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="obstacle_amount_not_negative"
             )
         ]
+        # the open infrastructure obstacles of the projects page, without reading every obstacle
+        indexes = [models.Index(fields=["status", "kind"], name="obstacle_status_kind_idx")]
         verbose_name = _("obstacle")
         verbose_name_plural = _("obstacles")
 
@@ -231,6 +233,8 @@ class Resolution(models.Model):
         indexes = [
             models.Index(fields=["province", "status", "deadline"]),
             models.Index(fields=["organisation", "status"]),
+            # the national list (status, deadline order), the overdue board and the escalated count
+            models.Index(fields=["status", "deadline", "id"], name="resolution_status_deadline_idx"),
         ]
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")

@@ -120,6 +120,10 @@ class LoanRequest(models.Model):
             models.Index(fields=["bank", "state"]),
             models.Index(fields=["registered_on"]),
             models.Index(fields=["bank", "introduced_on"]),
+            # the pipeline and totals of the loans page read this index alone, not the wide rows
+            models.Index(
+                fields=["state", "amount_requested", "amount", "amount_paid"], name="loan_state_amounts_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -217,7 +221,15 @@ class Installment(models.Model):
     class Meta:
         ordering = ["loan", "number"]
         unique_together = [("loan", "number")]
-        indexes = [models.Index(fields=["due_on"])]
+        indexes = [
+            models.Index(fields=["due_on"]),
+            # arrears: the unpaid instalments of each loan, from this index alone
+            models.Index(
+                fields=["loan", "due_on", "amount", "paid_amount"],
+                condition=Q(paid_on__isnull=True),
+                name="installment_unpaid_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=models.F("amount")),

@@ -268,6 +268,8 @@ class MonthlyFiling(models.Model):
                 condition=models.Q(filed_on__gt=models.F("due_on")),
                 name="filing_late_idx",
             ),
+            # who filed a month (the filings page's missing filers, nationally)
+            models.Index(fields=["jyear", "jmonth", "unit"], name="filing_month_unit_idx"),
         ]
         verbose_name = _("monthly filing")
         verbose_name_plural = _("monthly filings")
