@@ -41,7 +41,12 @@ demo: install var/local.env
 	REVIVE_DEBUG=1 $(BIN)/revive migrate --noinput
 	REVIVE_DEBUG=1 $(BIN)/revive demo-data --seed 1 --if-empty
 	REVIVE_DEBUG=1 $(BIN)/revive demo
-	@echo "Revive is at http://127.0.0.1:$(REVIVE_PORT)/  (Ctrl-C stops it)"
+	REVIVE_DEBUG=1 $(BIN)/revive demo-notices
+	@echo "Revive is at http://127.0.0.1:$(REVIVE_PORT)/  (Ctrl-C stops it and its worker)"
+	@# The worker runs the background jobs beside the server; it stops with the server (the trap), and
+	@# on its own if this shell is killed outright (--stop-with).
+	REVIVE_DEBUG=1 $(BIN)/revive worker --stop-with $$$$ & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	REVIVE_DEBUG=1 $(BIN)/revive runserver --noreload 127.0.0.1:$(REVIVE_PORT)
 
 test: install-dev

@@ -56,7 +56,6 @@ class People:
         self.officers: dict[int, list] = defaultdict(list)
         self.managers: dict[int, list] = defaultdict(list)
         self.owners: dict[int, list] = defaultdict(list)
-        self.national: list = []
         self.national_staff: list = []
         for u in users:
             if u.role in (Role.BANK_OFFICER, Role.AGENCY_LIAISON) and u.organisation_id:
@@ -67,9 +66,7 @@ class People:
                 self.managers[u.park_id].append(u)
             elif u.role == Role.UNIT_OWNER and u.unit_id:
                 self.owners[u.unit_id].append(u)
-            elif u.role == Role.NATIONAL_ADMIN:
-                self.national.append(u)
-            if u.role in (Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST):
+            elif u.role in (Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST):
                 self.national_staff.append(u)
 
 
@@ -98,6 +95,7 @@ class Pass:
 
         r = self.rules
         referred: Counter[int] = Counter()
+        backlog: dict[int, list] = defaultdict(list)  # organisation -> overdue ones not told one by one
         horizon = self.cal.add(self.today, r.remind_before)
         pending = (
             Resolution.objects.filter(status=Resolution.Status.PENDING, deadline__lte=horizon)
@@ -125,6 +123,8 @@ class Pass:
                 self.tell(
                     addressees, kind, f"resolution:{res.pk}:{stage}", message(text, **params), answer, res
                 )
+            elif stage == "overdue" and late >= 1:
+                backlog[res.organisation_id].append(res)
             if late >= r.escalate_after and self.recent(self.cal.add(d, r.escalate_after)):
                 self.tell(
                     self.people.officers.get(res.province_id, []),
@@ -156,6 +156,23 @@ class Pass:
                         answer,
                         res,
                     )
+        jy, jm, _d = calendar.to_jalali(self.today)
+        for org_id, items in backlog.items():
+            # long overdue: one reminder a month to the addressee, listing how many and since when
+            self.tell(
+                self.people.by_org.get(org_id, []),
+                Kind.RESOLUTION_OVERDUE,
+                f"backlog:{org_id}:{jy}-{jm:02d}",
+                message(
+                    _(
+                        "%(count)s resolutions addressed to %(org)s are overdue and wait for your answer; the oldest was due %(oldest)s."
+                    ),
+                    count=_count(len(items)),
+                    org=_name(items[0].organisation),
+                    oldest=_jdate(min(x.deadline for x in items)),
+                ),
+                reverse("web:resolutions"),
+            )
         overdue = reverse("web:overdue")
         for province_id, n in referred.items():
             self.tell(
@@ -171,7 +188,7 @@ class Pass:
         if referred:
             total = sum(referred.values())
             self.tell(
-                self.people.national,
+                self.people.national_staff,
                 Kind.RESOLUTION_REFERRED,
                 f"referred:national:{self.today.isoformat()}",
                 message(
@@ -230,8 +247,8 @@ class Pass:
 
     def filings(self, *, chase: bool) -> None:
         from revive.imports.models import FilingSubmission
-        from revive.notices.selectors import known_before
-        from revive.registry.models import Band, IndustrialPark, MonthlyFiling, ProductionUnit
+        from revive.notices.selectors import open_units_known_before
+        from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit
 
         r = self.rules
         cy, cm, cd = calendar.to_jalali(self.today)
@@ -239,20 +256,16 @@ class Pass:
         due = calendar.from_jalali(cy, cm, min(r.filing_due_day, calendar.month_length(cy, cm)))
         filings = reverse("web:filings")
         if chase:
-            expected = known_before(
-                ProductionUnit.objects.exclude(current_band=Band.CLOSED), calendar.from_jalali(cy, cm, 1)
-            )
             filed = set(MonthlyFiling.objects.filter(jyear=y, jmonth=m).values_list("unit_id", flat=True))
             missing = [
-                u
-                for u in expected.only("id", "park_id", "province_id", "name_fa", "name_en")
-                if u.pk not in filed
+                u for u in open_units_known_before(calendar.from_jalali(cy, cm, 1)) if u["id"] not in filed
             ]
             month = _month(y, m)
-            for unit in missing:
-                owners = self.people.owners.get(unit.pk, [])
-                if not owners:
-                    continue
+            owned = ProductionUnit.objects.in_bulk(
+                [u["id"] for u in missing if u["id"] in self.people.owners]
+            )
+            for unit in owned.values():
+                owners = self.people.owners[unit.pk]
                 if self.today <= due:
                     self.tell(
                         owners,
@@ -282,10 +295,8 @@ class Pass:
                         unit,
                     )
             if self.today > due:
-                by_park, by_province = (
-                    Counter(u.park_id for u in missing),
-                    Counter(u.province_id for u in missing),
-                )
+                by_park = Counter(u["park_id"] for u in missing)
+                by_province = Counter(u["province_id"] for u in missing)
                 parks = IndustrialPark.objects.in_bulk(list(by_park))
                 for park_id, n in by_park.items():
                     self.tell(
@@ -358,7 +369,7 @@ class Pass:
             )
         if units:
             self.tell(
-                self.people.national,
+                self.people.national_staff,
                 Kind.FILING_SUSPENSION,
                 f"suspension:national:{y}-{m:02d}",
                 message(

@@ -20,8 +20,8 @@ from revive.notices.services import message, notify
 
 
 def subscribers():
-    """National staff (nation) and provincial officers (their province) with an e-mail address."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    """National staff (nation) and provincial officers (their province)."""
+    users = get_user_model().objects.filter(is_active=True)
     national = list(users.filter(role__in=[Role.NATIONAL_ADMIN, Role.NATIONAL_ANALYST]))
     officers = list(
         users.filter(role=Role.PROVINCIAL_OFFICER, province__isnull=False).select_related("province")
@@ -66,6 +66,9 @@ def _send_group(province, users, scope_key, year, month, month_label, langs) -> 
     for notice in made:
         user = next(u for u in users if u.pk == notice.recipient_id)
         lang = langs.get(user.pk, "fa")
+        delivery = Delivery.objects.filter(notice=notice, channel=Channel.EMAIL).first()
+        if delivery is None:
+            continue  # no address, or the person does not want it by e-mail: the inbox has it
         if lang not in pdfs:
             with translation.override(lang):
                 data = reports.report_data(scope=NATION, year=year, month=month, province=province)
@@ -74,9 +77,6 @@ def _send_group(province, users, scope_key, year, month, month_label, langs) -> 
             subject = str(_("Revive")) + ": " + notice.text(lang)
         mail = EmailMessage(subject=subject, body=notice.text(lang), to=[user.email])
         mail.attach(f"revive-{scope_key}-{year}-{month:02d}.pdf", pdfs[lang], "application/pdf")
-        delivery = Delivery.objects.filter(notice=notice, channel=Channel.EMAIL).first()
-        if delivery is None:
-            continue  # the person does not want it by e-mail (or chose the digest): the inbox has it
         try:
             mail.send()
         except Exception as exc:  # noqa: BLE001 - recorded on the delivery, shown as failed

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, Max, Min, OuterRef
 
 from revive.core import calendar
 from revive.core.scoping import Scope
@@ -32,12 +31,29 @@ def failed_deliveries():
     )
 
 
-def known_before(units, day: date):
-    """Units the registry knew before `day`: by their first status (the history an import brings),
-    else by when their row was made."""
-    return units.annotate(
-        known_since=Coalesce(Min("statuses__effective_date"), TruncDate("created_at"))
-    ).filter(known_since__lt=day)
+def first_known(scope: Scope | None = None) -> dict[int, date]:
+    """When the registry first knew each unit: its first status (the history an import brings)."""
+    from revive.registry.models import UnitStatus
+
+    statuses = UnitStatus.objects.visible_to(scope) if scope is not None else UnitStatus.objects.all()
+    return dict(
+        statuses.order_by()
+        .values("unit_id")
+        .annotate(first=Min("effective_date"))
+        .values_list("unit_id", "first")
+    )
+
+
+def open_units_known_before(day: date, scope: Scope | None = None) -> list[dict]:
+    """Units not closed that the registry knew before `day` (by their first status, else their row)."""
+    from revive.registry.models import Band, ProductionUnit
+
+    first = first_known(scope)
+    units = ProductionUnit.objects.visible_to(scope) if scope is not None else ProductionUnit.objects.all()
+    rows = units.exclude(current_band=Band.CLOSED).values(
+        "id", "business_id", "name_fa", "name_en", "province_id", "park_id", "park__code", "created_at"
+    )
+    return [r for r in rows if first.get(r["id"], r["created_at"].date()) < day]
 
 
 def _months_between(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -46,33 +62,31 @@ def _months_between(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 def suspension_candidates(*, months: int, through: tuple[int, int], scope: Scope | None = None) -> list[dict]:
     """Units (not closed) whose last `months` monthly filings up to `through` (year, month) are all
-    missing: the list for the licence-suspension warning. Each row: the unit's fields, the last month
-    filed (or None) and how many months in a row are missing."""
-    from revive.registry.models import Band, ProductionUnit
+    missing: the list for the licence-suspension warning. Each row: the unit's fields, its last filing's
+    month start (or None: never filed) and how many months in a row are missing (None: never filed)."""
+    from revive.registry.models import MonthlyFiling
 
-    first_missing = calendar.add_months(through, 1 - months)
-    since = calendar.from_jalali(*first_missing, 1)
+    since = calendar.from_jalali(*calendar.add_months(through, 1 - months), 1)
     end = calendar.from_jalali(*calendar.add_months(through, 1), 1)
-    units = known_before(ProductionUnit.objects.exclude(current_band=Band.CLOSED), since)
-    if scope is not None:
-        units = units.visible_to(scope)
-    rows = (
-        units.annotate(last=Max("filings__period_start", filter=Q(filings__period_start__lt=end)))
-        .filter(Q(last__isnull=True) | Q(last__lt=since))
-        .values("id", "business_id", "name_fa", "name_en", "province_id", "park_id", "park__code", "last")
-        .order_by("province_id", "park__code", "business_id")
+    units = open_units_known_before(since, scope)
+    filings = MonthlyFiling.objects.visible_to(scope) if scope is not None else MonthlyFiling.objects.all()
+    last = dict(
+        filings.filter(period_start__lt=end)
+        .order_by()
+        .values("unit_id")
+        .annotate(last=Max("period_start"))
+        .values_list("unit_id", "last")
     )
     out = []
-    for row in rows:
-        last = row["last"]
-        if last is None:
-            row["missing"] = None  # never filed
-            row["last_month"] = None
-        else:
-            lm = calendar.month_of(last)
-            row["last_month"] = lm
-            row["missing"] = _months_between(lm, through)
+    for row in units:
+        row["last"] = last.get(row["id"])
+        if row["last"] is not None and row["last"] >= since:
+            continue
+        row["missing"] = (
+            None if row["last"] is None else _months_between(calendar.month_of(row["last"]), through)
+        )
         out.append(row)
+    out.sort(key=lambda r: (r["province_id"], r["park__code"], r["business_id"]))
     return out
 
 

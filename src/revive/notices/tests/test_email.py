@@ -116,3 +116,22 @@ def test_a_send_that_keeps_failing_is_retried_then_shown_failed(officer_semnan, 
     page = login(officer_semnan).get("/notices/").content.decode()
     assert "ناموفق" in page or "failed" in page
     assert Notice.objects.get().read_at is None
+
+
+def test_the_monthly_report_goes_to_its_subscribers_once_with_the_pdf(smtp, national_admin, officer_semnan):
+    from revive.indicators import reports
+    from revive.notices.report_mail import send_monthly_report
+
+    if reports.weasyprint_error():
+        pytest.skip(reports.weasyprint_error())
+    national_admin.email = "admin@example.ir"
+    national_admin.save()  # the Semnan officer has no address: the inbox only
+    assert send_monthly_report(year=1405, month=8) == {"sent": 1}
+    [(to, msg)] = smtp.messages
+    assert to == ["admin@example.ir"]
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    assert Notice.objects.filter(kind=Kind.MONTHLY_REPORT, recipient=officer_semnan).count() == 1
+    assert send_monthly_report(year=1405, month=8) == {"sent": 0}  # once a month
+    assert len(smtp.messages) == 1
