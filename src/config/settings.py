@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "revive.indicators",
     "revive.imports",
     "revive.planning",
+    "revive.insight",
     "revive.documents",
     "django_tasks",
     "django_tasks_db",

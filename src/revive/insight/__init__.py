@@ -1,0 +1,1 @@
+"""Early warning (which producing units may stop) and attribution (what each intervention really does)."""

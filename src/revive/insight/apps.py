@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InsightConfig(AppConfig):
+    name = "revive.insight"
+    label = "insight"
+    verbose_name = "Early warning and attribution"

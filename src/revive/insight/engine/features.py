@@ -1,0 +1,142 @@
+"""What the risk model reads about a unit at a month: vectorised over units, one month at a time.
+
+Every feature is something Revive records (bands, utilisation, filings, arrears, interventions, the
+unit's sector, province and size); nothing from a generator's hidden state. Each feature belongs to a
+group, and a group is what a reason in words talks about.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .panel import Panel
+
+# (name, group); the groups are the reasons' vocabulary
+FEATURES: list[tuple[str, str]] = [
+    ("band_now", "band"),
+    ("band_3ago", "band"),
+    ("band_drop_3", "band"),
+    ("band_min_12", "band"),
+    ("util_now", "utilisation"),
+    ("util_mean_3", "utilisation"),
+    ("util_change_3", "utilisation"),
+    ("util_change_6", "utilisation"),
+    ("missing_filings_3", "filings"),
+    ("missing_filings_6", "filings"),
+    ("months_since_filed", "filings"),
+    ("late_3", "late"),
+    ("late_6", "late"),
+    ("arrears_now", "arrears"),
+    ("arrears_6", "arrears"),
+    ("idle_months_24", "history"),
+    ("months_since_idle", "history"),
+    ("months_observed", "history"),
+    ("interventions_12", "support"),
+    ("sector", "sector"),
+    ("province", "province"),
+    ("size", "size"),
+    ("log_jobs", "size"),
+]
+NAMES = [n for n, _ in FEATURES]
+GROUPS = list(dict.fromkeys(g for _, g in FEATURES))
+CATEGORICAL = [NAMES.index("sector"), NAMES.index("province")]
+COL = {n: i for i, n in enumerate(NAMES)}
+
+
+class FeatureBuilder:
+    """Cumulative sums once (unit x month), then each month's features are slices."""
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+        b = panel.band
+        U, T = b.shape
+        self.observed = b >= 0
+        self.producing = b >= 1
+        self.idle = b == 0
+        z = np.zeros((U, 1), dtype=np.int32)
+        self.cs_idle = np.concatenate([z, np.cumsum(self.idle, axis=1, dtype=np.int32)], axis=1)
+        self.cs_obs = np.concatenate([z, np.cumsum(self.observed, axis=1, dtype=np.int32)], axis=1)
+        filed = panel.filed.astype(bool) & self.observed
+        self.cs_filed = np.concatenate([z, np.cumsum(filed, axis=1, dtype=np.int32)], axis=1)
+        self.cs_late = np.concatenate([z, np.cumsum(panel.late, axis=1, dtype=np.int32)], axis=1)
+        self.cs_arr = np.concatenate([z, np.cumsum(panel.arrears, axis=1, dtype=np.int32)], axis=1)
+        iv = np.zeros((U, T), dtype=np.int32)
+        np.add.at(iv, (panel.iv_unit, panel.iv_month), 1)
+        self.cs_iv = np.concatenate([z, np.cumsum(iv, axis=1, dtype=np.int32)], axis=1)
+        # last month with a filing / with an idle band / with a utilisation figure, carried forward
+        cols = np.arange(T, dtype=np.int32)[None, :]
+        self.last_filed = np.maximum.accumulate(np.where(filed, cols, -1), axis=1)
+        self.last_idle = np.maximum.accumulate(np.where(self.idle, cols, -1), axis=1)
+        has_util = ~np.isnan(panel.utilisation)
+        last_u = np.maximum.accumulate(np.where(has_util, cols, -1), axis=1)
+        self.util_ff = np.where(
+            last_u >= 0, np.take_along_axis(panel.utilisation, np.maximum(last_u, 0), axis=1), np.nan
+        ).astype(np.float32)
+        # band carried forward over missing months (a month without a record keeps the last band)
+        last_b = np.maximum.accumulate(np.where(self.observed, cols, -1), axis=1)
+        self.band_ff = np.where(last_b >= 0, np.take_along_axis(b, np.maximum(last_b, 0), axis=1), -1).astype(
+            np.int8
+        )
+        self.first_obs = np.where(self.observed.any(axis=1), self.observed.argmax(axis=1), T)
+        _, self.sector_code = np.unique(panel.sector.astype(str), return_inverse=True)
+        _, self.province_code = np.unique(panel.province.astype(str), return_inverse=True)
+        self.log_jobs = np.log1p(panel.jobs.astype(np.float64))
+
+    def _window(self, cs: np.ndarray, t: int, w: int, rows) -> np.ndarray:
+        return cs[rows, t + 1] - cs[rows, max(t + 1 - w, 0)]
+
+    def at(self, t: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Features (rows x len(NAMES), float32) of the given units at month column t."""
+        if rows is None:
+            rows = np.arange(self.panel.n_units)
+        bf = self.band_ff
+        lag = lambda a, k: a[rows, max(t - k, 0)]  # noqa: E731
+        band_now = bf[rows, t].astype(np.float32)
+        win3 = bf[rows, max(t - 3, 0) : t + 1]
+        win12 = self.panel.band[rows, max(t - 11, 0) : t + 1].astype(np.float32)
+        win12[win12 < 0] = np.nan
+        util_now = self.util_ff[rows, t]
+        u = self.panel.utilisation[rows, max(t - 2, 0) : t + 1]
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                util_mean_3 = np.nanmean(u, axis=1)
+                band_min_12 = np.nanmin(win12, axis=1)
+        span3 = np.minimum(3, t + 1 - np.minimum(self.first_obs[rows], t))
+        span6 = np.minimum(6, t + 1 - np.minimum(self.first_obs[rows], t))
+        lf, li = self.last_filed[rows, t], self.last_idle[rows, t]
+        out = np.empty((len(rows), len(NAMES)), dtype=np.float32)
+        out[:, COL["band_now"]] = band_now
+        out[:, COL["band_3ago"]] = lag(bf, 3)
+        out[:, COL["band_drop_3"]] = win3.max(axis=1) - band_now
+        out[:, COL["band_min_12"]] = band_min_12
+        out[:, COL["util_now"]] = util_now
+        out[:, COL["util_mean_3"]] = util_mean_3
+        out[:, COL["util_change_3"]] = util_now - lag(self.util_ff, 3)
+        out[:, COL["util_change_6"]] = util_now - lag(self.util_ff, 6)
+        out[:, COL["missing_filings_3"]] = span3 - self._window(self.cs_filed, t, 3, rows)
+        out[:, COL["missing_filings_6"]] = span6 - self._window(self.cs_filed, t, 6, rows)
+        out[:, COL["months_since_filed"]] = np.where(lf >= 0, t - lf, 24).clip(0, 24)
+        out[:, COL["late_3"]] = self._window(self.cs_late, t, 3, rows)
+        out[:, COL["late_6"]] = self._window(self.cs_late, t, 6, rows)
+        out[:, COL["arrears_now"]] = self.panel.arrears[rows, t]
+        out[:, COL["arrears_6"]] = self._window(self.cs_arr, t, 6, rows)
+        out[:, COL["idle_months_24"]] = self._window(self.cs_idle, t, 24, rows)
+        out[:, COL["months_since_idle"]] = np.where(li >= 0, t - li, 60).clip(0, 60)
+        out[:, COL["months_observed"]] = self._window(self.cs_obs, t, 60, rows)
+        out[:, COL["interventions_12"]] = self._window(self.cs_iv, t, 12, rows)
+        out[:, COL["sector"]] = self.sector_code[rows]
+        out[:, COL["province"]] = self.province_code[rows]
+        out[:, COL["size"]] = self.panel.size[rows]
+        out[:, COL["log_jobs"]] = self.log_jobs[rows]
+        return out
+
+    def eligible(self, t: int) -> np.ndarray:
+        """Units producing at month t (the ones a warning is about)."""
+        return np.nonzero(self.producing[:, t])[0]
+
+    def label(self, t: int, rows: np.ndarray, horizon: int) -> np.ndarray:
+        """1 when the unit is idle in any of the months t+1 .. t+horizon (needs t + horizon < T)."""
+        return (self.cs_idle[rows, t + horizon + 1] - self.cs_idle[rows, t + 1] > 0).astype(np.int8)

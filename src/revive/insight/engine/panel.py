@@ -1,0 +1,327 @@
+"""The plain panel format (units.csv, months.csv, interventions.csv) and its dense month-by-unit arrays.
+
+Months are Iranian `YYYY/MM`; inside the engine a month is an integer index `year * 12 + month - 1`, and
+the panel is held as unit x month arrays (band, utilisation, filings, arrears) so that every feature is
+a vectorised slice, never a Python loop over units.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+UNITS, MONTHS, INTERVENTIONS = "units.csv", "months.csv", "interventions.csv"
+BANDS = ("idle", "lt50", "50_70", "gt70")  # codes 0..3; -1 = no record that month
+KINDS = ("working_capital", "fixed_capital", "infrastructure", "resolution")
+SIZES = ("micro", "small", "medium", "large")
+UNIT_COLUMNS = ["unit_id", "province", "sector", "size_class", "jobs"]
+MONTH_COLUMNS = ["unit_id", "month", "band", "utilisation", "filed", "filed_late", "arrears"]
+INTERVENTION_COLUMNS = ["unit_id", "month", "kind", "amount_rials"]
+MISSING = -1
+
+
+class PanelError(ValueError):
+    """A bad panel file: which file, row (the header is row 1), column and what is wrong."""
+
+    def __init__(self, reason: str, *, file: str = "", row: int | None = None, column: str = ""):
+        self.reason, self.file, self.row, self.column = reason, file, row, column
+        where = ", ".join(
+            p
+            for p in (file, f"row {row}" if row is not None else "", f"column {column}" if column else "")
+            if p
+        )
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+
+def month_index(text: str) -> int:
+    """'1403/07' -> 1403 * 12 + 6. Raises ValueError on anything else."""
+    t = text.strip().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+    parts = t.replace("-", "/").split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    year, month = int(parts[0]), int(parts[1])
+    if not (1300 <= year <= 1500 and 1 <= month <= 12):
+        raise ValueError(text)
+    return year * 12 + month - 1
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}/{index % 12 + 1:02d}"
+
+
+@dataclass
+class Panel:
+    """Units in rows, months in columns (month index `start + column`)."""
+
+    unit_ids: list[str]
+    province: np.ndarray  # str, per unit
+    sector: np.ndarray  # str, per unit
+    size: np.ndarray  # int 0..3, per unit
+    jobs: np.ndarray  # int, per unit
+    start: int  # month index of column 0
+    band: np.ndarray  # int8 U x T, -1 where the unit has no record that month
+    utilisation: np.ndarray  # float32 U x T, NaN when empty
+    filed: np.ndarray  # int8 U x T
+    late: np.ndarray  # int8 U x T
+    arrears: np.ndarray  # int8 U x T
+    # interventions: parallel arrays
+    iv_unit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    iv_month: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # column index
+    iv_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into KINDS
+    iv_amount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_ids)
+
+    @property
+    def n_months(self) -> int:
+        return self.band.shape[1]
+
+    def label(self, column: int) -> str:
+        return month_label(self.start + column)
+
+
+def _rows(path: Path, required: list[str]):
+    if not path.is_file():
+        raise PanelError("the file is missing", file=path.name)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise PanelError(
+                    f"missing column {missing[0]!r} (the header has: {', '.join(header) or 'nothing'})",
+                    file=path.name,
+                    row=1,
+                    column=missing[0],
+                )
+            pos = [header.index(c) for c in required]
+            for i, r in enumerate(reader, 2):
+                if not r or all(not c.strip() for c in r):
+                    continue
+                if len(r) < len(header):
+                    r = r + [""] * (len(header) - len(r))
+                yield i, [r[p].strip() for p in pos]
+    except UnicodeDecodeError:
+        raise PanelError("the file is not UTF-8 text", file=path.name) from None
+
+
+def _int(text: str, *, file: str, row: int, column: str, lo: int = 0, hi: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise PanelError(f"{text!r} is not a whole number", file=file, row=row, column=column) from None
+    if value < lo or (hi is not None and value > hi):
+        rng = f"{lo} to {hi}" if hi is not None else f"{lo} or more"
+        raise PanelError(f"{value} is out of range ({rng})", file=file, row=row, column=column)
+    return value
+
+
+def load_panel(directory: str | Path) -> Panel:
+    """Read and check the three files; the first bad cell raises PanelError."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise PanelError(f"{d} is not a folder")
+    ids: dict[str, int] = {}
+    province, sector, size, jobs = [], [], [], []
+    for row, (uid, prov, sec, sz, jb) in _rows(d / UNITS, UNIT_COLUMNS):
+        if not uid:
+            raise PanelError("empty unit_id", file=UNITS, row=row, column="unit_id")
+        if uid in ids:
+            raise PanelError(f"unit {uid!r} appears twice", file=UNITS, row=row, column="unit_id")
+        if sz not in SIZES:
+            raise PanelError(
+                f"{sz!r} is not a size class ({', '.join(SIZES)})", file=UNITS, row=row, column="size_class"
+            )
+        ids[uid] = len(ids)
+        province.append(prov or "?")
+        sector.append(sec or "?")
+        size.append(SIZES.index(sz))
+        jobs.append(_int(jb, file=UNITS, row=row, column="jobs", hi=1_000_000))
+    if not ids:
+        raise PanelError("no units", file=UNITS, row=2)
+
+    band_a, util_a, filed_a, late_a, arr_a, start, end = _load_months(d / MONTHS, ids)
+    n_units, n_months = band_a.shape
+
+    iv = []
+    iv_path = d / INTERVENTIONS
+    if iv_path.is_file():
+        for row, (uid, mon, kind, amount) in _rows(iv_path, INTERVENTION_COLUMNS):
+            if uid not in ids:
+                raise PanelError(
+                    f"unit {uid!r} is not in {UNITS}", file=INTERVENTIONS, row=row, column="unit_id"
+                )
+            try:
+                m = month_index(mon)
+            except ValueError:
+                raise PanelError(
+                    f"{mon!r} is not an Iranian month YYYY/MM", file=INTERVENTIONS, row=row, column="month"
+                ) from None
+            if not start <= m <= end:
+                raise PanelError(
+                    f"{mon} is outside the months of {MONTHS} ({month_label(start)} to {month_label(end)})",
+                    file=INTERVENTIONS,
+                    row=row,
+                    column="month",
+                )
+            if kind not in KINDS:
+                raise PanelError(
+                    f"{kind!r} is not a kind ({', '.join(KINDS)})", file=INTERVENTIONS, row=row, column="kind"
+                )
+            a = (
+                0
+                if amount == ""
+                else _int(amount, file=INTERVENTIONS, row=row, column="amount_rials", hi=10**18)
+            )
+            iv.append((ids[uid], m - start, KINDS.index(kind), a))
+    iva = np.array(iv, dtype=np.int64).reshape(-1, 4)
+    return Panel(
+        unit_ids=list(ids),
+        province=np.array(province, dtype=object),
+        sector=np.array(sector, dtype=object),
+        size=np.array(size, dtype=np.int8),
+        jobs=np.array(jobs, dtype=np.int64),
+        start=start,
+        band=band_a,
+        utilisation=util_a,
+        filed=filed_a,
+        late=late_a,
+        arrears=arr_a,
+        iv_unit=iva[:, 0],
+        iv_month=iva[:, 1],
+        iv_kind=iva[:, 2],
+        iv_amount=iva[:, 3],
+    )
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.argmax(mask))
+
+
+def _load_months(path: Path, ids: dict[str, int]):
+    """months.csv, checked column by column with vectorised tests (3 million rows in a few seconds)."""
+    if not path.is_file():
+        raise PanelError("the file is missing", file=MONTHS)
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True)
+    except (UnicodeDecodeError, pd.errors.ParserError) as e:
+        raise PanelError(f"cannot be read as CSV ({str(e).splitlines()[0]})", file=MONTHS) from None
+    except pd.errors.EmptyDataError:
+        raise PanelError("the file is empty", file=MONTHS, row=1) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    missing = [c for c in MONTH_COLUMNS if c not in df.columns]
+    if missing:
+        raise PanelError(
+            f"missing column {missing[0]!r} (the header has: {', '.join(df.columns) or 'nothing'})",
+            file=MONTHS,
+            row=1,
+            column=missing[0],
+        )
+    if df.empty:
+        raise PanelError("no months", file=MONTHS, row=2)
+    rows = np.arange(len(df)) + 2
+    col = {c: df[c].str.strip() for c in MONTH_COLUMNS}
+
+    def fail(mask, column, reason):
+        if mask.any():
+            i = _first_bad(np.asarray(mask))
+            raise PanelError(reason(col[column].iloc[i]), file=MONTHS, row=int(rows[i]), column=column)
+
+    ui = col["unit_id"].map(ids)
+    fail(ui.isna().to_numpy(), "unit_id", lambda v: f"unit {v!r} is not in {UNITS}")
+    months = {}
+    for text in col["month"].unique():
+        try:
+            months[text] = month_index(text)
+        except ValueError:
+            months[text] = -1
+    mi = col["month"].map(months).to_numpy()
+    fail(mi < 0, "month", lambda v: f"{v!r} is not an Iranian month YYYY/MM")
+    band = col["band"].map({b: i for i, b in enumerate(BANDS)})
+    fail(band.isna().to_numpy(), "band", lambda v: f"{v!r} is not a band ({', '.join(BANDS)})")
+    util_text = col["utilisation"]
+    util = pd.to_numeric(util_text.where(util_text != "", "nan"), errors="coerce").to_numpy(dtype=np.float64)
+    fail(np.isnan(util) & (util_text != "").to_numpy(), "utilisation", lambda v: f"{v!r} is not a number")
+    fail((util < 0) | (util > 100), "utilisation", lambda v: f"{v} is outside 0-100")
+    flags = []
+    for name in ("filed", "filed_late", "arrears"):
+        ok = col[name].isin(("0", "1")).to_numpy()
+        fail(~ok, name, lambda v: f"{v!r} must be 0 or 1")
+        flags.append((col[name] == "1").to_numpy().astype(np.int8))
+    ui = ui.to_numpy(dtype=np.int64)
+    start, end = int(mi.min()), int(mi.max())
+    n_units, n_months = len(ids), end - start + 1
+    mi = mi - start
+    flat = ui * n_months + mi
+    order = np.argsort(flat, kind="stable")
+    dup = np.nonzero(np.diff(flat[order]) == 0)[0]
+    if len(dup):
+        i = int(order[dup[0] + 1])
+        raise PanelError(
+            "the same unit and month appear twice", file=MONTHS, row=int(rows[i]), column="month"
+        )
+    band_a = np.full((n_units, n_months), MISSING, dtype=np.int8)
+    util_a = np.full((n_units, n_months), np.nan, dtype=np.float32)
+    filed_a = np.zeros((n_units, n_months), dtype=np.int8)
+    late_a = np.zeros((n_units, n_months), dtype=np.int8)
+    arr_a = np.zeros((n_units, n_months), dtype=np.int8)
+    band_a[ui, mi] = band.to_numpy(dtype=np.int8)
+    util_a[ui, mi] = util
+    filed_a[ui, mi], late_a[ui, mi], arr_a[ui, mi] = flags
+    return band_a, util_a, filed_a, late_a, arr_a, start, end
+
+
+def write_panel(panel: Panel, directory: str | Path) -> None:
+    """Write the three files (months only where the unit has a record)."""
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    with (d / UNITS).open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(UNIT_COLUMNS)
+        for i, uid in enumerate(panel.unit_ids):
+            w.writerow([uid, panel.province[i], panel.sector[i], SIZES[panel.size[i]], int(panel.jobs[i])])
+    labels = [panel.label(c) for c in range(panel.n_months)]
+    ui, mi = np.nonzero(panel.band >= 0)
+    with (d / MONTHS).open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(MONTH_COLUMNS)
+        util = panel.utilisation[ui, mi]
+        band, filed, late, arr = (
+            panel.band[ui, mi],
+            panel.filed[ui, mi],
+            panel.late[ui, mi],
+            panel.arrears[ui, mi],
+        )
+        ids = panel.unit_ids
+        w.writerows(
+            (ids[u], labels[m], BANDS[b], "" if math.isnan(x) else int(round(x)), fi, la, ar)
+            for u, m, b, x, fi, la, ar in zip(  # noqa: B905
+                ui.tolist(),
+                mi.tolist(),
+                band.tolist(),
+                util.tolist(),
+                filed.tolist(),
+                late.tolist(),
+                arr.tolist(),
+            )
+        )
+    with (d / INTERVENTIONS).open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(INTERVENTION_COLUMNS)
+        w.writerows(
+            (panel.unit_ids[u], labels[m], KINDS[k], a)
+            for u, m, k, a in zip(  # noqa: B905
+                panel.iv_unit.tolist(),
+                panel.iv_month.tolist(),
+                panel.iv_kind.tolist(),
+                panel.iv_amount.tolist(),
+            )
+        )

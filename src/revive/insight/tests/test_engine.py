@@ -1,0 +1,160 @@
+"""The engine on small generated panels with known truths (no database)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from revive.insight.engine import cli, generate
+from revive.insight.engine.attribution import estimate
+from revive.insight.engine.features import FeatureBuilder
+from revive.insight.engine.panel import load_panel, write_panel
+from revive.insight.engine.risk import backtest
+
+
+def test_attribution_interval_covers_the_planted_effect():
+    panel = generate.attribution_panel(1500, 40, effect=0.2, seed=11)
+    e = estimate(panel, "working_capital")
+    assert e.ci_low <= 0.2 <= e.ci_high
+    assert e.ci_low > 0  # and tells it apart from nothing
+    assert e.pretrend_ok is True
+    assert e.units_treated > 300 and e.net_jobs > 0 and e.cost_per_net_job_rials > 0
+
+
+def test_attribution_without_effect_covers_zero():
+    panel = generate.attribution_panel(1500, 40, effect=0.0, seed=12)
+    e = estimate(panel, "working_capital")
+    assert e.ci_low <= 0 <= e.ci_high
+    assert e.cost_per_net_job_rials is None or e.net_jobs > 0
+
+
+def test_attribution_says_when_too_few_units_were_treated():
+    panel = generate.attribution_panel(200, 30, treated_share=0.05, seed=3)
+    e = estimate(panel, "working_capital")
+    assert e.note == "too_few_treated" and e.att_producing is None
+    assert estimate(panel, "infrastructure").units_treated == 0
+
+
+def test_pretrends_fail_when_treated_units_were_already_recovering():
+    panel = generate.attribution_panel(1500, 40, effect=0.0, seed=13)
+    # units picked for treatment because they were already on the way up: a rising trend before g
+    g = np.full(panel.n_units, -1)
+    g[panel.iv_unit] = panel.iv_month
+    t = np.arange(panel.n_months)[None, :]
+    treated = g >= 0
+    rising = treated[:, None] & (t >= g[:, None] - 8)
+    rng = np.random.default_rng(0)
+    flip = (
+        rising & (rng.random(panel.band.shape) < 0.03 * np.clip(t - g[:, None] + 9, 0, 9)) & (panel.band == 0)
+    )
+    panel.band[flip] = 2
+    e = estimate(panel, "working_capital")
+    assert e.pretrend_ok is False and e.note == "pretrends_fail"
+
+
+def test_risk_model_beats_the_office_rule_when_decline_shows_first():
+    panel = generate.risk_panel(1500, 40, precursor=True, seed=5)
+    bt = backtest(panel, 6, fb=FeatureBuilder(panel), min_train_months=10, max_test_months=24, refit_every=12)
+    assert bt.months_tested >= 15
+    assert bt.auc > bt.baseline_auc + 0.05
+    assert bt.precision_at_5pct > 3 * bt.base_rate
+    assert bt.median_lead_months >= 2
+    assert abs(sum(d["predicted"] * d["rows"] for d in bt.calibration) / bt.rows - bt.base_rate) < 0.05
+
+
+def test_risk_model_finds_little_when_stops_come_out_of_the_blue():
+    panel = generate.risk_panel(1500, 40, precursor=False, seed=5)
+    bt = backtest(panel, 6, fb=FeatureBuilder(panel), min_train_months=10, max_test_months=24, refit_every=12)
+    assert bt.auc < 0.7
+
+
+def test_panel_round_trip(tmp_path):
+    panel = generate.attribution_panel(50, 14, seed=1)
+    write_panel(panel, tmp_path)
+    again = load_panel(tmp_path)
+    assert again.unit_ids == panel.unit_ids
+    assert (again.band == panel.band).all()
+    assert len(again.iv_unit) == len(panel.iv_unit)
+
+
+def test_risk_command_prints_the_json_the_issue_names(tmp_path, capsys):
+    write_panel(generate.risk_panel(400, 30, seed=2), tmp_path)
+    assert cli.run_risk(["--panel", str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["horizon_months"] == 6
+    assert {"months_tested", "auc", "baseline_auc", "logit_auc", "precision_at_5pct", "base_rate",
+            "median_lead_months"} <= set(out["backtest"])  # fmt: skip
+    probs = [w["probability"] for w in out["watchlist"]]
+    assert probs == sorted(probs, reverse=True) and len(probs) > 200
+    assert all(set(w) == {"unit_id", "probability", "reasons"} for w in out["watchlist"])
+    assert any(w["reasons"] for w in out["watchlist"][:10])
+
+
+def test_attribute_command_prints_every_kind(tmp_path, capsys):
+    write_panel(generate.attribution_panel(400, 30, seed=2), tmp_path)
+    assert cli.run_attribute(["--panel", str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["kind"] for e in out["effects"]] == [
+        "working_capital",
+        "fixed_capital",
+        "infrastructure",
+        "resolution",
+    ]
+    keys = {"kind", "att_producing", "ci_low", "ci_high", "pretrend_ok", "units_treated", "net_jobs",
+            "cost_per_net_job_rials"}  # fmt: skip
+    assert all(keys <= set(e) for e in out["effects"])
+
+
+@pytest.mark.parametrize(
+    "file, text, row, column",
+    [
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,busy,50,1,0,0\n",
+            2,
+            "band",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,idle,0,1,0,0\nU00000,1400/13,idle,0,1,0,0\n",
+            3,
+            "month",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,gt70,140,1,0,0\n",
+            2,
+            "utilisation",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nNOPE,1400/01,gt70,80,1,0,0\n",
+            2,
+            "unit_id",
+        ),
+        ("months.csv", "unit_id,month,band,utilisation,filed,filed_late\n", 1, "arrears"),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,gt70,80,yes,0,0\n",
+            2,
+            "filed",
+        ),
+        ("units.csv", "unit_id,province,sector,size_class,jobs\nU00000,IR-01,10,huge,5\n", 2, "size_class"),
+        ("units.csv", "unit_id,province,sector,size_class,jobs\nU00000,IR-01,10,small,-5\n", 2, "jobs"),
+        ("interventions.csv", "unit_id,month,kind,amount_rials\nU00000,1400/02,gift,5\n", 2, "kind"),
+        (
+            "interventions.csv",
+            "unit_id,month,kind,amount_rials\nU00000,1400/02,resolution,1.5\n",
+            2,
+            "amount_rials",
+        ),
+    ],
+)
+def test_bad_files_exit_2_with_file_row_and_column(tmp_path, capsys, file, text, row, column):
+    write_panel(generate.attribution_panel(3, 14, seed=1), tmp_path)
+    if file == "units.csv":  # keep the other files consistent with the one unit
+        text += "".join(f"U{i:05d},IR-01,10,small,5\n" for i in range(1, 3))
+    (tmp_path / file).write_text(text)
+    assert cli.run_attribute(["--panel", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert file in err and f"row {row}" in err and f"column {column}" in err
