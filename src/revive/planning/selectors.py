@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from revive.cases.models import INFRASTRUCTURE_OBSTACLES, OPEN_STATES, Case, Obstacle
 from revive.core.scoping import Scope
 from revive.planning.models import InfraProject, PlanRun, Scenario
-from revive.registry.models import Band, ProductionUnit, Province, SectorGroup
+from revive.registry.models import Band, IndustrialPark, ProductionUnit, Province, SectorGroup
 
 G = SectorGroup
 ALL_GROUPS = frozenset(G.values)
@@ -62,8 +62,16 @@ def ranked_projects(*, scope: Scope, filters: ProjectFilters = ProjectFilters())
     """The work list with the units and jobs each project unblocks, ranked by units (or jobs) per
     billion rials. Three queries whatever the length: the projects, the open cases' infrastructure
     obstacles by park and kind, and the idle units by park and sector group."""
-    items = list(projects(scope=scope, filters=filters))
+    # The projects alone, their parks and provinces attached from one read each: a national list is
+    # thousands of projects in a few hundred parks, and three model instances a row were most of its time.
+    items = list(projects(scope=scope, filters=filters).select_related(None))
     park_ids = {p.park_id for p in items}
+    parks = IndustrialPark.objects.select_related("province").in_bulk(park_ids)
+    provinces = {park.province_id: park.province for park in parks.values()}  # a project's is its park's
+    if missing := {p.province_id for p in items} - provinces.keys():
+        provinces |= Province.objects.in_bulk(missing)
+    for p in items:
+        p.park, p.province = parks[p.park_id], provinces[p.province_id]
     by_case: dict[tuple[int, str], tuple[int, int]] = {}
     parks_with_cases: set[int] = set()
     fallback: dict[tuple[int, str], tuple[int, int]] = {}
@@ -81,11 +89,11 @@ def ranked_projects(*, scope: Scope, filters: ProjectFilters = ProjectFilters())
         )
         for r in rows:
             by_case[(r["case__park_id"], INFRASTRUCTURE_OBSTACLES[r["kind"]])] = (r["units"], r["jobs"] or 0)
+        units = ProductionUnit.objects.filter(current_band__in=[Band.IDLE, Band.BELOW_50])
+        if not (scope.is_nation and filters.province is None):  # (units elsewhere are never looked up)
+            units = units.filter(province_id__in=province_filter)
         units = (
-            ProductionUnit.objects.filter(
-                province_id__in=province_filter, current_band__in=[Band.IDLE, Band.BELOW_50]
-            )
-            .annotate(open_case=Exists(Case.objects.filter(unit=OuterRef("pk"), state__in=OPEN_STATES)))
+            units.annotate(open_case=Exists(Case.objects.filter(unit=OuterRef("pk"), state__in=OPEN_STATES)))
             .values("park_id", "sector__group")
             .annotate(n=Count("id"), jobs=Sum("employees"), cases=Count("id", filter=Q(open_case=True)))
         )
