@@ -56,3 +56,11 @@ def test_the_owners_list_shows_figures_and_persian_months_and_the_form_names_ove
     # the world's units never filed: the form names the months due, the overdue ones marked
     assert "?month=1405/08" in html or "?month=1405/06" in html
     assert "tag late" in html
+
+
+def test_the_review_list_says_a_filing_is_a_new_version(login, unit_owner, officer_semnan):
+    client = login(unit_owner)
+    client.post(reverse("web:filing_new"), _form("5000"))
+    client.post(reverse("web:filing_new"), _form("6000", confirm_change="1"))
+    html = login(officer_semnan).get(reverse("web:filings")).content.decode()
+    assert "۱۴۰۵/۰۷" in html and "نسخهٔ ۲" in html
