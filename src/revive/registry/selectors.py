@@ -94,7 +94,8 @@ def units(*, scope: Scope, filters: UnitFilters) -> QuerySet[ProductionUnit]:
             raise DomainError(_unknown("province", filters.province), field="province")
         qs = qs.filter(province=province)
     if filters.park:
-        qs = qs.filter(park__code=filters.park)
+        # The page shows park codes in Persian digits (P-۲۰-۰۱۹), so that is how people type them back.
+        qs = qs.filter(park__code=to_ascii_digits(filters.park).strip().upper())
     if filters.sector:
         if not Sector.objects.filter(isic_division=filters.sector).exists():
             raise DomainError(_unknown("sector", filters.sector), field="sector")

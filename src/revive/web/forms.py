@@ -76,7 +76,8 @@ class VersionField(forms.CharField):
 
 
 class StatusForm(forms.Form):
-    band = forms.ChoiceField(label=_("New band"), choices=Band.choices)
+    # Nothing preselected: the first band, idle, would record a relapse of a revived unit.
+    band = forms.ChoiceField(label=_("New band"), choices=[("", "—"), *Band.choices])
     effective_date = JalaliDateField(
         label=_("Effective date"),
         help_text=_("Iranian date, for example 1405/08/15"),

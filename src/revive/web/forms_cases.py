@@ -46,7 +46,8 @@ class ObstacleStatusForm(VersionedForm):
 
 
 class TransitionForm(VersionedForm):
-    to = forms.ChoiceField(label=_("New state"), choices=CaseState.choices)
+    # No state is chosen until the officer picks one: the first of the list may be closing the case.
+    to = forms.ChoiceField(label=_("New state"), choices=[("", "—"), *CaseState.choices])
     note = forms.CharField(label=_("Note or reason"), required=False, max_length=300)
 
 

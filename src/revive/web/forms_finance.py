@@ -69,9 +69,8 @@ class StepForm(VersionedForm):
 
     to = forms.ChoiceField(
         label=_("Next step"),
-        choices=[
-            (s, LoanState(s).label) for s in (LoanState.REVIEW, LoanState.APPROVED, LoanState.WITHDRAWN)
-        ],
+        choices=[("", "—")]  # nothing preselected: withdrawing is one of the steps
+        + [(s, LoanState(s).label) for s in (LoanState.REVIEW, LoanState.APPROVED, LoanState.WITHDRAWN)],
     )
     on = _date(_("Date"), required=False)
     note = forms.CharField(label=_("Note or reason"), required=False, max_length=300)
@@ -98,9 +97,8 @@ class IntroduceForm(VersionedForm):
 class DecisionForm(VersionedForm):
     to = forms.ChoiceField(
         label=_("Decision"),
-        choices=[
-            (s, LoanState(s).label) for s in (LoanState.PAID, LoanState.PARTLY_PAID, LoanState.REJECTED)
-        ],
+        choices=[("", "—")]  # nothing preselected: the bank says what it decided
+        + [(s, LoanState(s).label) for s in (LoanState.PAID, LoanState.PARTLY_PAID, LoanState.REJECTED)],
     )
     amount = _amount(_("Amount granted (rials), if partly paid"), required=False)
     reason = forms.CharField(label=_("Reason, if rejected"), required=False, max_length=300)

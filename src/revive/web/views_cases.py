@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.cases import agenda, minutes, selectors, services, workflow
+from revive.cases import agenda, figures, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
@@ -144,11 +144,17 @@ def _case_context(request, scope, case: Case, **forms) -> dict:
                 or ObstacleForm(province_id=case.province_id, initial={"version": case.version}),
                 "transition_form": forms.get("transition_form")
                 or TransitionForm(initial={"version": case.version}),
-                "visit_form": forms.get("visit_form") or VisitForm(),
+                "visit_form": _with_figure_hint(forms.get("visit_form") or VisitForm(), case),
                 "assign_officers": selectors.officers_of(province_id=case.province_id),
             }
         )
     return context
+
+
+def _with_figure_hint(form, case: Case):
+    """The visit form says which headline figure a verified revival of this unit counts in."""
+    form.fields["verifies_revival"].help_text = figures.before_the_visit(case.unit.current_band)
+    return form
 
 
 @login_required
@@ -312,6 +318,7 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        band_before = case.unit.current_band
         try:
             services.visit_record(
                 case=case,
@@ -328,6 +335,10 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The visit was recorded."))
+            if data["verifies_revival"]:
+                figure = figures.revival_figure(band_before=band_before, capacity=data["capacity_observed"])
+                level = messages.success if figure == figures.IDLE_REVIVED else messages.warning
+                level(request, figures.after_the_visit(figure))
             return redirect("web:case", pk=case.pk)
     case.refresh_from_db()
     return render(

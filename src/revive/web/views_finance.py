@@ -16,6 +16,7 @@ from revive.core import calendar, money, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.finance import importers, selectors, services, workflow
+from revive.finance.labels import state_label
 from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
@@ -102,7 +103,7 @@ def _export(fmt: str, qs, lang: str):
     ]  # fmt: skip
     rows = (
         [
-            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, r.get_kind_display(), r.get_state_display(),
+            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, r.get_kind_display(), state_label(r.state),
             *date_cells(r.registered_on), r.amount_requested, r.bank.code if r.bank else "", r.letter_number,
             *date_cells(r.introduced_on), r.amount, *date_cells(r.decided_on), r.amount_paid,
         ]
@@ -197,7 +198,7 @@ EVENT_LABELS = {
 
 def _timeline(loan) -> list[dict]:
     def label(state: str) -> str:
-        return LoanState(state).label if state in LoanState.values else state
+        return state_label(state)
 
     return [
         {
@@ -235,7 +236,7 @@ def _detail_context(request: HttpRequest, scope, loan, **forms) -> dict:
         "repayments": list(loan.repayments.all()),
         "arrears": selectors.loan_arrears(loan=loan),
         "disbursed": sum(d.amount for d in loan.disbursements.all()),
-        "steps": [(s, LoanState(s).label) for s in steps] if may_manage else [],
+        "steps": [(s, state_label(s)) for s in steps] if may_manage else [],
         "step_form": forms.get("step_form") or StepForm(initial=initial),
         "unit": _unit(request),
     }

@@ -18,3 +18,11 @@ def document_kinds() -> list:
     from revive.documents.models import LoanDocument
 
     return LoanDocument.Kind.choices
+
+
+@register.filter
+def loan_state(state: str) -> str:
+    """A loan's state as people read it: an approved amount is not a disbursed one (finance/labels.py)."""
+    from revive.finance.labels import state_label
+
+    return state_label(state)

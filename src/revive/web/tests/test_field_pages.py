@@ -297,3 +297,78 @@ def test_loan_documents_attach_and_are_served_only_within_the_loans_scope(
     assert (
         client.post(f"/loans/{loan.pk}/documents/", {"kind": "application", "file": pdf}).status_code == 404
     )
+
+
+# --- what the walk-through found ---------------------------------------------------------------------
+
+
+def test_state_reads_as_status_not_governmental(login, officer_semnan, world):
+    page = login(officer_semnan).get("/cases/").content.decode()
+    assert ">وضعیت<" in page and "دولتی" not in page
+
+
+def test_no_destructive_state_is_preselected(login, officer_semnan, world, bank_melli):
+    from revive.finance import services as finance
+    from revive.web.forms import StatusForm
+    from revive.web.forms_finance import DecisionForm
+
+    case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
+    client = login(officer_semnan)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    select = page.split('<select id="id_to" name="to"')[1].split("</select>")[0]
+    assert select.count("selected") == 1 and '<option value="" selected>' in select  # not "closed"
+    refused = client.post(f"/cases/{case.pk}/transition/", {"version": case.version, "to": ""})
+    assert refused.status_code == 400 and Case.objects.get(pk=case.pk).state == CaseState.IDENTIFIED
+    # The unit's status form (idle first: a relapse) and the bank's decision (paid first) start empty too.
+    assert StatusForm().fields["band"].choices[0][0] == "" and DecisionForm().fields["to"].choices[0][0] == ""
+    loan = finance.loan_register(
+        unit=world["units"]["200000000011"], by=officer_semnan, kind="working_capital", amount_requested=10**9
+    )
+    step = client.get(f"/loans/{loan.pk}/").content.decode().split('<select id="id_to" name="to"')[1]
+    assert step.split("</select>")[0].count("<option") >= 2 and '<option value="" selected>' in step
+
+
+def test_visit_form_and_message_say_which_figure_a_revival_counts_in(login, officer_semnan, world):
+    from revive.registry.models import UnitStatus
+
+    # Kavir Dairy is idle; a unit working below 50% gets a case too.
+    idle_case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
+    client = login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    assert "counts in “idle units revived”" in client.get(f"/cases/{idle_case.pk}/").content.decode()
+    foundry = registry_services.unit_create(
+        by="test", business_id="209900000077", name_fa="ریخته‌گری نیمه‌فعال", name_en="Half Foundry",
+        park=world["parks"]["P-20-001"], sector=Sector.objects.get(isic_division="24"), size_class="small",
+        employees=10, band=Band.BELOW_50, since=date(2026, 1, 1),
+    )  # fmt: skip
+    case = services.case_open(unit=foundry, by=officer_semnan, opened_on=date(2026, 11, 1))
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "does not count in “idle units revived”" in page and "units lifted above 50%" in page
+    response = client.post(
+        f"/cases/{case.pk}/visits/",
+        {"visited_on": "1405/09/02", "findings": "Two lines running", "capacity_observed": "60",
+         "verifies_revival": "on"},
+        follow=True,
+    )  # fmt: skip
+    body = response.content.decode()
+    assert "it counts in “units lifted above 50%”, not in “idle units revived”" in body
+    assert UnitStatus.objects.filter(unit=foundry, band="50_70").exists()
+
+
+def test_loan_states_and_cards_tell_approved_from_disbursed(login, officer_semnan, world):
+    from revive.finance.labels import state_label
+
+    assert state_label("paid") == "مصوب بانک" and state_label("partly_paid") != "پرداخت‌شده"
+    from revive.finance import services as finance
+
+    loan = finance.loan_register(
+        unit=world["units"]["200000000011"], by=officer_semnan, kind="working_capital", amount_requested=10**9
+    )
+    page = login(officer_semnan).get(f"/loans/{loan.pk}/").content.decode()
+    labels = [part.split("</p>")[0] for part in page.split('<p class="label">')[1:]]
+    assert "مصوب بانک" in labels and "پرداخت‌شده" in labels and "پرداختی" not in labels
+
+
+def test_park_code_typed_in_persian_digits_finds_the_parks_units(login, officer_semnan, world):
+    page = login(officer_semnan).get("/units/", {"park": "p-۲۰-۰۰۱"}).content.decode()
+    assert "ریخته‌گری سمنان" in page and "لبنیات کویر" not in page
