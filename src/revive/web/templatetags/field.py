@@ -26,3 +26,13 @@ def loan_state(state: str) -> str:
     from revive.finance.labels import state_label
 
     return state_label(state)
+
+
+@register.simple_tag
+def page_numbers(page) -> list[int | None]:
+    """Page numbers around the current one, always with the first and the last; None where pages are left out."""
+    ellipsis = page.paginator.ELLIPSIS
+    return [
+        None if n == ellipsis else n
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]

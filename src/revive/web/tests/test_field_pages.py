@@ -372,3 +372,16 @@ def test_loan_states_and_cards_tell_approved_from_disbursed(login, officer_semna
 def test_park_code_typed_in_persian_digits_finds_the_parks_units(login, officer_semnan, world):
     page = login(officer_semnan).get("/units/", {"park": "p-۲۰-۰۰۱"}).content.decode()
     assert "ریخته‌گری سمنان" in page and "لبنیات کویر" not in page
+
+
+def test_paging_offers_page_numbers_and_the_last_page(login, officer_semnan, world):
+    province = world["provinces"]["IR-20"]
+    Meeting.objects.bulk_create(
+        Meeting(province=province, number=n, held_on=date(2026, 1, 1)) for n in range(1, 181)
+    )  # 180 meetings, 30 a page: 6 pages
+    page = login(officer_semnan).get("/meetings/", {"page": "3"}).content.decode()
+    pager = page.split('<nav class="pager"')[1].split("</nav>")[0]
+    for n in ("۱", "۲", "۴", "۵"):
+        assert f">{n}</a>" in pager
+    assert ">۶</a>" in pager and 'aria-current="page">۳<' in pager
+    assert "page=6" in pager  # the last page, one click away
