@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import time
 
 import pytest
 
@@ -204,3 +205,13 @@ def test_periods_round_trip(tmp_path):
     write_instance(instance, tmp_path)
     write_periods(periods, tmp_path)
     assert load_periods(tmp_path, 12) == periods
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_month_by_month_bound_is_above_the_brute_force_optimum(seed):
+    from revive.planning.engine.schedule import Problem, months_bound
+
+    instance, periods = tiny(seed)
+    for objective in ("job-months", "units"):
+        pb = Problem(instance, periods, objective)
+        assert months_bound(pb, time.monotonic() + 5) >= brute_force(instance, periods, objective) - 1e-6
