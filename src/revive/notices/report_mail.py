@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.accounts.roles import Role
 from revive.core import calendar
 from revive.core.scoping import NATION
+from revive.core.text import to_persian_digits
 from revive.notices.models import Channel, Contact, Delivery, Kind
 from revive.notices.services import message, notify
 
@@ -38,7 +39,10 @@ def send_monthly_report(*, year: int, month: int) -> dict:
         groups[u.province].append(u)
     langs = dict(Contact.objects.values_list("user_id", "language"))
     sent = 0
-    month_label = {lang: f"{calendar.month_name(month, lang)} {year}" for lang in ("fa", "en")}
+    month_label = {
+        "fa": f"{calendar.month_name(month, 'fa')} {to_persian_digits(str(year))}",
+        "en": f"{calendar.month_name(month, 'en')} {year}",
+    }
     for province, users in groups.items():
         scope_key = province.code if province else "national"
         with transaction.atomic():  # the plain notice e-mail is replaced by the one with the PDF
@@ -55,10 +59,10 @@ def _send_group(province, users, scope_key, year, month, month_label, langs) -> 
         kind=Kind.MONTHLY_REPORT,
         event=f"report:{scope_key}:{year}-{month:02d}",
         text=message(
-            _("The monthly report for %(month)s is attached to the e-mail."),
+            _("The monthly report for %(month)s is ready (by e-mail, as a PDF)."),
             month=lambda lang: month_label[lang],
         ),
-        url=reverse("web:overview"),
+        url=reverse("web:indicator_report"),
     )
     if not made:
         return 0

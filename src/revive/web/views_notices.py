@@ -24,13 +24,19 @@ from revive.web.forms import JalaliDateField, add_domain_error
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
-    page = rules.paginate(request, selectors.inbox(user=request.user, unread_only=unread_only), 30)
+    notices = selectors.inbox(user=request.user, unread_only=unread_only).prefetch_related("deliveries")
+    page = rules.paginate(request, notices, 30)
     lang = rules.language()
     rows = [{"n": n, "text": n.text(lang)} for n in page]
     return render(
         request,
         "web/notices/inbox.html",
-        {"page": page, "rows": rows, "unread_only": unread_only, "unread": selectors.unread_count(request.user)},
+        {
+            "page": page,
+            "rows": rows,
+            "unread_only": unread_only,
+            "unread": selectors.unread_count(request.user),
+        },
     )
 
 
@@ -56,7 +62,9 @@ def open_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preference_rows(user) -> tuple[list[dict], set[tuple[str, str]]]:
     chosen = {(k, c) for c, kinds in DEFAULT_CHANNELS.items() for k in kinds}
-    for kind, channel, enabled in Preference.objects.filter(user=user).values_list("kind", "channel", "enabled"):
+    for kind, channel, enabled in Preference.objects.filter(user=user).values_list(
+        "kind", "channel", "enabled"
+    ):
         (chosen.add if enabled else chosen.discard)((kind, channel))
     rows = [
         {

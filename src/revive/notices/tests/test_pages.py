@@ -35,7 +35,7 @@ def test_inbox_lists_own_notices_and_marks_them_read(officer_semnan, officer_teh
     theirs = _tell(officer_tehran, "b")[0]
     client = login(officer_semnan)
     body = client.get("/notices/").content.decode()
-    assert "Hello" in body and body.count('class="unread"') == 1
+    assert "Hello" in body and body.count('class="notice unread"') == 1
     # another person's notice cannot be opened or marked
     assert client.post(f"/notices/{theirs.pk}/open/").status_code == 404
     client.post("/notices/read/", {"notice": [theirs.pk]})

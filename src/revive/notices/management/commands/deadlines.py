@@ -4,6 +4,7 @@ of each kind it made (the worker runs it every day on its own)."""
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from revive.core import calendar
 from revive.core.errors import DomainError
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             f"Deadline pass for {day.isoformat()} ({calendar.format_jalali(day, lang='en')})"
             + ("" if working else ": not a working day, the chasing waits")
         )
-        labels = dict(Kind.choices)
+        with translation.override("en"):
+            labels = {k: str(v) for k, v in Kind.choices}
         for kind in Kind.values:
             if p.counts.get(kind):
                 self.stdout.write(f"  {p.counts[kind]:>6}  {kind}  ({labels[kind]})")
