@@ -9,10 +9,10 @@ from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.registry import selectors
-from revive.registry.models import Province
+from revive.registry.models import Band, ProductionUnit, Province
 
 from .auth import Session, TokenAuth
-from .params import Page, PageSize, YearQuery
+from .params import Page, PageSize, YearQuery, one_of
 from .schemas import (
     ErrorOut,
     ParkDetail,
@@ -36,6 +36,7 @@ from .cases_api import router as cases_router  # noqa: E402
 from .filings_api import router as filings_router  # noqa: E402
 from .finance_api import router as finance_router  # noqa: E402
 from .indicators_api import router as indicators_router  # noqa: E402
+from .insight_api import router as insight_router  # noqa: E402
 from .me_api import router as me_router  # noqa: E402
 from .notices_api import router as notices_router  # noqa: E402
 from .planning_api import router as planning_router  # noqa: E402
@@ -43,6 +44,7 @@ from .planning_api import router as planning_router  # noqa: E402
 api.add_router("/", cases_router)
 api.add_router("/", finance_router)
 api.add_router("/", planning_router)
+api.add_router("/", insight_router)
 api.add_router("/", indicators_router)
 api.add_router("/", me_router)
 api.add_router("/", filings_router)
@@ -200,9 +202,9 @@ def unit_list(
     province: str = "",
     park: str = "",
     sector: str = "",
-    band: str = "",
-    size: str = "",
-    sort: str = "business_id",
+    band: one_of(*Band.values) = "",
+    size: one_of(*ProductionUnit.Size.values) = "",
+    sort: one_of(*selectors.UNIT_SORTS) = "business_id",
     page: Page = 1,
     page_size: PageSize = 50,
 ):
@@ -213,7 +215,7 @@ def unit_list(
     qs = selectors.units(
         scope=scope,
         filters=selectors.UnitFilters(
-            q=q[:100], province=province, park=park, sector=sector, band=band, size=size, sort=sort
+            q=q[:100], province=province, park=park, sector=sector, band=band, size=size, sort=sort or "business_id"
         ),
     )
     return {

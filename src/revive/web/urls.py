@@ -36,6 +36,7 @@ urlpatterns = [
     path("resolutions/<int:pk>/escalate/", views_cases.resolution_escalate, name="resolution_escalate"),
     path("", include("revive.web.urls_finance")),
     path("", include("revive.web.urls_planning")),
+    path("", include("revive.web.urls_insight")),
     path("", include("revive.web.urls_indicators")),
     path("", include("revive.web.urls_imports")),
     path("", include("revive.web.urls_field")),

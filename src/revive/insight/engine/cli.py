@@ -164,7 +164,7 @@ def run_attribute(argv: list[str] | None = None) -> int:
         cost = (
             f"{e['cost_per_net_job_rials']:,} rials per net job-year"
             if e["cost_per_net_job_rials"]
-            else "no net jobs"
+            else "no cost per net job (no net jobs, or no amounts recorded)"
         )
         print(
             f"  {e['kind']}: {e['att_producing']:+.3f} [{e['ci_low']:+.3f}, {e['ci_high']:+.3f}] in P(producing),"

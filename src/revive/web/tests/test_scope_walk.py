@@ -48,6 +48,9 @@ LISTS = {
     "notices",  # the caller's own inbox
     "notice_preferences",  # the caller's own preferences
     "suspension_list",  # units without filings for months: the caller's province only
+    "watchlist",  # units at risk of going idle: the caller's province only
+    "risk_model",  # the model's national backtest figures: no unit, no province
+    "attribution",  # national effects, and the caller's own province's
 }
 SEMNAN_MARKERS = ("سمنان", "Semnan", "لبنیات کویر", "ریخته")
 
@@ -108,6 +111,8 @@ def _semnan_objects(world, officer_semnan):
         "filing_new": ({}, ["get", "post"]),
         "filing_review": ({"pk": _semnan_submission(officer_semnan)}, ["post"]),
         **_semnan_finance_and_planning(officer_semnan),
+        # a Semnan unit on the watch list: another province's officer cannot open a case from it
+        "watch_open_case": ({"pk": _semnan_risk_score()}, ["post"]),
         **_semnan_notices(officer_semnan),
     }
 
@@ -200,6 +205,20 @@ def _semnan_finance_and_planning(officer_semnan) -> dict:
         "scenario_run": ({"pk": scenario.pk}, ["post"]),
         "infra_project": ({"pk": project.pk}, ["get", "post"]),
     }
+
+
+def _semnan_risk_score() -> int:
+    from revive.insight.models import RiskRun, RiskScore
+    from revive.registry.models import ProductionUnit
+
+    unit = ProductionUnit.objects.get(business_id="200000000011")
+    run = RiskRun.objects.create(
+        as_of="1405/06", panel_first="1400/07", train_first="1400/08", train_last="1404/12"
+    )
+    return RiskScore.objects.create(
+        run=run, unit=unit, province_id=unit.province_id, park_id=unit.park_id, sector_id=unit.sector_id, rank=1,
+        probability=0.9, reasons=[{"group": "arrears", "weight": 0.2, "values": {"now": 1, "months_6": 3}}],
+    ).pk  # fmt: skip
 
 
 def _semnan_document(loan) -> int:

@@ -1,0 +1,12 @@
+"""Routes of the early-warning and attribution pages."""
+
+from django.urls import path
+
+from revive.web import views_insight as v
+
+urlpatterns = [
+    path("insight/watchlist/", v.watchlist, name="watchlist"),
+    path("insight/watchlist/<int:pk>/case/", v.watch_open_case, name="watch_open_case"),
+    path("insight/model/", v.model, name="risk_model"),
+    path("insight/attribution/", v.attribution, name="attribution"),
+]

@@ -1,0 +1,234 @@
+"""Early-warning and attribution pages: the watch list, the model's backtest, what interventions do."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from revive.accounts.roles import Perm, has_perm
+from revive.cases.models import OPEN_STATES, Case
+from revive.core import rules
+from revive.core.errors import DomainError
+from revive.core.scoping import ScopeKind, scope_for
+from revive.insight import selectors, services
+from revive.insight.models import AttributionEffect
+from revive.insight.words import reason_words
+from revive.registry import selectors as registry_selectors
+from revive.registry.models import Sector
+from revive.web import charts
+from revive.web.exports import date_cells, export_format, name_in, table_response
+from revive.web.templatetags.revive import pct
+
+
+def _lang() -> str:
+    return "fa" if (get_language() or "fa").startswith("fa") else "en"
+
+
+def _scope(request: HttpRequest):
+    """National and provincial staff only (a provincial officer sees their province); others get 404."""
+    if not has_perm(request.user, Perm.VIEW_REGISTRY):
+        raise Http404
+    scope = scope_for(request.user)
+    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
+        raise Http404
+    return scope
+
+
+def _reasons(score, lang: str) -> list[str]:
+    sector = name_in(score.sector, lang) if score.sector_id else ""
+    province = name_in(score.province, lang) if score.province_id else ""
+    return [reason_words(r, lang, sector, province) for r in score.reasons]
+
+
+@login_required
+def watchlist(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    lang = _lang()
+    run = selectors.latest_risk_run()
+    province = None
+    code = request.GET.get("province", "")
+    if code:
+        province = registry_selectors.province_get(scope=scope, code=code)
+    elif scope.kind == ScopeKind.PROVINCE:
+        province = registry_selectors.provinces(scope=scope).first()
+    park = None
+    park_code = request.GET.get("park", "")
+    if park_code:
+        park = registry_selectors.park_get(scope=scope, code=park_code)
+    sector = None
+    sector_code = request.GET.get("sector", "")
+    if sector_code:
+        sector = Sector.objects.filter(isic_division=sector_code).first()
+        if sector is None:
+            raise Http404
+    ctx = {"run": run, "province": province, "park": park, "sector": sector, "lang": lang}
+    if run is None:
+        return render(request, "web/insight/watchlist.html", ctx)
+    filters = selectors.WatchFilters(
+        province_id=province.pk if province else None,
+        park_id=park.pk if park else None,
+        sector_id=sector.pk if sector else None,
+    )
+    items = selectors.watchlist(scope=scope, run=run, filters=filters)
+    fmt = export_format(request)
+    if fmt:
+        header = [
+            _("National rank"), _("Business ID"), _("Unit"), _("Province"), _("Park"), _("Sector"),
+            _("Probability of going idle within %(n)s months") % {"n": run.horizon},
+            _("Reason 1"), _("Reason 2"), _("Reason 3"), _("Scored on (Iranian month)"),
+        ]  # fmt: skip
+        rows = (
+            [
+                s.rank,
+                s.unit.business_id,
+                s.unit.name(lang),
+                s.province.code,
+                s.park.code,
+                s.sector.isic_division,
+                round(s.probability, 4),
+                *(_reasons(s, lang) + ["", "", ""])[:3],
+                run.as_of,
+            ]  # fmt: skip
+            for s in items.iterator(chunk_size=2000)
+        )
+        return table_response(
+            fmt=fmt, filename="revive-watchlist", header=header, rows=rows, rtl=lang == "fa"
+        )
+    page = rules.paginate(request, items, 50)
+    unit_ids = [s.unit_id for s in page.object_list]
+    open_case = set(
+        Case.objects.filter(unit_id__in=unit_ids, state__in=OPEN_STATES).values_list("unit_id", flat=True)
+    )
+    for s in page.object_list:
+        s.words = _reasons(s, lang)
+        s.has_open_case = s.unit_id in open_case
+    ctx.update(
+        {
+            "page": page,
+            "count": page.paginator.count,
+            "provinces": registry_selectors.provinces(scope=scope) if scope.is_nation else [],
+            "parks": registry_selectors.parks(scope=scope, province=province).order_by("code")
+            if province
+            else [],
+            "sectors": Sector.objects.order_by("isic_division"),
+            "can_open": has_perm(request.user, Perm.MANAGE_CASES),
+            "backtest": run.backtest,
+        }
+    )
+    return render(request, "web/insight/watchlist.html", ctx)
+
+
+@login_required
+@require_POST
+def watch_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    if not has_perm(request.user, Perm.MANAGE_CASES):
+        raise Http404
+    score = selectors.score_get(scope=scope, pk=pk)
+    try:
+        case = services.preventive_case_open(score=score, by=request.user)
+    except DomainError as e:
+        messages.error(request, str(e))
+        return redirect(rules.safe_next(request, fallback=reverse("web:watchlist")))
+    messages.success(request, _("Preventive case opened for %(unit)s.") % {"unit": score.unit.business_id})
+    return redirect("web:case", case.pk)
+
+
+@login_required
+def model(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    lang = _lang()
+    run = selectors.latest_risk_run()
+    ctx = {"run": run, "lang": lang}
+    if run is not None and run.backtest:
+        b = run.backtest
+        ctx["b"] = b
+        cal = b.get("calibration") or []
+        ctx["calibration"] = cal
+        if cal:
+            ctx["chart"] = charts.line_chart(
+                categories=[str(c["decile"]) for c in cal],
+                values=[c["observed"] for c in cal],
+                title=_(
+                    "Calibration by decile: the share that went idle (points) against the predicted probability (line)"
+                ),
+                value_label=lambda v: pct(v),
+                rtl=lang == "fa",
+                more=(charts.Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
+            )
+        ctx["rows"] = [
+            (_("Gradient boosting (calibrated)"), b.get("auc"), b.get("precision_at_5pct")),
+            (_("Office rule: below 50% now, or fell a band in the last 3 months"), b.get("baseline_auc"), b.get("baseline_precision_at_5pct")),
+            (_("Logistic regression"), b.get("logit_auc"), b.get("logit_precision_at_5pct")),
+        ]  # fmt: skip
+    if export_format(request) and run is not None:
+        header = [_("Decile"), _("Predicted"), _("Observed"), _("Rows")]
+        rows = (
+            [c["decile"], round(c["predicted"], 4), round(c["observed"], 4), c["rows"]]
+            for c in run.backtest.get("calibration", [])
+        )
+        return table_response(
+            fmt=export_format(request),
+            filename="revive-risk-calibration",
+            header=header,
+            rows=rows,
+            rtl=lang == "fa",
+        )
+    if run is not None:
+        ctx["created"] = date_cells(run.created_at)
+    return render(request, "web/insight/model.html", ctx)
+
+
+@login_required
+def attribution(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    lang = _lang()
+    run = selectors.latest_attribution_run()
+    province = None
+    code = request.GET.get("province", "")
+    if code:
+        province = registry_selectors.province_get(scope=scope, code=code)
+    ctx = {"run": run, "province": province, "lang": lang}
+    if run is None:
+        return render(request, "web/insight/attribution.html", ctx)
+    effects = list(selectors.effects(scope=scope, run=run, province_id=province.pk if province else None))
+    order = {k: i for i, k in enumerate(AttributionEffect.Kind.values)}
+    effects.sort(key=lambda e: order.get(e.kind, 9))
+    fmt = export_format(request)
+    if fmt:
+        header = [
+            _("Intervention"), _("Province"), _("Effect on the probability of producing (12 months)"), _("95% interval, low"),
+            _("95% interval, high"), _("Pre-trends hold"), _("Units treated"), _("Revived after it (gross count)"),
+            _("Net jobs"), _("Cost per net job-year (rials)"), _("Note"),
+        ]  # fmt: skip
+        rows = (
+            [
+                e.get_kind_display(),
+                province.code if province else "",
+                e.att_producing,
+                e.ci_low,
+                e.ci_high,
+                e.pretrend_ok,
+                e.units_treated,
+                e.gross_revived,
+                None if e.net_jobs is None else round(e.net_jobs, 1),
+                e.cost_per_net_job_rials,
+                e.note,
+            ]  # fmt: skip
+            for e in effects
+        )
+        return table_response(
+            fmt=fmt, filename="revive-attribution", header=header, rows=rows, rtl=lang == "fa"
+        )
+    estimated = set(selectors.provinces_estimated(scope=scope, run=run))
+    ctx.update(
+        {
+            "effects": effects,
+            "provinces": [p for p in registry_selectors.provinces(scope=scope) if p.pk in estimated],
+        }
+    )
+    return render(request, "web/insight/attribution.html", ctx)
