@@ -243,8 +243,11 @@ def _unit_table(units):
         _("Name (Persian)"),
         _("Name (English)"),
         _("Province code"),
+        _("Province"),
         _("Park code"),
+        _("Park"),
         _("ISIC division"),
+        _("Sector"),
         _("Size class"),
         _("Employees"),
         _("Band"),
@@ -255,12 +258,16 @@ def _unit_table(units):
     # most of a national download's time.
     sizes = {value: str(label) for value, label in ProductionUnit.Size.choices}
     bands = {value: str(label) for value, label in Band.choices}
-    columns = ("business_id", "name_fa", "name_en", "province__code", "park__code", "sector__isic_division",
-               "size_class", "employees", "current_band", "band_since")  # fmt: skip
+    # Names beside the codes (IR-20 Semnan, P-20-019 ..., ISIC 10 Food products), in the page's language.
+    n = "en" if (get_language() or "fa").startswith("en") else "fa"
+    columns = ("business_id", "name_fa", "name_en", "province__code", f"province__name_{n}", "park__code",
+               f"park__name_{n}", "sector__isic_division", f"sector__name_{n}", "size_class", "employees",
+               "current_band", "band_since")  # fmt: skip
     rows = (
-        [bid, fa, en, province, park, sector, sizes.get(size, size), employees, bands.get(band, band),
-         *date_cells(since)]  # fmt: skip
-        for bid, fa, en, province, park, sector, size, employees, band, since in units[:UNIT_EXPORT_LIMIT]
+        [bid, fa, en, province, province_name, park, park_name, sector, sector_name, sizes.get(size, size),
+         employees, bands.get(band, band), *date_cells(since)]  # fmt: skip
+        for (bid, fa, en, province, province_name, park, park_name, sector, sector_name, size, employees, band,
+             since) in units[:UNIT_EXPORT_LIMIT]
         .values_list(*columns)
         .iterator(chunk_size=2000)
     )

@@ -81,6 +81,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             _("Business ID"),
             _("Unit"),
             _("Province code"),
+            _("Province"),
             _("State"),
             _("Opened on (Iranian)"),
             _("Opened on (Gregorian)"),
@@ -92,6 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 c.unit.business_id,
                 c.unit.name(lang),
                 c.province.code,
+                name_in(c.province, lang),
                 c.get_state_display(),
                 calendar.format_jalali(c.opened_on, lang="en"),
                 c.opened_on.isoformat(),
@@ -540,7 +542,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
 def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):
     """The resolutions as the lists show them; the overdue board puts the days overdue first."""
     lang = _lang()
-    header = [_("Resolution"), _("Province code"), _("Addressee"), _("Business ID"), _("Unit"), _("Text"),
+    header = [_("Resolution"), _("Province code"), _("Province"), _("Addressee"), _("Business ID"), _("Unit"), _("Text"),
               _("Deadline (Iranian)"), _("Deadline (Gregorian)"), _("Status"), _("Closed on (Iranian)"),
               _("Closed on (Gregorian)"), _("Escalated")]  # fmt: skip
     if days_overdue is not None:
@@ -550,6 +552,7 @@ def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):
             *([days_overdue[r.pk]] if days_overdue is not None else []),
             r.pk,
             r.province.code,
+            name_in(r.province, lang),
             name_in(r.organisation, lang),
             r.case.unit.business_id if r.case else "",
             r.case.unit.name(lang) if r.case else "",

@@ -95,16 +95,17 @@ def _filters(request: HttpRequest) -> selectors.LoanFilters:
 
 def _export(fmt: str, qs, lang: str):
     header = [
-        _("Request"), _("Business ID"), _("Unit"), _("Province code"), _("Type"), _("State"),
+        _("Request"), _("Business ID"), _("Unit"), _("Province code"), _("Province"), _("Type"), _("State"),
         _("Registered on (Iranian)"), _("Registered on (Gregorian)"), _("Amount requested (rials)"),
-        _("Bank code"), _("Letter number"), _("Introduced on (Iranian)"), _("Introduced on (Gregorian)"),
+        _("Bank code"), _("Bank"), _("Letter number"), _("Introduced on (Iranian)"), _("Introduced on (Gregorian)"),
         _("Amount introduced (rials)"), _("Decided on (Iranian)"), _("Decided on (Gregorian)"),
         _("Amount granted (rials)"),
     ]  # fmt: skip
     rows = (
         [
-            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, r.get_kind_display(), state_label(r.state),
-            *date_cells(r.registered_on), r.amount_requested, r.bank.code if r.bank else "", r.letter_number,
+            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, name_in(r.province, lang),
+            r.get_kind_display(), state_label(r.state), *date_cells(r.registered_on), r.amount_requested,
+            r.bank.code if r.bank else "", name_in(r.bank, lang), r.letter_number,
             *date_cells(r.introduced_on), r.amount, *date_cells(r.decided_on), r.amount_paid,
         ]
         for r in qs.iterator(chunk_size=2000)

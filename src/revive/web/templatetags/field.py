@@ -36,3 +36,35 @@ def page_numbers(page) -> list[int | None]:
         None if n == ellipsis else n
         for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
+
+
+def _measure_units() -> dict:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "MW": _("MW"),
+        "m3/h": _("m³ an hour"),
+        "m3/d": _("m³ a day"),
+        "L/s": _("litres a second"),
+        "km": _("km"),
+        "lines": _("lines"),
+    }
+
+
+@register.filter
+def quantity(value, unit: str = "") -> str:
+    """A measured capacity with its unit in the page's language: '۰٫۳ مگاوات', '0.3 MW'."""
+    from decimal import Decimal
+
+    from django.utils.translation import get_language
+
+    from revive.core.money import _format_decimal
+
+    if value is None:
+        return "—"
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    number = Decimal(str(value)).normalize()
+    places = max(-number.as_tuple().exponent, 0)
+    text = _format_decimal(number, places, lang)
+    label = _measure_units().get(unit, unit)
+    return f"{text} {label}".strip()

@@ -385,3 +385,37 @@ def test_paging_offers_page_numbers_and_the_last_page(login, officer_semnan, wor
         assert f">{n}</a>" in pager
     assert ">۶</a>" in pager and 'aria-current="page">۳<' in pager
     assert "page=6" in pager  # the last page, one click away
+
+
+def test_park_page_gives_capacity_units_in_persian(login, officer_semnan, world):
+    from revive.registry.models import ParkInfrastructure
+
+    ParkInfrastructure.objects.filter(park__code="P-20-001").update(capacity=0.35, capacity_unit="MW")
+    page = login(officer_semnan).get("/parks/P-20-001/").content.decode()
+    assert "۰٫۳۵ مگاوات" in page and "MW" not in page
+
+
+def test_csv_exports_give_names_beside_codes(login, officer_semnan, world):
+    import csv
+    import io
+
+    from revive.finance import services as finance
+
+    finance.loan_register(
+        unit=world["units"]["200000000011"], by=officer_semnan, kind="working_capital", amount_requested=10**9
+    )
+    client = login(officer_semnan)
+
+    def rows(url: str) -> list[list[str]]:
+        response = client.get(url, {"export": "csv"})
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+    units = rows("/units/")
+    header, foundry = units[0], next(r for r in units if r[0] == "200000000011")
+    assert foundry[header.index("کد استان") + 1] == "سمنان"
+    assert "P-20-001" in foundry and "شهرک صنعتی سمنان 1" in foundry and "فلزات پایه" in foundry
+    cases = rows("/cases/")
+    assert all("سمنان" in r for r in cases[1:]) and len(cases) > 1
+    loans = rows("/loans/")
+    assert "IR-20" in loans[1] and "سمنان" in loans[1]
