@@ -215,3 +215,16 @@ def test_the_month_by_month_bound_is_above_the_brute_force_optimum(seed):
     for objective in ("job-months", "units"):
         pb = Problem(instance, periods, objective)
         assert months_bound(pb, time.monotonic() + 5) >= brute_force(instance, periods, objective) - 1e-6
+
+
+def test_large_models_run_in_child_processes_with_the_same_answer(monkeypatch):
+    from revive.planning.engine import schedule
+
+    monkeypatch.setattr(schedule, "MONTH_BOUND_FROM_COLUMNS", 0)  # every model counts as large
+    instance, periods = tiny(3)
+    s = solve_schedule(instance, periods, time_limit=5)
+    best = brute_force(instance, periods, "job-months")
+    assert s.objective == pytest.approx(best) and s.bound >= best - 1e-6
+    assert set(s.baselines) == {"greedy_by_month", "highs_alone"}
+    errors, _ = check_schedule(instance, periods.loan, periods.infra, s.as_json()["schedule"])
+    assert errors == []
