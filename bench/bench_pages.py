@@ -176,6 +176,8 @@ def print_result(r: dict) -> None:
         )
     )
     print(f"most queries on one page: {max((p['queries'] for p in rows), default=0)}")
+    if failed := [f"{p['path']} ({p['user']})" for p in rows if p["status"] >= 500]:
+        print("FAILED (not timed): " + ", ".join(failed))
     if r["downloads"]:
         print()
         print(
@@ -346,7 +348,11 @@ def time_page(client, path: str, n: int) -> dict:
             b"".join(response.streaming_content)
         return response.status_code
 
-    status = get()  # warm-up
+    try:
+        status = get()  # warm-up
+    except Exception as exc:  # a page that fails is reported, and the walk goes on
+        print(f"  {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return {"status": 500, "median": 0, "p95": 0, "cpu": 0, "queries": 0}
     if status == 404:
         return {"status": 404, "median": 0, "p95": 0, "cpu": 0, "queries": 0}
     times, cpu = [], []
