@@ -122,7 +122,7 @@ def attribution_retrain(*, by, today: date | None = None) -> AttributionRun:
                 note=e.note,
                 event_study=e.event_study or [],
             )
-            for e in [*national, *provincial]
+            for e in [*national, *(e for e in provincial if e.province in province_ids)]
         )
         audit.record(
             actor=by,

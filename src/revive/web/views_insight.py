@@ -201,8 +201,8 @@ def attribution(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         header = [
-            _("Intervention"), _("Province"), _("Effect on the probability of producing (12 months)"), _("95% interval, low"),
-            _("95% interval, high"), _("Pre-trends hold"), _("Units treated"), _("Revived after it (gross count)"),
+            _("Intervention"), _("Province"), _("Effect on the probability of producing (12 months)"), _("Interval (95%), low"),
+            _("Interval (95%), high"), _("Pre-trends hold"), _("Units treated"), _("Revived after it (gross count)"),
             _("Net jobs"), _("Cost per net job-year (rials)"), _("Note"),
         ]  # fmt: skip
         rows = (

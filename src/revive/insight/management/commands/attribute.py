@@ -32,7 +32,10 @@ class Command(BaseCommand):
         if o.get("panel"):
             raise SystemExit(cli.run_attribute(["--panel", o["panel"]] + (["--json"] if o["json"] else [])))
         if o.get("export_panel"):
-            raise SystemExit(export_panel(self, o["export_panel"], o.get("province")))
+            code = export_panel(self, o["export_panel"], o.get("province"))
+            if code:
+                raise SystemExit(code)
+            return
         if o.get("retrain"):
             from revive.insight.services import attribution_retrain
 

@@ -37,7 +37,10 @@ class Command(BaseCommand):
             argv = ["--panel", o["panel"], "--horizon", str(o["horizon"])] + (["--json"] if o["json"] else [])
             raise SystemExit(cli.run_risk(argv))
         if o.get("export_panel"):
-            raise SystemExit(export_panel(self, o["export_panel"], o.get("province")))
+            code = export_panel(self, o["export_panel"], o.get("province"))
+            if code:
+                raise SystemExit(code)
+            return
         if o.get("retrain"):
             from revive.insight.services import risk_retrain
 
