@@ -67,8 +67,13 @@ def bar_chart(
     width: int = 720,
     height: int = 260,
     rtl: bool = False,
+    partial: int | None = None,
+    partial_label: str = "",
 ) -> str:
-    """Grouped bars, one group per category. `value_label` formats a number for ticks and tooltips."""
+    """Grouped bars, one group per category. `value_label` formats a number for ticks and tooltips.
+
+    `partial` is the index of a category still under way (this month): its bars are drawn pale and dashed,
+    so that it does not read as a complete month."""
     peak = max([v for s in series for v in s.values] + [1])
     frame, parts = _frame(
         peak=peak, title=title, value_label=value_label, width=width, height=height, rtl=rtl, axis_w=48
@@ -82,10 +87,12 @@ def bar_chart(
             value = s.values[i] if i < len(s.values) else 0
             offset = (j - len(series) / 2) * bar_w
             x = center - offset - bar_w if rtl else center + offset
+            css = f"{s.css} partial" if i == partial else s.css
+            note = f" · {partial_label}" if i == partial and partial_label else ""
             parts.append(
-                f'<rect class="{s.css}" x="{x:.1f}" y="{frame.y(value):.1f}" width="{bar_w - 1:.1f}" '
+                f'<rect class="{css}" x="{x:.1f}" y="{frame.y(value):.1f}" width="{bar_w - 1:.1f}" '
                 f'height="{frame.top + frame.plot_h - frame.y(value):.1f}">'
-                f"<title>{escape(s.label)} · {escape(category)}: {escape(value_label(value))}</title></rect>"
+                f"<title>{escape(s.label)} · {escape(category)}{escape(note)}: {escape(value_label(value))}</title></rect>"
             )
         parts.append(
             f'<text class="cat" x="{center:.1f}" y="{height - 24}" text-anchor="middle">{escape(category)}</text>'

@@ -36,15 +36,20 @@ def _registry_scope(request: HttpRequest):
 
 def _month_chart(this_year: list[int], last_year: list[int], year: int) -> str:
     lang = _lang()
+    # This month is not over: drawn apart, so that it does not read as a poor complete month.
+    this_year_now, this_month = calendar.month_of(calendar.tehran_today())
+    partial = this_month - 1 if year == this_year_now else None
     return charts.bar_chart(
         categories=[calendar.month_name(m, lang) for m in range(1, 13)],
         series=[
-            charts.Series(str(num(year - 1)), last_year, "series-b"),
-            charts.Series(str(num(year)), this_year, "series-a"),
+            charts.Series(str(digits(year - 1)), last_year, "series-b"),
+            charts.Series(str(digits(year)), this_year, "series-a"),
         ],
-        title=_("Revivals per month, %(year)s against %(last)s") % {"year": num(year), "last": num(year - 1)},
+        title=_("Revivals per month, %(year)s against %(last)s") % {"year": digits(year), "last": digits(year - 1)},
         value_label=lambda v: num(int(v)),
         rtl=lang == "fa",
+        partial=partial,
+        partial_label=_("month under way"),
     )
 
 
@@ -161,6 +166,7 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
             "kpi": selectors.revivals(scope=scope, period=period, province=province),
             "bands": selectors.band_counts(scope=scope, province=province),
             "parks": parks,
+            "year": year,
             "chart": _month_chart(
                 selectors.revivals_by_month(scope=scope, year=year, province=province),
                 selectors.revivals_by_month(scope=scope, year=year - 1, province=province),

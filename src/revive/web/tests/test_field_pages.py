@@ -419,3 +419,13 @@ def test_csv_exports_give_names_beside_codes(login, officer_semnan, world):
     assert all("سمنان" in r for r in cases[1:]) and len(cases) > 1
     loans = rows("/loans/")
     assert "IR-20" in loans[1] and "سمنان" in loans[1]
+
+
+def test_province_chart_has_title_legend_and_the_month_under_way_drawn_apart(login, officer_semnan, world):
+    page = login(officer_semnan).get("/provinces/IR-20/").content.decode()
+    figure = page.split('<figure class="chart-box">')[1].split("</figure>")[0]
+    assert "<title>" in figure and "۱۴۰۵" in figure and "۱٬۴۰۵" not in figure  # a year, not a number
+    assert "ماه جاری" in figure.split("<figcaption>")[1]  # the legend names the month under way
+    # Azar (month 9) is under way on the tests' today: its bars, and only they, are drawn apart.
+    assert figure.count('class="series-a partial"') == 1 and figure.count('class="series-b partial"') == 1
+    assert "آذر · ماه جاری (ناتمام)" in figure
