@@ -212,20 +212,32 @@ def execution(
     """Execution of resolutions: done / answered-or-due, overall, per organisation and per province."""
     qs, agg = _execution_query(scope, period, province)
     rate = _rate
-    totals = execution_totals(scope=scope, period=period, province=province)
-    by_org = []
+    # One pass over the resolutions, counted per (organisation, province); the totals, the organisations'
+    # and the provinces' rows are sums of those few hundred counts.
+    cells = list(qs.values("organisation_id", "province_id").annotate(**agg).order_by())
+    keys = list(agg)
+    totals = {k: sum(c[k] for c in cells) for k in keys}
+    totals["execution_rate"] = rate(totals)
+
+    def rolled_up(field: str) -> dict[int, dict]:
+        out: dict[int, dict] = {}
+        for c in cells:
+            row = out.setdefault(c[field], dict.fromkeys(keys, 0))
+            for k in keys:
+                row[k] += c[k]
+        return out
+
     orgs = {o.id: o for o in Organisation.objects.all()}
-    for row in qs.values("organisation_id").annotate(**agg).order_by("organisation_id"):
-        row["organisation"] = orgs[row.pop("organisation_id")]
-        row["execution_rate"] = rate(row)
-        by_org.append(row)
+    by_org = [
+        {**row, "organisation": orgs[pk], "execution_rate": rate(row)}
+        for pk, row in sorted(rolled_up("organisation_id").items())
+    ]
     by_org.sort(key=lambda r: (r["execution_rate"] is None, r["execution_rate"] or 0))
     provinces = {p.id: p for p in Province.objects.all()}
-    by_province = []
-    for row in qs.values("province_id").annotate(**agg).order_by("province_id"):
-        row["province"] = provinces[row.pop("province_id")]
-        row["execution_rate"] = rate(row)
-        by_province.append(row)
+    by_province = [
+        {**row, "province": provinces[pk], "execution_rate": rate(row)}
+        for pk, row in rolled_up("province_id").items()
+    ]
     by_province.sort(key=lambda r: r["province"].code)
     return {**totals, "by_organisation": by_org, "by_province": by_province}
 
