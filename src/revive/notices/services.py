@@ -115,10 +115,22 @@ def notify(
             )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if any(d.channel != Channel.DIGEST for d in deliveries):
-        from revive.notices.tasks import deliver_pending
-
-        transaction.on_commit(lambda: deliver_pending.enqueue())
+        _deliver_after_commit()
     return made
+
+
+def _enqueue_delivery() -> None:
+    from revive.notices.tasks import deliver_pending
+
+    deliver_pending.enqueue()
+
+
+def _deliver_after_commit() -> None:
+    """Queue one sending job when the transaction commits, however many notices it made."""
+    connection = transaction.get_connection()
+    if any(func is _enqueue_delivery for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_delivery)
 
 
 def notice_mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:
