@@ -56,6 +56,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_demo.py
 	$(BIN)/python bench/bench_overview.py
 	$(BIN)/python bench/bench_planning.py --quick
+	$(BIN)/python bench/bench_insight.py
 	$(BIN)/python bench/bench_schedule.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_filings.py

@@ -49,12 +49,19 @@ def _monthly_on_11th(now: datetime) -> str | None:
     return f"{y}-{m:02d}" if d >= 11 and now.hour >= 7 else None
 
 
+def _monthly_on_12th_at_night(now: datetime) -> str | None:
+    y, m, d = calendar.to_jalali(now.date())
+    return f"{y}-{m:02d}" if d >= 12 and now.hour >= 2 else None
+
+
 JOBS = [
     Periodic("deadlines", "revive.notices.tasks.deadline_pass", _daily(6)),
     Periodic("digest", "revive.notices.tasks.send_digests", _daily(7)),
     Periodic("report", "revive.notices.tasks.mail_monthly_report", _monthly_on_11th),
     Periodic("deliver", "revive.notices.tasks.deliver_pending", _every(5)),
     Periodic("sweep", "revive.jobs.tasks.sweep", _hourly),
+    # the early-warning model and the effects of interventions (revive.insight), once a month
+    Periodic("insight", "revive.insight.tasks.retrain", _monthly_on_12th_at_night),
 ]
 
 

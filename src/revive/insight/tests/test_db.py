@@ -148,3 +148,18 @@ def test_pages_need_national_or_provincial_staff(client, world, unit_owner, bank
         for url in ("/insight/watchlist/", "/insight/model/", "/insight/attribution/"):
             assert client.get(url).status_code == 404, (user, url)
     assert RiskRun.objects.count() == 0
+
+
+def test_the_worker_retrains_once_a_month_after_the_filings_are_in(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.test import override_settings
+
+    from revive.jobs import schedule
+
+    tehran = ZoneInfo("Asia/Tehran")
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        assert "insight" not in schedule.tick(datetime(2026, 12, 2, 3, 0, tzinfo=tehran))  # 11 Azar
+        assert "insight" in schedule.tick(datetime(2026, 12, 3, 3, 0, tzinfo=tehran))  # 12 Azar, at night
+        assert "insight" not in schedule.tick(datetime(2026, 12, 20, 3, 0, tzinfo=tehran))  # once a month

@@ -1,0 +1,115 @@
+"""Benchmark of the early warning and the attribution on the national demo (about 50,000 units x 60 months).
+
+    .venv/bin/python bench/bench_insight.py [--database sqlite:///var/revive.sqlite3] [--threads 1]
+
+Builds the database's panel (timed), writes it as plain files, then times `revive risk --panel` (the
+walk-forward backtest against the office rule and a logistic regression, and the watch list) and
+`revive attribute --panel` (Callaway-Sant'Anna per kind of intervention), each in its own process so
+the times include loading the files. Goals (issue 16): AUC >= 0.85 and 0.05 above the best baseline,
+precision in the top 5% >= 3 x the base rate, median lead time >= 3 months; each command within 2
+minutes on two cores. CPU seconds are printed beside wall seconds: on a shared machine wall time
+measures the neighbours too. A benchmark, not a test: it prints, it does not fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_S = 120.0
+
+
+def _default_database() -> str:
+    for name in ("revive.sqlite3", "bench/demo.sqlite3"):
+        if (ROOT / "var" / name).exists():
+            return f"sqlite:///var/{name}"
+    return "sqlite:///var/revive.sqlite3"
+
+
+def _timed(argv: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return done, wall, cpu
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database", default=_default_database())
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args()
+    env = {**os.environ, "REVIVE_DATABASE_URL": args.database, "REVIVE_DEBUG": "1"}
+    revive = str(ROOT / ".venv" / "bin" / "revive")
+    print(f"Early warning and attribution on {args.database}")
+    with tempfile.TemporaryDirectory(prefix="revive-panel-") as d:
+        done, wall, cpu = _timed([revive, "risk", "--export-panel", d], env)
+        if done.returncode:
+            print(f"  export failed: {done.stderr.strip()[-400:]}")
+            return
+        print(f"  panel from the database: {done.stdout.strip()}  ({wall:.1f} s wall, {cpu:.1f} s CPU)")
+        done, wall, cpu = _timed(
+            [revive, "risk", "--panel", d, "--json", "--threads", str(args.threads)], env
+        )
+        if done.returncode:
+            print(f"  risk failed: {done.stderr.strip()[-400:]}")
+            return
+        out = json.loads(done.stdout)
+        b = out["backtest"]
+        best = max(x for x in (b["baseline_auc"], b["logit_auc"]) if x is not None)
+        print(
+            f"  risk: {len(out['watchlist'])} producing units scored; {wall:.1f} s wall, {cpu:.1f} s CPU "
+            f"(budget {BUDGET_S:.0f} s: {'within' if wall <= BUDGET_S else 'OVER'})"
+        )
+        print(
+            f"  backtest {b['first_month']}..{b['last_month']}, {b['months_tested']} months, horizon {out['horizon_months']}"
+        )
+        print(
+            f"    AUC {b['auc']}   office rule {b['baseline_auc']}   logistic {b['logit_auc']}   "
+            f"(goal >= 0.85 and +0.05 over the best baseline: {'met' if b['auc'] >= 0.85 and b['auc'] >= best + 0.05 else 'not met'})"
+        )
+        ratio = b["precision_at_5pct"] / b["base_rate"] if b["base_rate"] else float("nan")
+        print(
+            f"    precision in the top 5%: {b['precision_at_5pct']} (rule {b['baseline_precision_at_5pct']}, "
+            f"logistic {b['logit_precision_at_5pct']}); base rate {b['base_rate']}; {ratio:.1f} x the base rate "
+            f"(goal >= 3: {'met' if ratio >= 3 else 'not met'})"
+        )
+        lead = b["median_lead_months"]
+        print(
+            f"    median lead time: {lead} months (goal >= 3: {'met' if lead is not None and lead >= 3 else 'not met'})"
+        )
+        print(
+            "    calibration (decile: predicted / observed): "
+            + ", ".join(f"{c['decile']}: {c['predicted']:.3f}/{c['observed']:.3f}" for c in b["calibration"])
+        )
+        done, wall, cpu = _timed([revive, "attribute", "--panel", d, "--json"], env)
+        if done.returncode:
+            print(f"  attribute failed: {done.stderr.strip()[-400:]}")
+            return
+        print(
+            f"  attribution: {wall:.1f} s wall, {cpu:.1f} s CPU (budget {BUDGET_S:.0f} s: "
+            f"{'within' if wall <= BUDGET_S else 'OVER'})"
+        )
+        for e in json.loads(done.stdout)["effects"]:
+            if e["att_producing"] is None:
+                print(f"    {e['kind']}: {e['units_treated']} treated; {e['note_text']}")
+            else:
+                print(
+                    f"    {e['kind']}: {e['att_producing']:+.3f} [{e['ci_low']:+.3f}, {e['ci_high']:+.3f}], "
+                    f"{e['units_treated']} treated, gross count {e['gross_revived']}, net jobs {e['net_jobs']}, "
+                    f"pre-trends {'ok' if e['pretrend_ok'] else 'FAIL'}"
+                )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
