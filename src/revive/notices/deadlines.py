@@ -105,7 +105,8 @@ class Pass:
         for res in pending:
             d = res.deadline
             addressees = self.people.by_org.get(res.organisation_id, [])
-            answer = reverse("web:resolution_answer", args=[res.pk])
+            # the addressee's list, at the resolution's row where they answer it (as their home page links)
+            answer = f"{reverse('web:resolutions')}?status=pending#resolution-{res.pk}"
             meeting = reverse("web:meeting", args=[res.meeting_id])
             params = {"org": _name(res.organisation), "deadline": _jdate(d), "text": res.text[:120]}
             late = self.cal.between(d, self.today) if self.today > d else 0
