@@ -156,6 +156,8 @@ def plan_detail(request, run_id: int):
             {k: p.get(k) for k in ("factor", "money", "value", "units", "per_billion")}
             for p in result.get("sweep", [])
         ]
+        if result.get("schedule"):  # the year plan month by month (issue 19); month 1 is first_month
+            summary["schedule"] = {k: v for k, v in result["schedule"].items() if k not in ("method",)}
     return {
         "id": run.pk,
         "status": run.status,

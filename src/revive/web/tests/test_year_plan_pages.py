@@ -120,3 +120,13 @@ def test_the_comparison_names_the_provinces_and_scenarios(planning_world, nation
     body = client.get(reverse("web:plan_compare"), {"a": base.pk, "b": other.pk}).content.decode()
     assert "A: #" not in body and "B: #" not in body and "IR-20" not in body
     assert "Without Melli" in body and "today's budgets" in body and "Semnan" in body
+
+
+def test_the_api_returns_the_schedule(semnan_run, officer_semnan, client):
+    from revive.accounts.services import token_create
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=officer_semnan)}"}
+    data = client.get(f"/api/v1/plans/{semnan_run.pk}", **headers).json()
+    sched = data["summary"]["schedule"]
+    assert sched["months"] == len(sched["rows"]) and sched["units"] == semnan_run.result["schedule"]["units"]
+    assert {"unit_id", "month", "bank"} == set(sched["units"][0])
