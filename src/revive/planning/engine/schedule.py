@@ -158,7 +158,7 @@ class Builder:
         self.month: dict[int, int] = {}
         self.value = 0.0
 
-    def place(self, u: int, latest: int | None = None, move: bool = True) -> bool:
+    def place(self, u: int, latest: int | None = None, move: bool = True, first: int = 1) -> bool:
         pb = self.pb
         e = pb.earliest[u]
         if e is None or u in self.month:
@@ -167,7 +167,7 @@ class Builder:
         if opt is None:
             return False
         L = pb.loan[u]
-        for t in range(e, (latest or pb.N) + 1):
+        for t in range(max(e, first), (latest or pb.N) + 1):
             if L and min(self.loan_slack[t - 1 :]) < L:
                 continue
             infra = self.infra_slack
@@ -645,10 +645,19 @@ def _improve(
         rounds += 1
         stall += 1
         kept = sorted(best.month, key=lambda u: (best.month[u], rng.random()))
-        drop = set(rng.sample(kept, k=max(1, len(kept) // 10))) if kept else set()
-        noisy = _ratio_order(pb, noise=0.3, rng=rng) if rounds % 2 else base
-        order = [u for u in kept if u not in drop] + [u for u in noisy if u not in best.month or u in drop]
-        cand = Builder(pb).fill(order)
+        k = max(1, len(kept) // rng.choice((10, 30, 100))) if kept else 0
+        drop = set(rng.sample(kept, k=k)) if kept else set()
+        # Half the rounds keep every other unit at its month or later (the months carry the plan's timing),
+        # with the dropped ones free to move earlier; the other half rebuild earliest-first.
+        keep_months = rounds % 2 == 0
+        noisy = _ratio_order(pb, noise=0.3, rng=rng) if rounds % 4 < 2 else base
+        cand = Builder(pb)
+        for u in (u for u in kept if u not in drop):
+            if keep_months:
+                cand.place(u, first=best.month[u]) or cand.place(u)
+            else:
+                cand.place(u)
+        cand.fill(u for u in noisy if u not in best.month or u in drop)
         if cand.value > best.value + 1e-9:
             best, stall = cand, 0
     return best, rounds
@@ -754,7 +763,7 @@ def solve_schedule(
             x = outcomes["lp"].get("x")
             if x is not None:
                 try:
-                    cand = Builder(pb).fill(_lp_order(pb, milp, x))
+                    cand = lp_rounding(pb, milp, x)
                     if cand.value > best.value + 1e-9:
                         best, method = cand, "LP rounding"
                     before = best.value
@@ -803,12 +812,26 @@ def solve_schedule(
     )
 
 
-def _lp_order(pb: Problem, milp: _Milp, x: np.ndarray) -> list[int]:
-    """Units in decreasing order of the months the LP keeps them revived (sum over t of x[u,t])."""
+def _lp_months(pb: Problem, milp: _Milp, x: np.ndarray) -> dict[int, int]:
+    """The month the LP revives each unit by (the first with x[u,t] >= 1/2)."""
+    out: dict[int, int] = {}
+    for (u, t), c in milp.x.items():
+        if x[c] >= 0.5 and (u not in out or t < out[u]):
+            out[u] = t
+    return out
+
+
+def lp_rounding(pb: Problem, milp: _Milp, x: np.ndarray) -> Builder:
+    """Units the LP revives, in the order of its months (the surest first), each at the first month from
+    the LP's that fits; then the others by value per rial."""
+    months = _lp_months(pb, milp, x)
     active = dict.fromkeys(pb.usable, 0.0)
     for (u, _t), c in milp.x.items():
         active[u] += x[c]
-    return sorted(pb.usable, key=lambda u: (-round(active[u], 6), -pb.comp.value[u], u))
+    b = Builder(pb)
+    for u in sorted(months, key=lambda u: (months[u], -active[u], -pb.comp.value[u], u)):
+        b.place(u, first=months[u]) or b.place(u)
+    return b.fill(_ratio_order(pb))
 
 
 def _outcome(h: highspy.Highs) -> dict:
