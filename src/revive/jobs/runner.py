@@ -21,10 +21,12 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2  # the first run and one retry after a worker died
 BEAT_EVERY = 5.0  # seconds
 BEAT_STALE = 120.0  # a worker on another host that has not beaten for this long is dead
+UNKNOWN_AFTER = timedelta(hours=2)  # a job of a worker this machine cannot see: lost after this long
 
 
 class WorkerDied(Exception):
@@ -97,13 +100,15 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def worker_alive(worker_id: str, *, now: float | None = None) -> bool:
+def worker_alive(worker_id: str, *, now: float | None = None) -> bool | None:
+    """True or False when this machine can tell; None for a worker it knows nothing of (another
+    machine's, whose heartbeat file is not here)."""
     path = _beat_path(worker_id)
     try:
         data = json.loads(path.read_text())
         mtime = path.stat().st_mtime
     except (OSError, ValueError):
-        return False
+        return None
     if data.get("host") == socket.gethostname():
         return pid_alive(int(data.get("pid", 0) or 0))
     return mtime > (now or time.time()) - BEAT_STALE
@@ -135,8 +140,11 @@ def recover_orphans() -> dict[str, int]:
     done = {"retried": 0, "failed": 0, "none": 0}
     for result in DBTaskResult.objects.running():
         owner = result.worker_ids[-1] if result.worker_ids else ""
-        if owner and worker_alive(owner):
-            continue
+        alive = worker_alive(owner) if owner else None
+        if alive or (
+            alive is None and result.started_at and result.started_at > timezone.now() - UNKNOWN_AFTER
+        ):
+            continue  # alive, or another machine's worker that may still be at it
         with transaction.atomic():
             row = (
                 DBTaskResult.objects.select_for_update()
@@ -149,6 +157,9 @@ def recover_orphans() -> dict[str, int]:
             what = retry_or_give_up(row.task_path, row.args_kwargs["args"], row.args_kwargs["kwargs"])
         log.warning("job %s (%s): its worker stopped; %s", row.pk, row.task_path, what)
         done[what] += 1
+    for path in beat_folder().glob("*.json"):  # heartbeats of this machine's dead workers
+        if worker_alive(path.stem) is False:
+            path.unlink(missing_ok=True)
     return done
 
 
