@@ -68,3 +68,32 @@ def quantity(value, unit: str = "") -> str:
     text = _format_decimal(number, places, lang)
     label = _measure_units().get(unit, unit)
     return f"{text} {label}".strip()
+
+
+@register.simple_tag(takes_context=True)
+def event_text(context, event) -> str:
+    """A timeline event's text in the page's language (cases/event_text.py); the label pairs once a page."""
+    from revive.cases.event_text import SYSTEM_KINDS, _label_pairs, in_language
+
+    text, kind = getattr(event, "text", "") or "", getattr(event, "kind", "")
+    if kind not in SYSTEM_KINDS:
+        return text
+    if "_event_label_pairs" not in context.render_context:
+        context.render_context["_event_label_pairs"] = _label_pairs()
+    lang = "en" if (context.get("lang") or "fa") == "en" else "fa"
+    return in_language(text, kind, lang, context.render_context["_event_label_pairs"])
+
+
+@register.filter
+def decimal(value, places: int = 1) -> str:
+    """A number with a fixed count of decimals in the page's digits and separator: '۰٫۴', '0.4'."""
+    from decimal import Decimal
+
+    from django.utils.translation import get_language
+
+    from revive.core.money import _format_decimal
+
+    if value is None or value == "":
+        return "—"
+    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    return _format_decimal(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places))), int(places), lang)

@@ -429,3 +429,56 @@ def test_province_chart_has_title_legend_and_the_month_under_way_drawn_apart(log
     # Azar (month 9) is under way on the tests' today: its bars, and only they, are drawn apart.
     assert figure.count('class="series-a partial"') == 1 and figure.count('class="series-b partial"') == 1
     assert "آذر · ماه جاری (ناتمام)" in figure
+
+
+def test_english_case_page_shows_the_systems_words_in_english(login, officer_semnan, world):
+    import re as regex
+
+    from django.utils import translation
+
+    from revive.registry.models import Organisation
+
+    unit = world["units"]["200000000022"]
+    case = Case.objects.get(unit=unit, state=CaseState.IDENTIFIED)
+    with translation.override("fa"):  # written by someone working in Persian
+        services.obstacle_add(case=case, by=officer_semnan, kind="market")
+        meeting = services.meeting_create(
+            province=case.province, number=7, held_on=date(2026, 9, 1), by=officer_semnan, cases=[case]
+        )
+        services.resolution_issue(meeting=meeting, organisation=Organisation.objects.get(code="gas-20"),
+                                  text="x", deadline=date(2026, 12, 1), case=case, by=officer_semnan)  # fmt: skip
+    client = login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "Workgroup meeting 7" in timeline and "Semnan Gas company" in timeline
+    assert not regex.search("[\u0600-\u06ff]", timeline), timeline  # no Persian left in the English timeline
+    client.cookies["django_language"] = "fa"
+    persian = client.get(f"/cases/{case.pk}/").content.decode().split('<ol class="timeline">')[1]
+    assert "جلسه ۷ کارگروه" in persian and "IR-20 #7" not in persian
+
+
+def test_persian_messages_and_labels_carry_persian_digits(login, officer_semnan, world):
+    case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
+    client = login(officer_semnan)
+    page = client.post(
+        f"/cases/{case.pk}/visits/", {"visited_on": "1405/13/01", "findings": "x", "capacity_observed": "10"}
+    ).content.decode()
+    assert "ماه ۱۳ وجود ندارد" in page and "ماه 13" not in page
+    meeting = services.meeting_create(
+        province=case.province, number=103, held_on=date(2026, 9, 1), by=officer_semnan, cases=[case]
+    )
+    form = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"{''.join('۰۱۲۳۴۵۶۷۸۹'[int(d)] for d in str(case.pk))} · لبنیات کویر" in form
+    assert f"#{case.pk}" not in form
+
+
+def test_decimal_filter_gives_page_digits():
+    from django.utils import translation
+
+    from revive.web.templatetags.field import decimal
+
+    with translation.override("fa"):
+        assert decimal(0.4321, 1) == "۰٫۴"
+    with translation.override("en"):
+        assert decimal(0.4321, 1) == "0.4"

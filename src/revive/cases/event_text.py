@@ -1,0 +1,55 @@
+"""A case's timeline shows, in the reader's language, the system's own words that events stored in the
+writer's language: the origin of a case, obstacle kinds and statuses, resolution statuses, and organisation
+names ("گشوده به دست کارشناس" on an English page read as untranslated). People's own words (notes,
+findings, resolution texts) are shown as they wrote them."""
+
+import re
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from revive.cases.models import Case, CaseState, Obstacle, ObstacleKind, Resolution
+from revive.core.text import to_persian_digits
+from revive.registry.models import Organisation
+
+# Events whose text is made of system labels (see cases/services.py `_event` calls).
+SYSTEM_KINDS = {"opened", "obstacle_add", "obstacle_status", "resolution", "resolution_answer", "meeting"}
+_MEETING = re.compile(r"IR-\d+ #(\d+)")  # str(meeting), as the meeting event stores it
+
+
+def _label_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for choices in (Case.Origin, ObstacleKind, Obstacle.Status, Resolution.Status, CaseState):
+        for _value, label in choices.choices:
+            with translation.override("fa"):
+                fa = str(label)
+            with translation.override("en"):
+                en = str(label)
+            if fa != en:
+                pairs.append((fa, en))
+    pairs += [
+        (fa, en)
+        for fa, en in Organisation.objects.values_list("name_fa", "name_en")
+        if fa and en and fa != en
+    ]
+    return pairs
+
+
+def in_language(text: str, kind: str, lang: str, pairs: list[tuple[str, str]] | None = None) -> str:
+    """The event's text with the system's labels in `lang` (fa or en); other kinds unchanged."""
+    if kind not in SYSTEM_KINDS or not text:
+        return text
+    if kind == "meeting":
+        match = _MEETING.fullmatch(text)
+        if not match:
+            return text
+        number = match[1] if lang == "en" else to_persian_digits(match[1])
+        with translation.override(lang):
+            return _("Workgroup meeting %(n)s") % {"n": number}
+    pairs = _label_pairs() if pairs is None else pairs
+    # Longest first, so that "Gas company of Semnan" is replaced before "Gas company".
+    for fa, en in sorted(pairs, key=lambda p: -len(p[0] if lang == "en" else p[1])):
+        source, target = (fa, en) if lang == "en" else (en, fa)
+        if source in text:
+            text = text.replace(source, target)
+    return text
