@@ -71,6 +71,8 @@ def _active_lang() -> str:
 
 # Error messages are lazy, so the month name in them must follow the language they are shown in.
 _month_name_lazy = lazy(lambda month: month_name(month, _active_lang()), str)
+# ... and so must the digits of the numbers in them ("ماه ۱۳", not "ماه 13").
+_digits_lazy = lazy(lambda n: to_persian_digits(str(n)) if _active_lang() == "fa" else str(n), str)
 
 
 def _as_date(d: date) -> date:
@@ -94,16 +96,17 @@ def _check_month(year: int, month: int) -> None:
         raise InvalidJalaliDate(
             format_lazy(
                 _("{year} is outside the supported Iranian years {min_year}-{max_year}."),
-                year=year,
-                min_year=MIN_YEAR,
-                max_year=MAX_YEAR,
+                year=_digits_lazy(year),
+                min_year=_digits_lazy(MIN_YEAR),
+                max_year=_digits_lazy(MAX_YEAR),
             ),
             year=year,
         )
     if not 1 <= month <= 12:
         raise InvalidJalaliDate(
             format_lazy(
-                _("There is no month {month}: months run from 1 (Farvardin) to 12 (Esfand)."), month=month
+                _("There is no month {month}: months run from 1 (Farvardin) to 12 (Esfand)."),
+                month=_digits_lazy(month),
             ),
             year=year,
             month=month,
@@ -138,10 +141,10 @@ def from_jalali(year: int, month: int, day: int) -> date:
         raise InvalidJalaliDate(
             format_lazy(
                 _("{date} is not a date: {month} {year} has {days} days."),
-                date=f"{year:04d}/{month:02d}/{day:02d}",
+                date=_digits_lazy(f"{year:04d}/{month:02d}/{day:02d}"),
                 month=_month_name_lazy(month),
-                year=year,
-                days=days,
+                year=_digits_lazy(year),
+                days=_digits_lazy(days),
             ),
             year=year,
             month=month,

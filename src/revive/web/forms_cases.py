@@ -99,7 +99,10 @@ class ResolutionForm(forms.Form):
     def __init__(self, *args, province_id: int, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_for(province_id)
-        self.fields["case"].choices = [("", "—")] + [(c.pk, f"#{c.pk} {c.unit.name_fa}") for c in cases]
+        # The unit's name and the case number in the page's language and digits.
+        from revive.web.templatetags.revive import digits, name
+
+        self.fields["case"].choices = [("", "—")] + [(c.pk, f"{digits(c.pk)} · {name(c.unit)}") for c in cases]
 
 
 class AnswerForm(VersionedForm):
