@@ -60,6 +60,15 @@ NOT_WALKED = {
     "loan_repay": "POST only",
     "scenario_run": "POST only",
     "filing_review": "POST only",
+    "case_assign": "POST only",
+    "holiday_remove": "POST only",
+    "loan_document_add": "POST only",
+    "notice_open": "POST only",
+    "notices_read": "POST only",
+    "plan_replan": "POST only",
+    "watch_open_case": "POST only",
+    "visit_photo": "a file download",
+    "loan_document": "a file download",
     "filing_new": "a unit owner's page",
     "import_job": "its uploader's page",
     "import_job_status": "its uploader's page",
@@ -315,6 +324,7 @@ def object_kwargs() -> dict:
     unit = ProductionUnit.objects.filter(**semnan).annotate(n=Count("statuses")).order_by("-n", "pk").first()
     case = Case.objects.filter(**semnan).order_by("pk").first()
     meeting = Meeting.objects.filter(**semnan).annotate(n=Count("resolutions")).order_by("-n").first()
+    letter_to = meeting.resolutions.values_list("organisation_id", flat=True).first() if meeting else None
     loan = LoanRequest.objects.filter(**semnan).order_by("pk").first()
     run = PlanRun.objects.filter(**semnan).order_by("-pk").first()
     project = InfraProject.objects.filter(**semnan).order_by("pk").first()
@@ -329,6 +339,9 @@ def object_kwargs() -> dict:
         "case": pk(case),
         "meeting": pk(meeting),
         "targets_edit": {"code": "revived_units"},
+        "deadline_rules": {},
+        "meeting_minutes": pk(meeting),
+        "meeting_letter": {"pk": meeting.pk, "organisation_id": letter_to} if letter_to else None,
         "import_template": {"kind": "units"},
         "loan_new": {"_query": f"?unit={unit.business_id}"} if unit else None,
         "loan": pk(loan),
