@@ -9,7 +9,7 @@ from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.registry import selectors
-from revive.registry.models import Band, ProductionUnit, Province
+from revive.registry.models import Band, ProductionUnit, Province, Sector
 
 from .auth import Session, TokenAuth
 from .params import Page, PageSize, YearQuery, one_of
@@ -24,7 +24,46 @@ from .schemas import (
     UnitList,
 )
 
-api = NinjaAPI(
+
+class ReviveAPI(NinjaAPI):
+    """The schema documents the answers every operation can give whatever its handler does: 400 for a
+    parameter or body that fails validation (path ids included), 401 without a sign-in or token, 403
+    when a signed-in browser's write fails the CSRF check; all in the {"message", "details"} shape. Text
+    parameters and request fields say that a NUL character is refused (web/middleware_rules.py)."""
+
+    COMMON = {
+        "400": "Bad input: the message names the parameter or field.",
+        "401": "Not signed in and no valid API token.",
+    }
+    WRITES = {"403": "A signed-in browser's write without its CSRF token."}
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                extra = {**self.COMMON, **(self.WRITES if method != "get" else {})}
+                for code, text in extra.items():
+                    responses.setdefault(code, {"description": text, "content": error})
+                for parameter in operation.get("parameters", []):
+                    _no_nul(parameter.get("schema", {}))
+        for name, component in schema.get("components", {}).get("schemas", {}).items():
+            if name.endswith("In"):
+                for field in component.get("properties", {}).values():
+                    _no_nul(field)
+        return schema
+
+
+def _no_nul(schema: dict) -> None:
+    """Free text in a request may hold anything but NUL (which no database column can hold)."""
+    for option in schema.get("anyOf", []):
+        _no_nul(option)
+    if schema.get("type") == "string" and not ({"enum", "pattern", "format", "const"} & set(schema)):
+        schema["pattern"] = "^[^\\x00]*$"
+
+
+api = ReviveAPI(
     title="Revive API",
     version="1",
     description="Registry of industrial parks and production units, and the revival figures.",
@@ -211,6 +250,8 @@ def unit_list(
     scope = _scope(request)
     if province:
         _province_filter(scope, province)
+    if sector and not Sector.objects.filter(isic_division=sector).exists():
+        raise Http404  # an unknown code answers 404, like an unknown province or park
     start, end = rules.page_slice(page, page_size)
     qs = selectors.units(
         scope=scope,

@@ -1,13 +1,15 @@
 """API for cases and resolutions: the same selectors and services as the pages."""
 
 from datetime import date
+from typing import Literal
 
 from django.http import Http404
 from ninja import Router, Schema
 
 from revive.accounts.roles import Perm, has_perm
-from revive.api.params import Page, PageSize, Version, YearQuery
+from revive.api.params import In, Page, PageSize, Text, Version, YearQuery, one_of
 from revive.cases import selectors, services
+from revive.cases.models import CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
 from revive.core.scoping import scope_for
 from revive.registry import selectors as registry_selectors
@@ -51,9 +53,9 @@ class CaseList(Schema):
     page_size: int
 
 
-class TransitionIn(Schema):
-    to: str
-    note: str = ""
+class CaseTransitionIn(In):
+    to: Text
+    note: Text = ""
     version: Version
 
 
@@ -80,9 +82,9 @@ class ResolutionList(Schema):
     page_size: int
 
 
-class AnswerIn(Schema):
-    status: str
-    response: str = ""
+class AnswerIn(In):
+    status: Literal["done", "not_done"]
+    response: Text = ""
     version: Version
 
 
@@ -151,8 +153,8 @@ def _case_scope(request, perm: str = Perm.VIEW_CASES):
 def case_list(
     request,
     province: str = "",
-    state: str = "",
-    obstacle: str = "",
+    state: one_of("open", *CaseState.values) = "",
+    obstacle: one_of(*ObstacleKind.values) = "",
     organisation: str = "",
     overdue: bool = False,
     page: Page = 1,
@@ -199,7 +201,7 @@ def case_detail(request, case_id: int):
 @router.post(
     "/cases/{case_id}/transitions", response={200: CaseOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 )
-def case_transition(request, case_id: int, body: TransitionIn):
+def case_transition(request, case_id: int, body: CaseTransitionIn):
     scope = _case_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=case_id)
     case = services.case_transition(
@@ -212,7 +214,7 @@ def case_transition(request, case_id: int, body: TransitionIn):
 def resolution_list(
     request,
     province: str = "",
-    status: str = "",
+    status: one_of(*Resolution.Status.values) = "",
     overdue: bool = False,
     organisation: str = "",
     page: Page = 1,

@@ -8,11 +8,12 @@ from ninja import Router, Schema
 from pydantic import StrictInt
 
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
-from revive.api.params import Page, PageSize, Version, YearQuery
+from revive.api.params import In, Page, PageSize, Text, Version, YearQuery, one_of
 from revive.core import calendar, rules
 from revive.core.errors import ConflictError, DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.finance import selectors, services, workflow
+from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 
 from .schemas import ErrorOut
@@ -86,19 +87,19 @@ class LoanList(Schema):
     amount_paid: int
 
 
-class TransitionIn(Schema):
+class LoanTransitionIn(In):
     """`to` is a state (review, approved, introduced, paid, partly_paid, rejected, withdrawn) or
     `disbursement` / `repayment`; dates are Iranian (YYYY/MM/DD), amounts whole rials."""
 
-    to: str
+    to: Text
     version: Version
-    note: str = ""
-    reason: str = ""
-    on: str | None = None
-    amount: StrictInt | str | None = None
-    bank: str | None = None
-    letter_number: str = ""
-    kind: str | None = None
+    note: Text = ""
+    reason: Text = ""
+    on: Text | None = None
+    amount: StrictInt | Text | None = None
+    bank: Text | None = None
+    letter_number: Text = ""
+    kind: Text | None = None
     term_months: StrictInt | None = None
 
 
@@ -219,10 +220,10 @@ def loan_list(
     request,
     province: str = "",
     bank: str = "",
-    state: str = "",
-    kind: str = "",
+    state: one_of("pending", "lent", *LoanState.values) = "",
+    kind: one_of(*LoanKind.values) = "",
     year: YearQuery = None,
-    arrears: str = "",
+    arrears: one_of(*(b[0] for b in selectors.ARREARS_BUCKETS)) = "",
     page: Page = 1,
     page_size: PageSize = 50,
 ):
@@ -282,7 +283,7 @@ def loan_detail(request, loan_id: int):
     "/loan-requests/{loan_id}/transitions",
     response={200: LoanDetail, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def loan_transition(request, loan_id: int, body: TransitionIn):
+def loan_transition(request, loan_id: int, body: LoanTransitionIn):
     scope = _scope(request)
     loan = selectors.loan_get(scope=scope, pk=loan_id)
     needed = workflow.PERMISSION.get(body.to, Perm.DECIDE_LOANS)

@@ -1,12 +1,12 @@
 """API for targets, forecasts and the press summary: the same selectors as the dashboard, the same scoping."""
 
 from datetime import date
+from typing import Literal
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from revive.api.params import YearQuery
 from revive.core import calendar, rules
-from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.indicators import press, selectors
 
@@ -102,10 +102,8 @@ def kpi_targets(request, year: str | None = None, province: str | None = None):
 
 
 @router.get("/press-summary", response={200: PressOut, 400: ErrorOut, 404: ErrorOut})
-def press_summary(request, year: str | None = None, lang: str = "fa", province: str | None = None):
+def press_summary(request, year: YearQuery = None, lang: Literal["fa", "en"] = "fa", province: str | None = None):
     """The dated press paragraph in Persian (fa) or English (en)."""
-    if lang not in ("fa", "en"):
-        raise DomainError(_("lang must be fa or en."), field="lang")
     scope, prov, year_value = _common(request, year, province)
     out = press.summary(scope=scope, year=year_value, lang=lang, province=prov)
     f = out["figures"]

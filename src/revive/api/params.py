@@ -3,7 +3,8 @@ schema shows each range and a value outside it answers 400 before any handler ru
 
 from typing import Annotated
 
-from pydantic import Field
+from ninja import Schema
+from pydantic import ConfigDict, Field
 
 from revive.core import bounds, rules
 
@@ -21,3 +22,23 @@ Version = Annotated[
         description="The record's `version` as the caller read it; 409 when someone changed it since.",
     ),
 ]
+
+
+def one_of(*values: str):
+    """A query parameter that takes one of `values` (or is left empty): the schema lists them, so a
+    value the API would refuse is not a request the schema calls valid."""
+    from typing import Literal
+
+    return Annotated[Literal[("", *values)], Field()]  # type: ignore[misc]
+
+
+# Text in a request body: anything but a NUL character, which no column can hold (middleware_rules
+# refuses it with 400 before the handler; the schema says so).
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+
+
+class In(Schema):
+    """A request body: its fields and nothing else (the schema says `additionalProperties: false`), so a
+    misspelt field is refused with its name instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -1,15 +1,19 @@
 """API for infrastructure projects and plans: the same selectors and services as the pages."""
 
+from typing import Annotated, Literal
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from revive.accounts.roles import Perm, has_perm
-from revive.api.params import Page, PageSize
-from revive.core import rules
+from revive.api.params import In, Page, PageSize, Text, one_of
+from revive.core import bounds, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.planning import selectors, services
+from revive.planning.services import MAX_TIME_LIMIT
 from revive.registry import selectors as registry_selectors
 
 from .schemas import ErrorOut
@@ -43,12 +47,13 @@ class InfraProjectList(Schema):
     page_size: int
 
 
-class PlanIn(Schema):
-    year: int
-    objective: str = "jobs"
-    province: str | None = None
-    scenario: int | None = None
-    time_limit: float = 10.0
+class PlanIn(In):
+    # this year or the next (read when the API is built, like the other year bounds)
+    year: Annotated[int, Field(ge=rules.last_year() - 1, le=rules.last_year())]
+    objective: Literal["units", "jobs", "production"] = "jobs"
+    province: Text | None = None
+    scenario: Annotated[int, Field(ge=1, le=bounds.INTEGER)] | None = None
+    time_limit: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT)] = 10.0
 
 
 class PlanStarted(Schema):
@@ -77,7 +82,12 @@ def _plan_scope(request):
 
 @router.get("/infra-projects", response={200: InfraProjectList, 400: ErrorOut, 404: ErrorOut})
 def infra_project_list(
-    request, province: str = "", status: str = "open", sort: str = "units", page: Page = 1, page_size: PageSize = 50
+    request,
+    province: str = "",
+    status: one_of("open", "proposed", "funded", "under_construction", "done") = "open",
+    sort: one_of("units", "jobs") = "units",
+    page: Page = 1,
+    page_size: PageSize = 50,
 ):
     """Unfinished park infrastructure projects, ranked by units (or jobs) unblocked per billion rials."""
     scope = _plan_scope(request)
@@ -85,8 +95,7 @@ def infra_project_list(
     prov = registry_selectors.province_get(scope=scope, code=province) if province else None
     if status not in ("open", "", "proposed", "funded", "under_construction", "done"):
         raise DomainError(_("Unknown status."), field="status")
-    if sort not in ("units", "jobs"):
-        raise DomainError(_("sort is units or jobs."), field="sort")
+    sort = sort or "units"
     items = selectors.ranked_projects(
         scope=scope, filters=selectors.ProjectFilters(province=prov, status=status, sort=sort)
     )

@@ -1,5 +1,6 @@
-"""Property-based API tests (schemathesis) against /api/v1/openapi.json, in process, with a token:
-no server error, and every response matches the schema (status codes, content type, body)."""
+"""Property-based API tests (schemathesis) against /api/v1/openapi.json, in process, with a token, with
+all of schemathesis's checks: the schema is exact (every status an operation answers, every bound its
+validation applies), so generated requests and answers agree with it both ways."""
 
 import pytest
 
@@ -11,41 +12,62 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 12
 
 
+# Operations whose schema still admits values the API refuses, and why (the rest run every check):
+# the targets' `year` also takes Persian digits, so it is text, not a bounded integer; the filings
+# body (api/filings) still admits properties it does not define (api.params.In would forbid them).
+LOOSER_THAN_CHECKS = {"GET /api/v1/kpis/targets", "POST /api/v1/filings"}
+
+
 def test_api_answers_every_generated_request_within_its_schema(world, national_admin, settings_):
-    from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import (
-        content_type_conformance,
-        response_schema_conformance,
-        status_code_conformance,
-    )
+    """Every check schemathesis has (no server error, documented statuses, content types, headers and
+    bodies, schema-valid requests accepted, schema-invalid ones refused), on requests generated from
+    the schema and on requests built to break it (huge page numbers, wrong types, missing fields)."""
+    from schemathesis.generation.modes import GenerationMode
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     from config.wsgi import application
     from revive.accounts.services import token_create
 
     token = token_create(user=national_admin)
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
-    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
 
     calls: list[str] = []
     for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def run(case):
-            calls.append(case.operation.label)
-            case.call_and_validate(headers=headers, checks=checks)
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=EXAMPLES_PER_OPERATION,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case):
+                label = case.operation.label
+                calls.append(label)
+                excluded = [positive_data_acceptance] if label in LOOSER_THAN_CHECKS else []
+                case.call_and_validate(headers=headers, excluded_checks=excluded)
 
-        run()
+            run()
     assert set(calls) == {op.label for op in operations}  # every operation was really exercised
+
+
+@pytest.mark.parametrize("path", ["/api/v1/parks", "/api/v1/units", "/api/v1/cases", "/api/v1/loan-requests"])
+def test_a_huge_page_number_is_a_documented_400(world, national_admin, settings_, path):
+    from config.wsgi import application
+    from revive.accounts.services import token_create
+
+    token = token_create(user=national_admin)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    operation = schema[path]["GET"]
+    case = operation.Case(query={"page": 37389339423807090196480})
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400 and set(response.json()) == {"message", "details"}
+    case.validate_response(response)  # the 400 and its shape are in the schema
 
 
 @pytest.fixture
