@@ -482,3 +482,14 @@ def test_decimal_filter_gives_page_digits():
         assert decimal(0.4321, 1) == "۰٫۴"
     with translation.override("en"):
         assert decimal(0.4321, 1) == "0.4"
+
+
+def test_picker_grid_follows_the_official_leap_years(client):
+    # Years with an Esfand 30 between 1390 and 1414, from the official table (University of Tehran calendar
+    # centre); the 2820-year rule gets this wrong (it gives the 30th to Esfand 1404 instead of 1403).
+    official = {1391, 1395, 1399, 1403, 1408, 1412}
+    for year in range(1390, 1415):
+        grid = client.get("/calendar/month/", {"month": f"{year}/12"}).content.decode()
+        assert (
+            f'data-value="{year}/12/30"'.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in grid
+        ) == (year in official), year
