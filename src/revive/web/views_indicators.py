@@ -301,8 +301,10 @@ def reported(request: HttpRequest) -> HttpResponse:
         status = 400
         try:
             if request.POST.get("action") == "approve" and can_approve:
-                row = get_object_or_404(ReportedValue.objects.visible_to(scope), pk=request.POST.get("pk"))
-                services.reported_value_approve(row=row, by=request.user)
+                pk = request.POST.get("pk", "")
+                row = get_object_or_404(ReportedValue.objects.visible_to(scope), pk=pk if pk.isdigit() else 0)
+                version = rules.require_version(request.POST.get("version"))
+                services.reported_value_approve(row=row, by=request.user, version=version)
                 messages.success(request, _("The figure was approved; its month is now locked."))
                 return redirect(request.get_full_path())
             if request.POST.get("action") == "enter" and can_enter and form.is_valid():

@@ -310,3 +310,8 @@ def test_a_signed_in_browser_post_without_csrf_answers_403_in_the_documented_sha
     assert set(response.json()) == {"message", "details"}
 
 
+
+
+def test_approving_a_reported_figure_with_a_non_numeric_id_answers_404(login, analyst):
+    response = login(analyst).post("/dashboard/reported/", {"action": "approve", "pk": "abc", "version": "0"})
+    assert response.status_code == 404
