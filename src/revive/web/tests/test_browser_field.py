@@ -139,6 +139,7 @@ def test_date_picker_knows_esfand_30_and_typing_still_works(
     grid = page.locator(".jdate-box .jcal")
     grid.wait_for()
     _shot(page, "picker-fa.png")
+    _assert_accessible(page, "the agenda form with the date picker open")
     # Walk back to Esfand 1403 with the year and month buttons; 3 Azar 1405 is "today" in the tests.
     title = page.locator(".jcal-title")
     expect(title).to_have_text("آذر ۱۴۰۵")
