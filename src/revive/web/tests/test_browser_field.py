@@ -76,7 +76,16 @@ def officer_paths(world, officer_semnan) -> list[str]:
 
     from revive.web.tests.test_scope_walk import LISTS, _semnan_objects, _url
 
+    from datetime import date
+
+    from revive.cases.models import Meeting
+
     objects = _semnan_objects(world, officer_semnan)
+    # Enough meetings for a pager with many page numbers (the pager must wrap on a phone).
+    Meeting.objects.bulk_create(
+        Meeting(province=world["provinces"]["IR-20"], number=n, held_on=date(2026, 1, 1))
+        for n in range(100, 400)
+    )
     # The officer's own province's records: every object page they may open, and every list.
     skip = {"targets_edit", "filing_new", "import_template", "loan_document", "visit_photo", "meeting_letter"}
     paths = [reverse(f"web:{name}") for name in sorted(LISTS)]
