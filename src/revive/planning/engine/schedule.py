@@ -299,12 +299,17 @@ class _Milp:
 
         usable = pb.usable
         for u in usable:
+            # A unit with no project is revived, in some optimal plan, in its earliest month or in a month
+            # that releases loan money (moved one month earlier otherwise, it still fits: nothing was
+            # released in between), so its "revived by t" changes only in those months: one column each.
+            loan_only = not comp.unit_projects[u]
+            last = None
             for t in range(pb.earliest[u], N + 1):
-                if pb.objective == "job-months":
-                    c = comp.value[u]
-                else:
-                    c = comp.value[u] if t == N else 0.0
-                self.x[u, t] = col(c, 1.0 if pb.cum_loan[t - 1] >= pb.loan[u] else 0.0)
+                c = comp.value[u] if pb.objective == "job-months" or t == N else 0.0
+                if last is None or not loan_only or (pb.loan[u] and pb.periods.loan[t - 1] > 0):
+                    last = col(0.0)
+                cost[last] += c
+                self.x[u, t] = last
         needed = sorted({p for u in usable for p in comp.unit_projects[u]})
         for p in needed:
             for s in range(pb.es[p], pb.ls[p] + 1):
@@ -316,7 +321,8 @@ class _Milp:
         rows: list[tuple[list[int], list[float], float, float]] = []
         for u in usable:
             for t in range(pb.earliest[u] + 1, N + 1):
-                rows.append(([self.x[u, t - 1], self.x[u, t]], [1.0, -1.0], -inf, 0.0))
+                if self.x[u, t - 1] != self.x[u, t]:
+                    rows.append(([self.x[u, t - 1], self.x[u, t]], [1.0, -1.0], -inf, 0.0))
             for p in comp.unit_projects[u]:
                 for t in range(pb.earliest[u], N + 1):
                     rows.append(([self.x[u, t], self.y[p, t - pb.dur[p]]], [1.0, -1.0], -inf, 0.0))
