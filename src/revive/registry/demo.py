@@ -99,6 +99,16 @@ BAND_MOVES = np.array(
     ]
 )
 UTILISATION_RANGE = {B50: (12, 49), B70: (50, 70), B100: (71, 97)}
+# Decline shows before a unit stops (what the early-warning model of revive.insight can learn; it reads
+# only the filings, never this simulation's state). In the DECLINE_MONTHS months before a producing
+# unit goes idle: its utilisation slides towards the bottom of its band (DECLINE_SLIDE of the band's
+# width per month nearer the stop), DECLINE_LATE of its filings come late and DECLINE_MISSING are never
+# sent. Drawn from their own generator, so the rest of the demo is the same as without them.
+DECLINE_MONTHS = 4
+DECLINE_SLIDE = 0.2
+DECLINE_LATE = 0.5
+DECLINE_MISSING = 0.25
+DECLINE_SEED = 16
 
 
 def _idle_share_target(months_since_1398: float) -> float:
@@ -906,13 +916,23 @@ def _write_filings(
     chunk = 5000
     for c0 in range(0, units["n"], chunk):
         block = state[c0 : c0 + chunk]
+        # months until the unit is next idle (a large number when it never is), counted backwards
+        until = np.full(block.shape, 99, dtype=np.int16)
+        nxt = np.full(block.shape[0], 99, dtype=np.int16)
+        for t in range(block.shape[1] - 1, -1, -1):
+            nxt = np.where(block[:, t] == IDLE, 0, np.minimum(nxt + 1, 99)).astype(np.int16)
+            until[:, t] = nxt
+        decline_rng = np.random.default_rng([DECLINE_SEED, c0])
         uu, tt = np.nonzero((block >= B50) & (block <= B100))
+        declining_all = until[uu, tt] <= DECLINE_MONTHS
         uu = uu + c0
         late = units["late_filer"][uu]
         keep = rng.random(len(uu)) >= np.where(late, 0.12, 0.004)  # a few months are never filed
         uu, tt, late = uu[keep], tt[keep], late[keep]
+        declining = declining_all[keep]
+        steps = np.where(declining, DECLINE_MONTHS + 1 - (until[uu - c0, tt]), 0)
         band = state[uu, tt].astype(np.int64)
-        x = np.clip(units["position"][uu] + rng.normal(0, 0.12, len(uu)), 0, 0.999)
+        x = np.clip(units["position"][uu] + rng.normal(0, 0.12, len(uu)) - DECLINE_SLIDE * steps, 0, 0.999)
         util = lo[band] + np.floor(x * (hi[band] - lo[band] + 1)).astype(np.int64)
         staff = units["employees"][uu]
         staff_now = np.clip(
@@ -925,6 +945,7 @@ def _write_filings(
         )
         no_energy = rng.random(len(uu)) < 0.04
         is_late = rng.random(len(uu)) < np.where(late, 0.45, 0.04)
+        is_late |= declining & (decline_rng.random(len(uu)) < DECLINE_LATE)
         offset = np.where(
             is_late,
             rng.integers(1, 41, len(uu)) // np.where(late, 1, 3),
@@ -932,6 +953,7 @@ def _write_filings(
         )
         filed = due_ord[tt] + offset
         filed_now = filed <= today_ord  # later filings have not arrived yet
+        filed_now &= ~(declining & (decline_rng.random(len(uu)) < DECLINE_MISSING))
         sel = np.flatnonzero(filed_now)
         energy_list: list = energy.tolist()
         for i in np.flatnonzero(no_energy).tolist():
