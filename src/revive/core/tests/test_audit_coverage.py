@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.signals import post_delete, post_save
 
 from revive.core.models import AuditEvent
+from revive.registry.models import MonthlyFiling
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,14 @@ COVERED_BY_PARENT: dict[str, Callable] = {
     "finance.repayment": lambda o: {("finance.loanrequest", str(o.loan_id))},
     # The instalment schedule, generated from the first disbursement audited on the loan.
     "finance.installment": lambda o: {("finance.loanrequest", str(o.loan_id))},
+    # The production totals of a province's month (registry/totals.py), recomputed from its filings by the
+    # writer of a filing: the audit row of a filing of that month covers them.
+    "registry.filingtotal": lambda o: {
+        ("registry.monthlyfiling", str(pk))
+        for pk in MonthlyFiling.objects.filter(
+            province_id=o.province_id, jyear=o.jyear, jmonth=o.jmonth
+        ).values_list("pk", flat=True)
+    },
     # A year's target and its split by province are audited as one row, keyed by indicator and year.
     "indicators.target": lambda o: {("indicators.target", f"{o.indicator.code}/{o.jyear}")},
 }
