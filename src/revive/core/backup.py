@@ -74,9 +74,12 @@ def backup(*, path: Path, by: object, alias: str = "default") -> int:
     """Write the database to `path` (created or replaced); returns its size in bytes."""
     connection = connections[alias]
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The whole database, password hashes included: a folder it creates is 0700, the file always 0600.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     tmp.unlink(missing_ok=True)
+    tmp.touch(mode=0o600)
+    tmp.chmod(0o600)  # touch's mode passes through the umask, which may only narrow it
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(tmp)
@@ -101,6 +104,7 @@ def backup(*, path: Path, by: object, alias: str = "default") -> int:
         )
     else:
         raise DomainError(f"Backups of {connection.vendor} databases are not supported.")
+    tmp.chmod(0o600)
     tmp.replace(path)  # a backup that failed halfway never replaces a good one
     size = path.stat().st_size
     with transaction.atomic(using=alias):

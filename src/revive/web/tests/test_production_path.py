@@ -214,3 +214,17 @@ def test_collected_static_files_are_hashed_cached_for_a_year_and_only_what_pages
     assert seen["answers"]["/static/vendor/vazirmatn/CHANGELOG.md"][0] == 404
     static_root = tmp_path / "var" / "static" / "vendor" / "vazirmatn"
     assert not (static_root / "README.md").exists() and not (static_root / "fonts" / "ttf").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as core's backup tests: the copy sees committed rows
+def test_a_backup_is_private_in_a_private_folder(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "backups" / "revive.sqlite3"
+    old = os.umask(0o022)
+    try:
+        call_command("backup", str(target))
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.parent.stat().st_mode & 0o777 == 0o700
