@@ -1,0 +1,108 @@
+"""The browser half of scripts/deploy_check.sh: over https in Chromium, sign in, send a form, upload a
+file (checked by the worker, then written), and load the static files with their cache headers.
+
+    python scripts/deploy_check_browser.py https://revive.test:8443 USERNAME PASSWORD
+
+The host name is pointed at 127.0.0.1 inside Chromium; the certificate is self-signed. Prints one
+`PASS name` or `FAIL name: why` line per check.
+"""
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+BASE, USERNAME, PASSWORD = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+HOST = urlsplit(BASE).hostname
+PARKS = "code,name_fa,province,area_ha\nP-20-901,شهرک آزمون استقرار,IR-20,12\n"
+
+
+def report(name, ok, why=""):
+    print(f"{'PASS' if ok else 'FAIL'} {name}{'' if ok else ': ' + why}", flush=True)
+
+
+def main() -> None:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
+            ],
+        )
+        page = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 1366, "height": 900}
+        ).new_page()
+        first = page.goto(f"{BASE}/login/")
+        hsts = first.headers.get("strict-transport-security", "") if first else ""
+        report(
+            "https answers with HSTS", bool(first and first.status == 200 and "max-age" in hsts), f"{hsts!r}"
+        )
+
+        page.fill("#id_username", USERNAME)
+        page.fill("#id_password", PASSWORD)
+        page.click("form.stack button[type=submit]")
+        page.wait_for_load_state()
+        signed_in = "/login/" not in page.url and USERNAME in page.content()
+        report("sign-in (a POST with CSRF over https, on this port)", signed_in, page.url)
+
+        page.goto(f"{BASE}/overview/")
+        lang_before = page.get_attribute("html", "lang")
+        page.click("form[action='/i18n/setlang/'] button")
+        page.wait_for_load_state()
+        lang_after = page.get_attribute("html", "lang")
+        report("a form (the language switch)", lang_before != lang_after, f"{lang_before} -> {lang_after}")
+
+        page.goto(f"{BASE}/imports/")
+        page.select_option("select[name=kind]", "parks")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "parks.csv"
+            path.write_text(PARKS, encoding="utf-8")
+            page.set_input_files("input[type=file]", str(path))
+            page.click("form[enctype='multipart/form-data'] button[type=submit]")
+        page.wait_for_load_state()
+        job_url = page.url
+        ready = False
+        for _ in range(60):  # the worker checks the file
+            if page.locator("form[action$='/confirm/'] button").count():
+                ready = True
+                break
+            time.sleep(1)
+            page.goto(job_url)
+        if ready:
+            page.click("form[action$='/confirm/'] button")
+            done = False
+            for _ in range(60):
+                page.goto(job_url)
+                if "P-20-901" in page.goto(f"{BASE}/parks/P-20-901/").text():
+                    done = True
+                    break
+                time.sleep(1)
+            report("an upload (checked by the worker, confirmed, written)", done, job_url)
+        else:
+            report("an upload (checked by the worker, confirmed, written)", False, f"not ready at {job_url}")
+
+        css = page.eval_on_selector("link[rel=stylesheet][href*='/static/revive/app.']", "e => e.href")
+        answer = page.request.get(css)
+        cache = answer.headers.get("cache-control", "")
+        report(
+            "static files hashed and cached for a year",
+            answer.status == 200 and "immutable" in cache and css.rsplit("/", 1)[-1] != "app.css",
+            f"{css} {answer.status} {cache!r}",
+        )
+        junk = page.request.get(f"{BASE}/static/vendor/vazirmatn/README.md").status
+        report("the font package's README is not published", junk == 404, str(junk))
+        font = page.evaluate("document.fonts.check('16px Vazirmatn')")
+        report("the font loads", bool(font), str(font))
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "deploy_check.png"))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
