@@ -40,21 +40,31 @@ manage() {  # the guide's revive-manage, with this script's user, folder and env
 }
 
 say "1. system packages"
-if [ "$SKIP_APT" != 1 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q git make python3-venv nodejs npm postgresql-client \
-    libpango-1.0-0 libpangoft2-1.0-0 nginx chromium openssl >/dev/null || echo "apt-get failed"
+# command -> Debian package (nodejs from NodeSource carries npm itself: only what is missing is installed)
+declare -A PACKAGE=([git]=git [make]=make [node]=nodejs [npm]=npm [psql]=postgresql-client [nginx]=nginx
+  [chromium]=chromium [openssl]=openssl)
+missing=()
+for tool in "${!PACKAGE[@]}"; do command -v "$tool" >/dev/null || missing+=("${PACKAGE[$tool]}"); done
+python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv)
+ldconfig -p | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "${#missing[@]}" -gt 0 ] && [ "$SKIP_APT" != 1 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
 fi
-for tool in git make node npm psql nginx chromium openssl; do command -v $tool >/dev/null || echo "missing: $tool"; done
+for tool in "${!PACKAGE[@]}"; do command -v "$tool" >/dev/null || { echo "missing: $tool"; exit 100; }; done
+echo "all there: ${!PACKAGE[*]}, python3-venv, Pango"
 
 say "2. the service user and the application, as $SVC"
 id "$SVC" >/dev/null 2>&1 || adduser --system --group --home "$ROOT" "$SVC"
 install -d -m 0750 -o "$SVC" -g "$SVC" "$ROOT"
 if [ ! -d "$APP/.git" ]; then
   install -d -m 0750 -o "$SVC" -g "$SVC" "$APP"
-  git config --system --get-all safe.directory 2>/dev/null | grep -qx "$REPO" || git config --system --add safe.directory "$REPO"
+  for dir in "$REPO" "$REPO/.git"; do  # a local clone by another user (this machine's own check)
+    [ -d "$dir" ] && { git config --system --get-all safe.directory | grep -qx "$dir" || git config --system --add safe.directory "$dir"; }
+  done
   runuser -u "$SVC" -- git clone -q "$REPO" "$APP"
 fi
-(cd "$APP" && runuser -u "$SVC" -- make install PYTHON=/usr/bin/python3) || echo "make install failed"
+(cd "$APP" && runuser -u "$SVC" -- make install PYTHON=/usr/bin/python3) || { echo "make install failed"; exit 101; }
 
 say "3. PostgreSQL: role and database $DB"
 psql_admin -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB') THEN CREATE ROLE $DB LOGIN; END IF; END\$\$;"
@@ -78,7 +88,7 @@ REVIVE_LOG_LEVEL=WARNING
 ENV
 
 say "5. first start, as $SVC"
-manage migrate --noinput -v0 && manage load-reference && manage collectstatic --noinput -v0
+manage migrate --noinput -v0 && manage load-reference && manage collectstatic --noinput -v0 || { echo "first start failed"; exit 102; }
 REVIVE_ADMIN_PASSWORD=$ADMIN_PASSWORD runuser -u "$SVC" -w REVIVE_ADMIN_PASSWORD -- sh -c \
   "cd '$APP' && set -a && . '$ENV_FILE' && set +a && .venv/bin/revive create-admin '$ADMIN'"
 check "files under $ROOT belong to $SVC" test -z "$(find "$ROOT" ! -user "$SVC" -print -quit)"
@@ -161,6 +171,7 @@ PY=${CHECK_PYTHON:-$APP/.venv/bin/python}
 "$PY" -c "import playwright" 2>/dev/null || "$PY" -m pip install -q playwright
 BROWSER_OUT=$(mktemp)
 "$PY" "$APP/scripts/deploy_check_browser.py" "https://$HOST:$HTTPS_PORT" "$ADMIN" "$ADMIN_PASSWORD" | tee "$BROWSER_OUT"
+check "the browser checks ran to the end" test "${PIPESTATUS[0]}" = 0
 while read -r status name; do
   case $status in PASS|FAIL) check "$name" test "$status" = PASS ;; esac
 done < <(grep -E '^(PASS|FAIL) ' "$BROWSER_OUT")
