@@ -17,7 +17,7 @@ SYSTEM_KINDS = {"opened", "obstacle_add", "obstacle_status", "resolution", "reso
 _MEETING = re.compile(r"IR-\d+ #(\d+)")  # str(meeting), as the meeting event stores it
 
 
-def _label_pairs() -> list[tuple[str, str]]:
+def label_pairs() -> list[tuple[str, str]]:
     pairs = []
     for choices in (Case.Origin, ObstacleKind, Obstacle.Status, Resolution.Status, CaseState):
         for _value, label in choices.choices:
@@ -46,7 +46,7 @@ def in_language(text: str, kind: str, lang: str, pairs: list[tuple[str, str]] | 
         number = match[1] if lang == "en" else to_persian_digits(match[1])
         with translation.override(lang):
             return _("Workgroup meeting %(n)s") % {"n": number}
-    pairs = _label_pairs() if pairs is None else pairs
+    pairs = label_pairs() if pairs is None else pairs
     # Longest first, so that "Gas company of Semnan" is replaced before "Gas company".
     for fa, en in sorted(pairs, key=lambda p: -len(p[0] if lang == "en" else p[1])):
         source, target = (fa, en) if lang == "en" else (en, fa)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.cases import agenda, figures, minutes, selectors, services, workflow
+from revive.cases import agenda, event_text, figures, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
@@ -192,6 +192,7 @@ def _obstacle_table(case: Case):
 def _timeline_table(case: Case):
     header = [_("Date (Iranian)"), _("Date (Gregorian)"), _("Who"), _("Event"), _("From state"), _("To state"),
               _("Note")]  # fmt: skip
+    pairs, lang = event_text.label_pairs(), rules.language()
     rows = (
         [
             *date_cells(e.on),
@@ -199,7 +200,7 @@ def _timeline_table(case: Case):
             str(event_label(e.kind)),
             str(case_state(e.from_state)) if e.from_state else "",
             str(case_state(e.to_state)) if e.to_state else "",
-            e.text,
+            event_text.in_language(e.text, e.kind, lang, pairs),
         ]
         for e in selectors.timeline(case=case)
     )

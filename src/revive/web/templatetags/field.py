@@ -73,13 +73,13 @@ def quantity(value, unit: str = "") -> str:
 @register.simple_tag(takes_context=True)
 def event_text(context, event) -> str:
     """A timeline event's text in the page's language (cases/event_text.py); the label pairs once a page."""
-    from revive.cases.event_text import SYSTEM_KINDS, _label_pairs, in_language
+    from revive.cases.event_text import SYSTEM_KINDS, in_language, label_pairs
 
     text, kind = getattr(event, "text", "") or "", getattr(event, "kind", "")
     if kind not in SYSTEM_KINDS:
         return text
     if "_event_label_pairs" not in context.render_context:
-        context.render_context["_event_label_pairs"] = _label_pairs()
+        context.render_context["_event_label_pairs"] = label_pairs()
     lang = "en" if (context.get("lang") or "fa") == "en" else "fa"
     return in_language(text, kind, lang, context.render_context["_event_label_pairs"])
 
