@@ -137,8 +137,13 @@ def line_chart(
                 f"{escape(value_label(value))}</title></circle>"
             )
         if i % label_every == 0:
+            # The first and last labels sit at the plot's edges: on left-to-right pages, anchored inwards so
+            # that they are not cut off (right-to-left text lays itself out from its anchor already).
+            anchor = "middle"
+            if n > 1 and i in (0, n - 1) and not rtl:
+                anchor = "start" if i == 0 else "end"
             parts.append(
-                f'<text class="cat" x="{x:.1f}" y="{height - 24}" text-anchor="middle">{escape(categories[i])}</text>'
+                f'<text class="cat" x="{x:.1f}" y="{height - 24}" text-anchor="{anchor}">{escape(categories[i])}</text>'
             )
     if points:
         parts.append(f'<polyline class="line {css}" points="{" ".join(points)}"/>')

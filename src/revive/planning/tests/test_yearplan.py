@@ -85,3 +85,30 @@ def test_export_instance_writes_periods(planning_world, tmp_path):
     first, months = yearplan.plan_months(1405, tasks.calendar.tehran_today())
     periods = load_periods(tmp_path / "x", months)
     assert sum(periods.infra) == 60 * BILLION and sum(periods.loan) == 200 * BILLION
+
+
+def test_replanning_keeps_a_started_project_paid_and_counts_only_its_remaining_months(
+    planning_world, national_admin
+):
+    # The gas project (50 billion, 2 months) that unit 200000000011 waits for: first a proposal to pay for,
+    # then under construction and half built: already paid, one month left.
+    def schedule():
+        run = services.plan_run_start(
+            scope=NATION, by=national_admin, year=1405, time_limit=1, sweep_points=0, start=False
+        )
+        return tasks.execute(run.pk).result["schedule"]
+
+    # Infrastructure money by the month: 240 billion over the months left, enough to start it early.
+    services.budget_line_set(year=1405, kind=BudgetLine.Kind.INFRA, amount=240 * BILLION, by=national_admin)
+    gas = f"P{planning_world['gas'].pk}"
+    before = schedule()
+    assert sum(r["infra_spent"] for r in before["rows"]) == 50 * BILLION
+    services.project_update(
+        project=planning_world["gas"], by=national_admin, status="under_construction", progress=50
+    )
+    after = schedule()
+    assert sum(r["infra_spent"] for r in after["rows"]) == 0
+    start = next(p["start_month"] for p in after["projects"] if p["project_id"] == gas)
+    month = next(u["month"] for u in after["units"] if u["unit_id"] == "200000000011")
+    assert month == start + 1  # one month left to build
+    assert month < next(u["month"] for u in before["units"] if u["unit_id"] == "200000000011")

@@ -130,3 +130,16 @@ def test_the_api_returns_the_schedule(semnan_run, officer_semnan, client):
     sched = data["summary"]["schedule"]
     assert sched["months"] == len(sched["rows"]) and sched["units"] == semnan_run.result["schedule"]["units"]
     assert {"unit_id", "month", "bank"} == set(sched["units"][0])
+
+
+def test_a_line_charts_end_labels_are_anchored_inwards_and_a_target_line_is_drawn():
+    from revive.web.charts import Series, line_chart
+
+    for rtl in (False, True):
+        svg = line_chart(
+            categories=["Azar", "Dey", "Esfand"], values=[1, 2, 3], title="t", value_label=str, rtl=rtl,
+            more=(Series("target", [5, 5, 5], "series-b"),),
+        )  # fmt: skip
+        first, last = ("middle", "middle") if rtl else ("start", "end")
+        assert f'text-anchor="{first}">Azar<' in svg and f'text-anchor="{last}">Esfand<' in svg
+        assert 'class="line series-b"' in svg
