@@ -57,7 +57,9 @@ echo "all there: ${!PACKAGE[*]}, python3-venv, Pango"
 say "2. the service user and the application, as $SVC"
 id "$SVC" >/dev/null 2>&1 || adduser --system --group --home "$ROOT" "$SVC"
 install -d -m 0750 -o "$SVC" -g "$SVC" "$ROOT"
-if [ ! -d "$APP/.git" ]; then
+if [ -d "$APP/.git" ]; then
+  runuser -u "$SVC" -- git -C "$APP" pull -q
+else
   install -d -m 0750 -o "$SVC" -g "$SVC" "$APP"
   for dir in "$REPO" "$REPO/.git"; do  # a local clone by another user (this machine's own check)
     [ -d "$dir" ] && { git config --system --get-all safe.directory | grep -qx "$dir" || git config --system --add safe.directory "$dir"; }
@@ -70,7 +72,7 @@ say "3. PostgreSQL: role and database $DB"
 psql_admin -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB') THEN CREATE ROLE $DB LOGIN; END IF; END\$\$;"
 psql_admin -c "ALTER ROLE $DB PASSWORD '$DB_PASSWORD'"
 for name in "$DB" "${DB}_restore"; do
-  psql_admin -c "DROP DATABASE IF EXISTS $name" && psql_admin -c "CREATE DATABASE $name OWNER $DB"
+  psql_admin -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" && psql_admin -c "CREATE DATABASE $name OWNER $DB"
 done
 PGHOST=$(python3 -c "from urllib.parse import urlsplit; print(urlsplit('${PG_ADMIN_URL:-postgres://x@127.0.0.1:5432/x}').hostname)")
 PGPORT=$(python3 -c "from urllib.parse import urlsplit; print(urlsplit('${PG_ADMIN_URL:-postgres://x@127.0.0.1:5432/x}').port or 5432)")
