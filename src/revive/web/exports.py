@@ -57,8 +57,20 @@ def xlsx_response(
     sheet.freeze_panes(1, 0)
     bold = book.add_format({"bold": True})
     sheet.write_row(0, 0, list(header), bold)
+    # Each cell by its type: write_row's dispatch per cell (type checks, a regex for numbers in text)
+    # was a third of a national download's time.
+    text, number, other = sheet.write_string, sheet.write_number, sheet.write
     for r, row in enumerate(rows, start=1):
-        sheet.write_row(r, 0, [safe_cell(v) for v in row])
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is str:
+                text(r, c, safe_cell(value))
+            elif kind is int or kind is float:
+                number(r, c, value)
+            else:
+                other(r, c, value)
     book.close()
     spool.seek(0)
     response = FileResponse(
