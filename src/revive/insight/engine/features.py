@@ -7,6 +7,8 @@ group, and a group is what a reason in words talks about.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .panel import Panel
@@ -21,6 +23,8 @@ FEATURES: list[tuple[str, str]] = [
     ("util_mean_3", "utilisation"),
     ("util_change_3", "utilisation"),
     ("util_change_6", "utilisation"),
+    ("util_above_band_floor", "utilisation"),
+    ("util_vs_own_12", "utilisation"),
     ("missing_filings_3", "filings"),
     ("missing_filings_6", "filings"),
     ("months_since_filed", "filings"),
@@ -98,8 +102,6 @@ class FeatureBuilder:
         util_now = self.util_ff[rows, t]
         u = self.panel.utilisation[rows, max(t - 2, 0) : t + 1]
         with np.errstate(all="ignore"):
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 util_mean_3 = np.nanmean(u, axis=1)
@@ -116,6 +118,14 @@ class FeatureBuilder:
         out[:, COL["util_mean_3"]] = util_mean_3
         out[:, COL["util_change_3"]] = util_now - lag(self.util_ff, 3)
         out[:, COL["util_change_6"]] = util_now - lag(self.util_ff, 6)
+        # how far above the bottom of its band (0, 50, 71): a unit at its band's floor is about to slip
+        out[:, COL["util_above_band_floor"]] = util_now - np.select(
+            [band_now == 2, band_now == 3], [50.0, 71.0], default=0.0
+        )
+        u12 = self.panel.utilisation[rows, max(t - 11, 0) : t + 1]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[:, COL["util_vs_own_12"]] = util_now - np.nanmean(u12, axis=1)
         out[:, COL["missing_filings_3"]] = span3 - self._window(self.cs_filed, t, 3, rows)
         out[:, COL["missing_filings_6"]] = span6 - self._window(self.cs_filed, t, 6, rows)
         out[:, COL["months_since_filed"]] = np.where(lf >= 0, t - lf, 24).clip(0, 24)
