@@ -1,16 +1,16 @@
 """Template context shared by every page: language, direction, the user's scope and permissions."""
 
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 
 from revive.accounts.roles import Perm, has_perm
+from revive.core import rules
 from revive.core.calendar import tehran_today
 from revive.core.scoping import scope_for
 from revive.work.selectors import menu_counts
 
 
 def revive(request) -> dict:
-    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    lang = rules.language()
     user = getattr(request, "user", None)
     scope = scope_for(user)
     return {

@@ -8,8 +8,8 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from revive.accounts.roles import Perm, has_perm
 from revive.core import calendar, rules
@@ -128,7 +128,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(events, fmt: str):
-    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    lang = rules.language()
     header = [
         _("Time (Iranian)"),
         _("Time (UTC)"),

@@ -33,12 +33,6 @@ from revive.web.forms_cases import (
 from revive.web.templatetags.revive import case_state, digits, event_label, num, pct
 
 
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
-
-
 def _scope(request: HttpRequest, perm: str = Perm.VIEW_CASES):
     if not has_perm(request.user, perm):
         raise Http404
@@ -75,7 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
     if export_format(request) and error is None:
-        lang = _lang()
+        lang = rules.language()
         header = [
             _("Case"),
             _("Business ID"),
@@ -170,7 +164,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _obstacle_table(case: Case):
-    lang = _lang()
+    lang = rules.language()
     header = [_("Obstacle"), _("Organisation code"), _("Organisation"), _("Estimated amount (rials)"),
               _("Infrastructure"), _("Infrastructure status"), _("Status"), _("Note")]  # fmt: skip
     rows = (
@@ -359,7 +353,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
     meetings = Meeting.objects.visible_to(scope).select_related("province").order_by("-held_on", "-number")
     if export_format(request):
-        lang = _lang()
+        lang = rules.language()
         header = [_("Meeting"), _("Province code"), _("Province"), _("Number"), _("Held on (Iranian)"),
                   _("Held on (Gregorian)")]  # fmt: skip
         rows = (
@@ -542,7 +536,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
 
 def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):
     """The resolutions as the lists show them; the overdue board puts the days overdue first."""
-    lang = _lang()
+    lang = rules.language()
     header = [_("Resolution"), _("Province code"), _("Province"), _("Addressee"), _("Business ID"), _("Unit"), _("Text"),
               _("Deadline (Iranian)"), _("Deadline (Gregorian)"), _("Status"), _("Closed on (Iranian)"),
               _("Closed on (Gregorian)"), _("Escalated")]  # fmt: skip
@@ -643,7 +637,7 @@ def execution(request: HttpRequest) -> HttpResponse:
 
 
 def _execution_tables(data: dict) -> dict:
-    lang = _lang()
+    lang = rules.language()
     counts = [_("Resolutions"), _("Done"), _("Not done"), _("Overdue"), _("Execution rate")]
 
     def figures(r: dict) -> list:
@@ -666,7 +660,7 @@ def _execution_tables(data: dict) -> dict:
 def survival(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     data = selectors.survival(scope=scope)
-    lang = _lang()
+    lang = rules.language()
     if export_format(request):
         shares = [_("Revived"), _("Still producing after 6 months"), _("Still producing after 12 months")]
         tables = {

@@ -42,10 +42,6 @@ UNITS = [
 ]
 
 
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _scope(request: HttpRequest, perm: str = Perm.VIEW_FINANCE):
@@ -127,7 +123,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         error, qs = exc, selectors.LoanRequest.objects.none()
     fmt = export_format(request)
     if fmt and error is None:
-        return _export(fmt, qs, _lang())
+        return _export(fmt, qs, rules.language())
     context = {
         "page": rules.paginate(request, qs, 50),
         "filters": filters,
@@ -396,7 +392,7 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
     rows = selectors.credit_lines(scope=scope, year=year)
     if request.method == "GET" and export_format(request):
-        lang = _lang()
+        lang = rules.language()
         header = [_("Bank code"), _("Bank"), _("Province code"), _("Province"), _("Amount (rials)"), _("Used (rials)"),
                   _("Remaining (rials)"), _("Share used")]  # fmt: skip
         table = ([r["bank"].code, name_in(r["bank"], lang), r["province"].code if r["province"] else "",
@@ -427,8 +423,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
     months = data["by_month"]
     chart = charts.bar_chart(
         categories=[
-            calendar.month_name(r["month"], _lang())[:3]
-            if _lang() == "en"
+            calendar.month_name(r["month"], rules.language())[:3]
+            if rules.language() == "en"
             else calendar.month_name(r["month"], "fa")
             for r in months
         ],
@@ -438,7 +434,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
         ],
         title=_("Requests introduced and paid, by month of registration"),
         value_label=lambda v: num(int(v)),
-        rtl=_lang() == "fa",
+        rtl=rules.language() == "fa",
     )
     context = {
         "data": data,
@@ -455,7 +451,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
 
 
 def _funnel_tables(data: dict) -> dict:
-    lang = _lang()
+    lang = rules.language()
     flow = [_("Registered"), _("Introduced"), _("Paid"), _("Amount paid (rials)")]
 
     def counts(r: dict) -> list:
@@ -539,7 +535,7 @@ def share_chart(
         last = series[-1]
         parts.append(
             f'<circle class="series-a" cx="{x(len(series) - 1):.1f}" cy="{y(last["share"] * 100):.1f}" r="4">'
-            f"<title>{escape(calendar.month_name(last['month'], _lang()))} {escape(digits(last['year']))}: "
+            f"<title>{escape(calendar.month_name(last['month'], rules.language()))} {escape(digits(last['year']))}: "
             f"{escape(pct(last['share']))}</title></circle>"
         )
     parts.append("</svg>")
@@ -555,7 +551,7 @@ def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> d
         "data": data,
         "year": year,
         "bank": bank,
-        "chart": share_chart(series=series, target=data["target"], title=title, rtl=_lang() == "fa")
+        "chart": share_chart(series=series, target=data["target"], title=title, rtl=rules.language() == "fa")
         if series
         else "",
         "by_bank": selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else [],
@@ -581,7 +577,7 @@ def lending_share(request: HttpRequest) -> HttpResponse:
 
 
 def _lending_export(request: HttpRequest, scope, year: int, bank):
-    lang = _lang()
+    lang = rules.language()
     data = selectors.lending_share(scope=scope, year=year, bank=bank)
     by_bank = selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else []
     amounts = [_("All facilities (rials)"), _("Industry and mining (rials)"), _("Share")]

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import parse_int
@@ -94,7 +94,7 @@ def _in(text, lang: str) -> str:
 
 
 def _job_context(job: ImportJob) -> dict:
-    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    lang = rules.language()
     percent, step = tasks.progress_of(job)
     return {
         "job": job,
@@ -135,7 +135,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _errors_export(job: ImportJob, fmt: str) -> HttpResponse:
     """Every stored error of a file, to work through in a spreadsheet beside the file itself."""
-    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    lang = rules.language()
     header = [_("Row"), _("Column"), _("Value"), _("What is wrong")]
     rows = ([e["row"], _in(e["column"], lang), e["value"], _in(e["message"], lang)] for e in job.errors)
     return table_response(fmt=fmt, filename=f"revive-import-{job.pk}-errors", header=header, rows=rows,
@@ -313,7 +313,7 @@ def _dates(d) -> list[str]:
 
 def _filings_export(which: str, fmt: str, scope, month: tuple[int, int], today):
     """The officer's filing lists (missing, late, waiting for review) in full, as CSV or XLSX."""
-    lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
+    lang = rules.language()
     month_label = f"{month[0]}/{month[1]:02d}"
     if which == "missing":
         _count, units = selectors.missing_filers(scope=scope, month=month, limit=None)

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,10 +22,6 @@ from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, tables_response
 from revive.web.forms_indicators import ReportedValueForm, ReportForm, TargetsForm
 from revive.web.templatetags.revive import num, pct
-
-
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _scope(request: HttpRequest):
@@ -55,7 +50,7 @@ TILE_COLOURS = [
 
 
 def _tiles(ranking: list[dict], year: int) -> str:
-    lang = _lang()
+    lang = rules.language()
     tiles = []
     for row in ranking:
         code = row["province"].code
@@ -80,7 +75,7 @@ def _tiles(ranking: list[dict], year: int) -> str:
 
 
 def _month_chart(rows: list, year: int) -> str:
-    lang = _lang()
+    lang = rules.language()
     return charts.bar_chart(
         categories=[calendar.month_name(m, lang) for m in range(1, 13)],
         series=[
@@ -131,7 +126,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_tables(rows: list, ranking: list[dict]) -> dict:
-    lang = _lang()
+    lang = rules.language()
     return {
         "targets": (
             [_("Programme"), _("Indicator code"), _("Indicator"), _("Unit of measure"), _("Target"), _("Actual"),
@@ -167,7 +162,7 @@ def targets_edit(request: HttpRequest, code: str) -> HttpResponse:
     initial = {"national": existing.get(None, "")}
     initial.update({f"province_{c}": v for c, v in existing.items() if c})
     split = not indicator.national_only
-    form = TargetsForm(request.POST or None, provinces=provinces, split=split, lang=_lang(), initial=initial)
+    form = TargetsForm(request.POST or None, provinces=provinces, split=split, lang=rules.language(), initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -252,7 +247,7 @@ def production(request: HttpRequest) -> HttpResponse:
 
 
 def _production_tables(data: dict) -> dict:
-    lang = _lang()
+    lang = rules.language()
     figures = [_("Month index"), _("Year-to-date index"), _("Production value, month (rials)"),
                _("Production value, same month last year (rials)"), _("Production value, year to date (rials)"),
                _("Production value, same period last year (rials)")]  # fmt: skip
@@ -286,7 +281,7 @@ def reported(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     today = calendar.tehran_today()
     year = _year(request, today)
-    lang = _lang()
+    lang = rules.language()
     if request.method == "GET" and export_format(request):
         return tables_response(request=request, filename=f"revive-reported-{year}",
                                tables={"reported": _reported_table(_reported_rows(scope, year), lang)})  # fmt: skip
@@ -365,7 +360,7 @@ def _reported_table(rows, lang: str):
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    lang = _lang()
+    lang = rules.language()
     provinces = list(registry.provinces(scope=scope))
     today = calendar.tehran_today()
     default_month = "{}/{:02d}".format(*calendar.month_of(today))

@@ -3,16 +3,13 @@
 from datetime import date
 
 from django import template
-from django.utils.translation import get_language
 
-from revive.core import calendar, money
+from revive.core import calendar, money, rules
 from revive.core.text import to_persian_digits
 
 register = template.Library()
 
 
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 @register.filter
@@ -20,26 +17,26 @@ def num(value) -> str:
     """A whole number with digit grouping in the page's digits."""
     if value is None or value == "":
         return "—"
-    return money.format_number(int(value), _lang())
+    return money.format_number(int(value), rules.language())
 
 
 @register.filter
 def digits(value) -> str:
     """Digits of an identifier in the page's language, without grouping."""
     text = "" if value is None else str(value)
-    return to_persian_digits(text) if _lang() == "fa" else text
+    return to_persian_digits(text) if rules.language() == "fa" else text
 
 
 @register.filter
 def pct(value, places: int = 1) -> str:
-    return money.format_percent(value, _lang(), int(places))
+    return money.format_percent(value, rules.language(), int(places))
 
 
 @register.filter
 def rials(value, unit: str = "billion_rial") -> str:
     if value is None:
         return "—"
-    return money.format_money(int(value), unit, _lang())
+    return money.format_money(int(value), unit, rules.language())
 
 
 @register.filter
@@ -48,13 +45,13 @@ def jdate(value: date | None, style: str = "numeric") -> str:
         return "—"
     if hasattr(value, "date"):
         value = value.astimezone(calendar.TEHRAN).date()
-    return calendar.format_jalali(value, lang=_lang(), style=style)
+    return calendar.format_jalali(value, lang=rules.language(), style=style)
 
 
 @register.filter
 def gdate(value: date | None) -> str:
     """The Gregorian date, shown beside the Jalali one on English pages."""
-    if not value or _lang() == "fa":
+    if not value or rules.language() == "fa":
         return ""
     if hasattr(value, "date"):
         value = value.astimezone(calendar.TEHRAN).date()
@@ -63,12 +60,12 @@ def gdate(value: date | None) -> str:
 
 @register.filter
 def month_name(value: int) -> str:
-    return calendar.month_name(int(value), _lang())
+    return calendar.month_name(int(value), rules.language())
 
 
 @register.filter
 def label(period) -> str:
-    return period.label(_lang())
+    return period.label(rules.language())
 
 
 @register.filter
@@ -79,7 +76,7 @@ def name(obj) -> str:
     fa, en = getattr(obj, "name_fa", ""), getattr(obj, "name_en", "")
     if not (fa or en):
         return str(obj)
-    if _lang() == "fa":
+    if rules.language() == "fa":
         return to_persian_digits(fa or en)  # "شهرک صنعتی گرمسار ۳", not "... 3"
     return en or fa
 
@@ -145,4 +142,4 @@ def jmonth(value) -> str:
         return "—"
     year, month = (value.jyear, value.jmonth) if hasattr(value, "jyear") else value
     text = f"{int(year)}/{int(month):02d}"
-    return to_persian_digits(text) if _lang() == "fa" else text
+    return to_persian_digits(text) if rules.language() == "fa" else text
