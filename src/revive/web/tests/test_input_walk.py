@@ -92,6 +92,9 @@ def _post_rounds() -> list[dict[str, str]]:
     """Form data: in each round every known field gets one boundary value (a bounded number its bound,
     one past it, one below it, then hostile text); prefixed forms (d-, r-) get the same."""
     fields = _form_fields()
+    posted = re.compile(r"""POST\.get(?:list)?\(\s*["']([a-z_]+)["']""")
+    read = {m for path in WEB.glob("*.py") for m in posted.findall(path.read_text(encoding="utf-8"))}
+    fields.update({name: django_forms.CharField() for name in read if name not in fields})
     rounds = []
     for i in range(4):
         data: dict[str, str] = {}
