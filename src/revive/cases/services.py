@@ -4,7 +4,6 @@ Each function is one business verb, atomic, audited, and refuses stale edits (ve
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from revive.cases.models import (
 )
 from revive.core import audit, bounds, bulk, calendar, rules, uploads
 from revive.core.errors import ConflictError, DomainError, lazy_message
+from revive.registry.hooks import BandChange
 from revive.registry.models import PRODUCING_BANDS as PRODUCING
 from revive.registry.models import Band, Organisation, ParkInfrastructure, ProductionUnit, UnitStatus
 
@@ -100,18 +100,6 @@ def case_open(
     _event(case, by=by, kind="opened", on=case.opened_on, to_state=case.state, text=case.get_origin_display())
     audit.record(actor=by, obj=case, action="case_open", after={"unit": unit.business_id, "origin": origin})
     return case
-
-
-@dataclass(frozen=True)
-class BandChange:
-    """A unit's current band moved: from `previous` to `band`, on a date, shown by a source."""
-
-    unit: ProductionUnit
-    band: str
-    previous: str | None
-    on: date
-    source: str
-    jobs: int = 0
 
 
 def _by_unit(queryset, unit_ids: list[int]) -> dict[int, list[Case]]:

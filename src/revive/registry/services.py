@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import audit, bounds, bulk
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
-from revive.registry import totals
+from revive.registry import hooks, totals
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
@@ -176,12 +176,11 @@ def unit_statuses_record(
         [(u.current_band, u.band_since, u.employees, u.updated_at, u.pk) for u in units.values()],
     )
     if moved:
-        # Cases follow the unit's band (open on idle or below 50%, relapse, revival by filings).
-        from revive.cases.services import BandChange, on_units_band_changed
-
-        on_units_band_changed(
+        # Apps that follow units' bands run here, in this transaction (cases registers its handler:
+        # open on idle or below 50%, relapse, revival by filings); see registry/hooks.py.
+        hooks.run_band_change_handlers(
             changes=[
-                BandChange(
+                hooks.BandChange(
                     unit=u,
                     band=u.current_band,
                     previous=before[u.pk]["current_band"],
