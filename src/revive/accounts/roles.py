@@ -1,18 +1,6 @@
 """Roles and the role -> permission table, in one place."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", _("National administrator")
-    NATIONAL_ANALYST = "national_analyst", _("National analyst")
-    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
-    BANK_OFFICER = "bank_officer", _("Bank officer")
-    AGENCY_LIAISON = "agency_liaison", _("Agency liaison")
-    PARK_MANAGER = "park_manager", _("Park manager")
-    UNIT_OWNER = "unit_owner", _("Unit owner")
-    INTEGRATION = "integration", _("Statistics system (API only)")
+from revive.core.roles import Role  # noqa: F401 (the role names live in core, which scoping reads)
 
 
 class Perm:

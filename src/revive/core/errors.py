@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from revive.core.digits import to_persian_digits
+
 
 class DomainError(Exception):
     """A rule of the domain was broken; `message` is a (lazy) translated string meant for people.
@@ -37,8 +39,6 @@ def _shown(value: Any, persian: bool) -> str:
         text = str(value)
     if not persian:
         return text
-    from revive.core.text import to_persian_digits
-
     return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b"))
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import models
 from django.http import Http404
 
+from revive.core.roles import Role
+
 
 class ScopeKind(StrEnum):
     NATION = "nation"
@@ -52,8 +54,6 @@ NATION = Scope(ScopeKind.NATION)
 
 def scope_for(user: Any) -> Scope:
     """The one place that turns a user into what they may see."""
-    from revive.accounts.roles import Role
-
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     role = getattr(user, "role", "")

@@ -6,16 +6,10 @@ import unicodedata
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from revive.core.digits import TO_ASCII_DIGITS, to_ascii_digits, to_persian_digits  # noqa: F401 (text's public names)
 from revive.core.errors import DomainError
 
 ZWNJ = "\u200c"
-
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
-_ASCII_DIGITS = "0123456789"
-
-_TO_ASCII_DIGITS = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, _ASCII_DIGITS * 2)
-_TO_PERSIAN_DIGITS = str.maketrans(_ASCII_DIGITS + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
 
 # Arabic keyboards (and old Windows Persian layouts) type these; they look the same to people, so
 # they must be the same to the database.
@@ -60,7 +54,7 @@ def normalize(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(_INVISIBLE).translate(_LETTERS).translate(_TO_ASCII_DIGITS)
+    text = text.translate(_INVISIBLE).translate(_LETTERS).translate(TO_ASCII_DIGITS)
     text = text.translate(_REMOVABLE_MARKS)
     # A ZWNJ beside a space joins nothing, so a run of spaces and ZWNJs is one space.
     text = _SPACE_RUN.sub(" ", text)
@@ -75,16 +69,6 @@ def search_key(text: str | None) -> str:
     People write "می‌خواهم", "می خواهم" and "ميخواهم" for the same word, so spaces and ZWNJs go.
     """
     return _SPACES_AND_ZWNJ.sub("", normalize(text).casefold())
-
-
-def to_persian_digits(s: str) -> str:
-    """ASCII and Arabic-Indic digits as Persian digits, for display in Persian pages."""
-    return s.translate(_TO_PERSIAN_DIGITS)
-
-
-def to_ascii_digits(s: str) -> str:
-    """Persian and Arabic-Indic digits as ASCII digits, for parsing and storing."""
-    return s.translate(_TO_ASCII_DIGITS)
 
 
 def lang_code(lang: str) -> str:
