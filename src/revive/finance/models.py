@@ -141,10 +141,6 @@ class LoanRequest(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.unit_id} {self.state}"
 
-    @property
-    def is_lent(self) -> bool:
-        return self.state in LENT_STATES
-
 
 class LoanEvent(models.Model):
     """The request's timeline: transitions, disbursements and repayments, with who and when."""

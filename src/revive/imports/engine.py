@@ -82,10 +82,6 @@ class Preview:
         }
 
 
-class RowFailed(Exception):
-    pass
-
-
 class Row:
     """One data row: typed access to its cells, collecting errors instead of stopping at the first."""
 

@@ -27,7 +27,7 @@ from revive.planning.engine.model import Instance, Plan
 from revive.planning.engine.solver import check_plan, solve
 from revive.planning.instance import build_instance, money_available, scaled_budgets
 from revive.planning.models import InfraProject, PlanRun
-from revive.registry.models import IndustrialPark, Organisation, ProductionUnit, Province
+from revive.registry.models import Organisation, ProductionUnit, Province
 
 log = logging.getLogger(__name__)
 
@@ -398,15 +398,6 @@ def plan_result(instance: Instance, context: dict, plan: Plan, *, sweep: list[di
         },
         "overrides": context["overrides"],
         "sweep": sweep,
-    }
-
-
-def park_names(codes: list[str]) -> dict[str, tuple[str, str]]:
-    return {
-        c: (fa, en)
-        for c, fa, en in IndustrialPark.objects.filter(code__in=codes).values_list(
-            "code", "name_fa", "name_en"
-        )
     }
 
 
