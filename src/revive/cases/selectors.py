@@ -137,7 +137,11 @@ def resolutions(
     status: str = "",
     overdue: bool = False,
     organisation: str = "",
+    escalated: bool = False,
+    pk: int | None = None,
 ) -> QuerySet[Resolution]:
+    """Resolutions the scope sees; `escalated` keeps those referred to the national level, `pk` the one
+    resolution a task links to (the list is where it is read and answered)."""
     qs = Resolution.objects.visible_to(scope).select_related(
         "meeting", "organisation", "province", "case__unit"
     )
@@ -149,6 +153,10 @@ def resolutions(
         qs = qs.filter(status=status)
     if organisation:
         qs = qs.filter(organisation__code=organisation)
+    if escalated:
+        qs = qs.filter(escalated=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
     if overdue:
         qs = qs.filter(status=Resolution.Status.PENDING, deadline__lt=calendar.tehran_today())
     return qs

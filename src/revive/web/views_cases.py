@@ -13,6 +13,7 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases import agenda, event_text, figures, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
+from revive.core.digits import to_ascii_digits
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
@@ -511,6 +512,8 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
             status="" if status == "all" else status,
             overdue=request.GET.get("overdue") == "1",
             organisation=request.GET.get("organisation", ""),
+            escalated=request.GET.get("escalated") == "1",
+            pk=_resolution_id(request.GET.get("id")),
         )
     except DomainError as exc:
         error, qs = exc, Resolution.objects.none()
@@ -532,6 +535,12 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+def _resolution_id(raw: str | None) -> int | None:
+    """`?id=` of the resolution list (a home task's link): a number, else no filter."""
+    raw = to_ascii_digits(raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
 
 
 def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "today": today,
             "scope_label": _scope_label(request.user, scope),
-            "overdue": sum(1 for s in sections for t in s.items if t.overdue),
+            "overdue": sum(s.overdue for s in sections),
         },
     )
 

@@ -52,6 +52,13 @@ class Section:
     items: list[Task] = field(default_factory=list)
     more_url: str = ""  # the page that lists all of them
     empty: str = ""  # what the section says when nothing waits
+    overdue: int = 0  # how many of all `total` (not only those shown) are overdue
+
+    @property
+    def has_due(self) -> bool:
+        """Whether the list has a due date to show: a list without any (an introduction, a case) shows no
+        column of dashes."""
+        return any(t.due for t in self.items)
 
 
 def _lang() -> str:
@@ -62,11 +69,33 @@ def _month_label(ym: tuple[int, int]) -> str:
     return calendar.format_jalali(calendar.from_jalali(ym[0], ym[1], 1), lang=_lang())[:7]
 
 
-def _section(kind: str, title: str, qs, make, more_url: str = "", empty: str = "") -> Section:
-    """One list: its total (one COUNT) and its first SHOWN rows (one query), turned into tasks."""
+def _id(value) -> str:
+    """An identifier (case, loan, resolution number) in the page's digits, without grouping."""
+    from revive.core.digits import to_persian_digits
+
+    text = str(value)
+    return to_persian_digits(text) if _lang() == "fa" else text
+
+
+def resolution_url(pk: int) -> str:
+    """Where a resolution task opens: the resolution list narrowed to that one resolution (its row, with
+    the answer form, whatever its status and however long the list), not a page of a paged board."""
+    return reverse("web:resolutions") + f"?status=all&id={pk}#resolution-{pk}"
+
+
+def _section(kind: str, title: str, qs, make, more_url: str = "", empty: str = "", late=False) -> Section:
+    """One list: its total (one COUNT) and its first SHOWN rows (one query), turned into tasks. `late`
+    says how many of the total are overdue: True (all of them), False (none) or a queryset to count."""
     rows = list(qs[:SHOWN])
     total = len(rows) if len(rows) < SHOWN else qs.count()
-    return Section(kind, title, total, [make(r) for r in rows], more_url, empty)
+    items = [make(r) for r in rows]
+    if late is True or late is False:
+        overdue = total if late else 0
+    elif total == len(items):
+        overdue = sum(1 for t in items if t.overdue)
+    else:
+        overdue = late.count()
+    return Section(kind, title, total, items, more_url, empty, overdue)
 
 
 # --- bank officers ------------------------------------------------------------------------------------
@@ -98,7 +127,7 @@ def bank_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             waiting,
             lambda r: Task(
                 "loan_decision",
-                _("Loan request #%(id)s: %(unit)s") % {"id": r.pk, "unit": r.unit.name(lang)},
+                _("Loan request #%(id)s: %(unit)s") % {"id": _id(r.pk), "unit": r.unit.name(lang)},
                 loan_url(r.pk),
                 since=r.introduced_on,
             ),
@@ -111,7 +140,7 @@ def bank_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             undisbursed,
             lambda r: Task(
                 "loan_disbursement",
-                _("Loan request #%(id)s: %(unit)s") % {"id": r.pk, "unit": r.unit.name(lang)},
+                _("Loan request #%(id)s: %(unit)s") % {"id": _id(r.pk), "unit": r.unit.name(lang)},
                 loan_url(r.pk),
                 since=r.decided_on,
             ),
@@ -124,13 +153,14 @@ def bank_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             lambda i: Task(
                 "instalment_arrears",
                 _("Instalment %(n)s of loan #%(id)s: %(unit)s")
-                % {"n": i.number, "id": i.loan_id, "unit": i.loan.unit.name(lang)},
+                % {"n": _id(i.number), "id": _id(i.loan_id), "unit": i.loan.unit.name(lang)},
                 loan_url(i.loan_id),
                 since=i.due_on,
                 due=i.due_on,
                 overdue=True,
             ),
             empty=_("No instalment is in arrears."),
+            late=True,
         ),
         *_resolution_sections(scope=scope, today=today),
     ]
@@ -156,8 +186,8 @@ def _resolution_sections(*, scope: Scope, today: date) -> list[Section]:
             about = r.case.unit.name(_lang()) if r.case_id else r.text[:60]
             return Task(
                 kind,
-                _("Resolution #%(id)s: %(about)s") % {"id": r.pk, "about": about},
-                f"{base}?status=pending#resolution-{r.pk}",
+                _("Resolution #%(id)s: %(about)s") % {"id": _id(r.pk), "about": about},
+                resolution_url(r.pk),
                 since=r.meeting.held_on,
                 due=r.deadline,
                 overdue=r.deadline < today,
@@ -174,6 +204,7 @@ def _resolution_sections(*, scope: Scope, today: date) -> list[Section]:
             task("resolution_overdue"),
             more_url=f"{base}?overdue=1",
             empty=_("No resolution addressed to you is overdue."),
+            late=True,
         ),
         _section(
             "resolution_due_soon",
@@ -220,7 +251,7 @@ def officer_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             return Task(
                 kind,
                 _("Case #%(id)s: %(unit)s (%(state)s)")
-                % {"id": c.pk, "unit": c.unit.name(lang), "state": c.get_state_display()},
+                % {"id": _id(c.pk), "unit": c.unit.name(lang), "state": c.get_state_display()},
                 reverse("web:case", args=[c.pk]),
                 since=getattr(c, "last_activity", None) or c.opened_on,
             )
@@ -295,6 +326,7 @@ def officer_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             ),
             more_url=overdue_url,
             empty=_("No resolution of your province is overdue."),
+            late=True,
         ),
         _section(
             "meeting_next",
@@ -353,13 +385,14 @@ def park_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             not_filed,
             lambda u: Task(
                 "unit_not_filed",
-                f"{u.name(lang)} ({u.business_id})",
+                f"{u.name(lang)} ({_id(u.business_id)})",
                 reverse("web:unit", args=[u.business_id]),
                 due=due,
                 overdue=due < today,
             ),
             more_url=reverse("web:park", args=[user.park.code]),
             empty=_("Every unit of your park has filed."),
+            late=due < today,
         ),
         _section(
             "infra_project",
@@ -437,6 +470,7 @@ def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
         months[:SHOWN],
         filing_url,
         _("Your filings are up to date."),
+        sum(1 for t in months if t.overdue),
     )
     # a returned filing waits for correction until a newer version of that month is sent
     newer = FilingSubmission.objects.filter(
@@ -487,7 +521,7 @@ def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             loans,
             lambda r: Task(
                 "loan_request",
-                _("Loan request #%(id)s (%(state)s)") % {"id": r.pk, "state": r.get_state_display()},
+                _("Loan request #%(id)s (%(state)s)") % {"id": _id(r.pk), "state": r.get_state_display()},
                 reverse("web:loan", args=[r.pk]),
                 since=r.registered_on,
             ),
@@ -500,7 +534,7 @@ def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
             case,
             lambda c: Task(
                 "case",
-                _("Case #%(id)s (%(state)s)") % {"id": c.pk, "state": c.get_state_display()},
+                _("Case #%(id)s (%(state)s)") % {"id": _id(c.pk), "state": c.get_state_display()},
                 reverse("web:unit", args=[unit.business_id]),
                 since=c.opened_on,
             ),
@@ -538,16 +572,17 @@ def national_tasks(*, user, scope: Scope, today: date) -> list[Section]:
                 "referral",
                 _("Resolution #%(id)s: %(province)s, %(organisation)s")
                 % {
-                    "id": r.pk,
+                    "id": _id(r.pk),
                     "province": r.province.name(lang),
                     "organisation": r.organisation.name_fa if lang == "fa" else r.organisation.name_en,
                 },
-                reverse("web:overdue") + f"#resolution-{r.pk}",
+                resolution_url(r.pk),
                 due=r.deadline,
                 overdue=r.deadline < today,
             ),
-            more_url=reverse("web:overdue"),
+            more_url=reverse("web:resolutions") + "?status=pending&escalated=1",
             empty=_("No resolution has been referred to the national level."),
+            late=referrals.filter(deadline__lt=today),
         ),
         Section(
             "province_behind",
