@@ -34,7 +34,12 @@ def test_every_home_link_opens_and_its_anchor_is_on_the_page(login, request, wor
 
 
 def test_referred_resolutions_link_to_themselves_and_see_all_lists_only_referred(
-    login, world, work, analyst, officer_semnan, monkeypatch  # noqa: F811
+    login,
+    world,
+    work,  # noqa: F811
+    analyst,
+    officer_semnan,
+    monkeypatch,
 ):
     from revive.work import selectors
 
@@ -61,7 +66,9 @@ def test_referred_resolutions_link_to_themselves_and_see_all_lists_only_referred
     page = client.get(see_all[0]).content.decode()
     shown = set(map(int, re.findall(r'<tr id="resolution-(\d+)"', page)))
     assert shown == set(
-        Resolution.objects.filter(status=Resolution.Status.PENDING, escalated=True).values_list("pk", flat=True)
+        Resolution.objects.filter(status=Resolution.Status.PENDING, escalated=True).values_list(
+            "pk", flat=True
+        )
     )
 
 
