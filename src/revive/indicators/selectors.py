@@ -409,7 +409,10 @@ def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
     """
     from revive.core.cache import memoize_on_data
 
-    key = (scope, province.pk if province else None, year, today)
+    from revive.core import rules
+
+    # the stages carry their labels and notes in the page's language: one entry per language
+    key = (scope, province.pk if province else None, year, today, rules.language())
     return memoize_on_data(
         "indicators.case_pipeline",
         key,
@@ -557,7 +560,10 @@ def figures(*, scope: Scope, year: int, today: date | None = None, province: Pro
     from revive.core.cache import memoize_on_data
 
     today = today or calendar.tehran_today()
-    key = (scope, year, today, province.pk if province else None, with_forecast)
+    from revive.core import rules
+
+    # the figures carry stage labels and notes in the page's language: one entry per language
+    key = (scope, year, today, province.pk if province else None, with_forecast, rules.language())
     return memoize_on_data(
         "indicators.figures",
         key,
