@@ -407,9 +407,8 @@ def case_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
 
     Computed once per data version: every indicator that counts revivals (units, jobs) reads the same one.
     """
-    from revive.core.cache import memoize_on_data
-
     from revive.core import rules
+    from revive.core.cache import memoize_on_data
 
     # the stages carry their labels and notes in the page's language: one entry per language
     key = (scope, province.pk if province else None, year, today, rules.language())
