@@ -72,14 +72,21 @@ def _walk(page, base: str, paths: list[str]) -> dict[str, str]:
 @pytest.fixture
 def officer_paths(world, officer_semnan) -> list[str]:
     """Made before the browser starts: Playwright's event loop forbids database calls in this thread."""
-    from django.urls import reverse
-
-    from revive.web.tests.test_scope_walk import LISTS, _semnan_objects, _url
-
     from datetime import date
 
-    from revive.cases.models import Meeting
+    from django.urls import reverse
 
+    from revive.cases import services
+    from revive.cases.models import Case, Meeting
+    from revive.web.tests.test_scope_walk import LISTS, _semnan_objects, _url
+
+    # The walk's Semnan case (opened from the unit's band change, which may run after the fixture's commit).
+    if not Case.objects.filter(province__code="IR-20").exists():
+        services.case_open(unit=world["units"]["200000000022"], by=officer_semnan)
+    # After another transactional test the preloaded holidays (a data migration) are flushed; the walk needs one.
+    from revive.notices.models import Holiday
+
+    Holiday.objects.get_or_create(day=date(2027, 3, 21), defaults={"name_fa": "نوروز", "name_en": "Nowruz"})
     objects = _semnan_objects(world, officer_semnan)
     # Enough meetings for a pager with many page numbers (the pager must wrap on a phone).
     Meeting.objects.bulk_create(
