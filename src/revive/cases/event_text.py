@@ -36,7 +36,8 @@ def label_pairs() -> list[tuple[str, str]]:
 
 
 def in_language(text: str, kind: str, lang: str, pairs: list[tuple[str, str]] | None = None) -> str:
-    """The event's text with the system's labels in `lang` (fa or en); other kinds unchanged."""
+    """The event's text with the system's labels in `lang` (fa or en), read from where each kind puts them
+    (see cases/services.py); other kinds, and whatever a person typed, unchanged."""
     if kind not in SYSTEM_KINDS or not text:
         return text
     if kind == "meeting":
@@ -47,9 +48,31 @@ def in_language(text: str, kind: str, lang: str, pairs: list[tuple[str, str]] | 
         with translation.override(lang):
             return _("Workgroup meeting %(n)s") % {"n": number}
     pairs = label_pairs() if pairs is None else pairs
-    # Longest first, so that "Gas company of Semnan" is replaced before "Gas company".
-    for fa, en in sorted(pairs, key=lambda p: -len(p[0] if lang == "en" else p[1])):
-        source, target = (fa, en) if lang == "en" else (en, fa)
-        if source in text:
-            text = text.replace(source, target)
-    return text
+    to_lang = {fa: en for fa, en in pairs} if lang == "en" else {en: fa for fa, en in pairs}
+    if kind in ("opened", "obstacle_add"):  # the whole text is one label
+        return to_lang.get(text, text)
+    # "resolution": "<addressee>: <the resolution as written>"; "resolution_answer": "<addressee>: <status>
+    # <the response as written>". Only the addressee and the status are the system's words: what a person
+    # wrote is shown as typed, never partly replaced.
+    head, sep, rest = text.partition(": ")
+    if not sep or head not in to_lang and head not in to_lang.values():
+        return text
+    head = to_lang.get(head, head)
+    if kind == "resolution_answer":
+        for source, target in sorted(_status_pairs(lang), key=lambda p: -len(p[0])):
+            if rest == source or rest.startswith(source + " "):
+                rest = target + rest[len(source) :]
+                break
+    return f"{head}: {rest}"
+
+
+def _status_pairs(lang: str) -> list[tuple[str, str]]:
+    """(label in the other language, label in `lang`) of each resolution status."""
+    pairs = []
+    for _value, label in Resolution.Status.choices:
+        with translation.override("fa"):
+            fa = str(label)
+        with translation.override("en"):
+            en = str(label)
+        pairs.append((fa, en) if lang == "en" else (en, fa))
+    return pairs
