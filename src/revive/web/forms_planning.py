@@ -10,7 +10,7 @@ from revive.core.text import to_ascii_digits
 from revive.planning.instance import MAX_MULTIPLIER
 from revive.planning.models import InfraProject
 from revive.registry.models import Organisation, Province
-from revive.web.forms import LocalIntegerField
+from revive.web.forms import LocalIntegerField, VersionField
 
 OBJECTIVE_CHOICES = [
     ("jobs", _("Jobs restored")),
@@ -106,13 +106,14 @@ class ScenarioForm(forms.Form):
     )
     infra_multiplier = MultiplierField(label=_("Multiply the infrastructure budget by"), required=False)
     loan_total = LocalIntegerField(
+        bound=bounds.RIALS,
         label=_("Cap on all loans (rials)"),
         required=False,
         help_text=_("Whole rials; leave empty for no cap"),
     )
-    infra_total = LocalIntegerField(label=_("National infrastructure budget (rials)"), required=False)
+    infra_total = LocalIntegerField(bound=bounds.RIALS, label=_("National infrastructure budget (rials)"), required=False)
     delay_project = LocalIntegerField(label=_("Delay project number"), required=False)
-    delay_months = LocalIntegerField(label=_("by months"), required=False)
+    delay_months = LocalIntegerField(bound=bounds.MONTHS, label=_("by months"), required=False)
     drop_bank = forms.ModelChoiceField(
         label=_("Drop this bank's quota"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.BANK).order_by("name_en"),
@@ -164,9 +165,10 @@ class ScenarioForm(forms.Form):
 
 
 class ProjectStatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     status = forms.ChoiceField(label=_("Status"), choices=InfraProject.Status.choices)
     progress = LocalIntegerField(
+        bound=bounds.PERCENT,
         label=_("Progress (%)"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 3, "size": 4}),
     )

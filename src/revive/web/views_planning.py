@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import to_persian_digits
@@ -336,7 +335,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
             {**p, "per_billion_text": _decimal(p.get("per_billion"))} for p in run.result.get("sweep", [])
         ]
         rows = run.result.get("rows", [])
-        context["page"] = page = Paginator(rows, 100).get_page(request.GET.get("page"))
+        context["page"] = page = rules.paginate(request, rows, 100)
         _explain(page.object_list, run.result)
         if run.result.get("schedule"):
             context.update(_schedule_context(run.result["schedule"]))
@@ -430,7 +429,7 @@ def projects(request: HttpRequest) -> HttpResponse:
         return table_response(
             fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=lang == "fa"
         )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = rules.paginate(request, items, 50)
     for p in page.object_list:
         p.units_per_billion_text = _decimal(p.units_per_billion, 3)
         p.jobs_per_billion_text = _decimal(p.jobs_per_billion, 2)
