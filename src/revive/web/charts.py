@@ -94,8 +94,10 @@ def bar_chart(
                 f'height="{frame.top + frame.plot_h - frame.y(value):.1f}">'
                 f"<title>{escape(s.label)} · {escape(category)}{escape(note)}: {escape(value_label(value))}</title></rect>"
             )
+        # on a phone every other label is hidden (app.css, `.cat.alt`): twelve month names do not fit
+        alt = " alt" if n > 6 and i % 2 else ""
         parts.append(
-            f'<text class="cat" x="{center:.1f}" y="{height - 24}" text-anchor="middle">{escape(category)}</text>'
+            f'<text class="cat{alt}" x="{center:.1f}" y="{height - 24}" text-anchor="middle">{escape(category)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
