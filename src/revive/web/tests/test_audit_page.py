@@ -66,6 +66,14 @@ def test_csv_export_has_the_scoped_rows(login, officer_tehran, edits):
     assert text.count("\n") == 1 + AuditEvent.objects.filter(province__code="IR-23").count()
 
 
-def test_xlsx_export(login, analyst, edits):
+def test_xlsx_export_has_every_row_of_the_scope(login, analyst, edits):
+    import io
+
+    import openpyxl
+
     response = login(analyst).get("/audit/", {"export": "xlsx"})
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    cells = {str(c) for row in rows for c in row if c is not None}
+    assert "officer.tehran" in cells and "officer.semnan" in cells
+    assert len(rows) == 1 + AuditEvent.objects.count()
