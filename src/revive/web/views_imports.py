@@ -188,7 +188,11 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     from revive.work.selectors import months_to_file
 
     scope, unit = _owner_unit(request)
-    initial = {"month": request.GET.get("month", "")[:10]}
+    today = calendar.tehran_today()
+    to_file = months_to_file(unit=unit, today=today)
+    # the form opens on the month asked for, else on the oldest month still due
+    oldest = f"{to_file[0][0]}/{to_file[0][1]:02d}" if to_file else ""
+    initial = {"month": request.GET.get("month", "")[:10] or oldest}
     form = FilingForm(request.POST or None, initial=initial)
     change = None
     if request.method == "POST" and form.is_valid():
@@ -219,11 +223,8 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your filing was sent; a provincial expert will review it."))
             return redirect("web:filing_new")
-    today = calendar.tehran_today()
     month = selectors.last_due_month(today)
-    due_months = [
-        {"month": ym, "due": calendar.filing_due_date(*ym)} for ym in months_to_file(unit=unit, today=today)
-    ]
+    due_months = [{"month": ym, "due": calendar.filing_due_date(*ym)} for ym in to_file]
     context = {
         "form": form,
         "unit": unit,
