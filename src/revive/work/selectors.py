@@ -60,6 +60,11 @@ class Section:
         column of dashes."""
         return any(t.due for t in self.items)
 
+    @property
+    def has_since(self) -> bool:
+        """Likewise for the "since" column (a referral has a deadline, no start worth a column)."""
+        return any(t.since for t in self.items)
+
 
 def _lang() -> str:
     return "fa" if (get_language() or "fa").startswith("fa") else "en"
