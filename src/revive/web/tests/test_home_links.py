@@ -90,3 +90,10 @@ def test_lists_without_due_dates_have_no_due_column(login, work, bank_melli):  #
     section = re.search(r'<section class="task-section" id="tasks-loan_decision".*?</section>', html, re.S)
     assert section and "<tr data-kind" in section.group(0)
     assert section.group(0).count("<th ") == 2  # what, since: no column of dashes
+
+
+def test_lists_without_start_dates_have_no_since_column(login, work, analyst):  # noqa: F811
+    html = login(analyst).get(reverse("web:home")).content.decode()
+    section = re.search(r'<section class="task-section" id="tasks-referral".*?</section>', html, re.S)
+    assert section and "<tr data-kind" in section.group(0)
+    assert section.group(0).count("<th ") == 2  # what, due
