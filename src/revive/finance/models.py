@@ -16,8 +16,10 @@ class LoanState(models.TextChoices):
     REVIEW = "review", _("Expert review")
     APPROVED = "approved", _("Approved by the workgroup")
     INTRODUCED = "introduced", _("Introduced to a bank")
-    PAID = "paid", _("Paid")
-    PARTLY_PAID = "partly_paid", _("Partly paid")
+    # The bank's decision is an approved amount, not money that moved: "paid" read as disbursed, so the
+    # decided states say "approved by the bank"; money that moved is a disbursement.
+    PAID = "paid", _("Approved by the bank")
+    PARTLY_PAID = "partly_paid", _("Approved by the bank, in part")
     REJECTED = "rejected", _("Rejected by the bank")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CLOSED = "closed", _("Repaid and closed")

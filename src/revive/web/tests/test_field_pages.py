@@ -359,6 +359,12 @@ def test_loan_states_and_cards_tell_approved_from_disbursed(login, officer_semna
     from revive.finance.labels import state_label
 
     assert state_label("paid") == "مصوب بانک" and state_label("partly_paid") != "پرداخت‌شده"
+    from django.utils import translation
+
+    from revive.finance.models import LoanState
+
+    with translation.override("en"):  # the state's own label, in English too: never "Paid"
+        assert str(LoanState.PAID.label) == state_label("paid") == "Approved by the bank"
     from revive.finance import services as finance
 
     loan = finance.loan_register(
