@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from revive.cases.models import Meeting, Resolution
 from revive.core import calendar, pdf
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.text import to_persian_digits
 from revive.registry.models import Organisation
 
@@ -20,10 +20,6 @@ from revive.registry.models import Organisation
 class NumberedResolution:
     number: int  # 1, 2, ... in the order the workgroup issued them
     resolution: Resolution
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "fa").startswith("en") else "fa"
 
 
 def _digits(text: str, lang: str) -> str:

@@ -7,13 +7,13 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from revive.accounts.roles import Role
 from revive.core import audit, bounds, calendar, money, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.text import parse_int
 from revive.finance import workflow
 from revive.finance.models import (
@@ -33,10 +33,6 @@ from revive.finance.models import (
 from revive.registry.models import Organisation, Province
 
 S = LoanState
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "").startswith("en") else "fa"
 
 
 # Amounts and names inside lazy messages follow the language the message is shown in.

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.money import format_number, format_percent
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import Scope
 from revive.indicators import press, selectors
 from revive.registry import selectors as registry
@@ -71,10 +71,6 @@ def report_data(*, scope: Scope, year: int, month: int, province: Province | Non
         "production": selectors.production_index(scope=scope, year=year, month=month, province=province),
         "press": press.summary(scope=scope, year=year, lang=_lang(), today=as_of, province=province),
     }
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "fa").startswith("en") else "fa"
 
 
 def title(data: dict, lang: str) -> str:

@@ -13,6 +13,7 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases.models import OPEN_STATES
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import NATION, scope_for
 from revive.imports.selectors import filing_gap
 from revive.registry import selectors, services
@@ -21,10 +22,6 @@ from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, table_response, tables_response
 from revive.web.forms import StatusForm, add_domain_error
 from revive.web.templatetags.revive import digits, num
-
-
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _registry_scope(request: HttpRequest):

@@ -11,11 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from revive.core import calendar
 from revive.core.errors import DomainError
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.text import to_persian_digits
-
-
-def _lang(request: HttpRequest) -> str:
-    return "fa" if (getattr(request, "LANGUAGE_CODE", "fa") or "fa").startswith("fa") else "en"
 
 
 @require_safe
@@ -25,7 +22,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     `month=YYYY/MM` shows that month; otherwise the month of `value` (what the field holds, in any digits),
     otherwise this month. Only days that exist are offered: Esfand 1403 has a 30th, Esfand 1404 does not.
     """
-    lang = _lang(request)
+    lang = _lang()
     selected: date | None = None
     try:
         selected = calendar.parse_jalali(request.GET.get("value", "")[:40])

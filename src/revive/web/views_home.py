@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from revive.core import calendar
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import scope_for
 from revive.work import selectors
 
@@ -43,7 +44,3 @@ def _scope_label(user, scope) -> str:
     return ""
 
 
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases.models import OPEN_STATES, Case
 from revive.core import rules
 from revive.core.errors import DomainError
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import ScopeKind, scope_for
 from revive.insight import selectors, services
 from revive.insight.models import AttributionEffect
@@ -22,10 +22,6 @@ from revive.registry.models import Sector
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, name_in, table_response
 from revive.web.templatetags.revive import pct
-
-
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _scope(request: HttpRequest):

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import to_persian_digits
 from revive.planning import selectors, services
@@ -28,10 +29,6 @@ BASELINE_NAMES = {
     "most_jobs_first": gettext_lazy("most jobs first"),
     "oldest_first": gettext_lazy("oldest case first"),
 }
-
-
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _scope(request: HttpRequest):

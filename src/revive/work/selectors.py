@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import Count, Max, Min
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from revive.accounts.roles import Role
 from revive.core import calendar
+from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import Scope, ScopeKind, scope_for
 
 SHOWN = 10  # items shown per section; the section's total and its "see all" link give the rest
@@ -64,10 +64,6 @@ class Section:
     def has_since(self) -> bool:
         """Likewise for the "since" column (a referral has a deadline, no start worth a column)."""
         return any(t.since for t in self.items)
-
-
-def _lang() -> str:
-    return "fa" if (get_language() or "fa").startswith("fa") else "en"
 
 
 def _month_label(ym: tuple[int, int]) -> str:
