@@ -5,9 +5,7 @@ Both are built from `report_data`, which reads the same selectors as the dashboa
 
 import io
 from datetime import date
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.money import format_number, format_percent
+from revive.core.pdf import font_dir, html_to_pdf, weasyprint_error  # noqa: F401 - one PDF path
 from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import Scope
 from revive.indicators import press, selectors
@@ -78,10 +77,6 @@ def title(data: dict, lang: str) -> str:
     return f"{_('Monthly report')}: {data['period'].label(lang)} · {where}"
 
 
-def font_dir() -> Path:
-    return Path(settings.NODE_MODULES) / "vazirmatn" / "fonts" / "ttf"
-
-
 def render_html(data: dict) -> str:
     lang = _lang()
     return render_to_string(
@@ -102,24 +97,8 @@ def _charts(data: dict, lang: str) -> dict:
     }
 
 
-def weasyprint_error() -> str | None:
-    """Why WeasyPrint cannot run here (its Pango libraries are missing), or None when it can."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        return f"WeasyPrint cannot load: {exc}"
-    if not (font_dir() / "Vazirmatn-Regular.ttf").exists():
-        return f"The Vazirmatn font is missing from {font_dir()}: run npm install."
-    return None
-
-
 def render_pdf(data: dict) -> bytes:
-    problem = weasyprint_error()
-    if problem:
-        raise DomainError(problem)
-    from weasyprint import HTML
-
-    return HTML(string=render_html(data), base_url=str(font_dir())).write_pdf()
+    return html_to_pdf(render_html(data))
 
 
 def render_xlsx(data: dict) -> bytes:
