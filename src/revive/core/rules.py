@@ -111,6 +111,16 @@ def check_version(current: int, sent: int | None) -> None:
         )
 
 
+def confirm_replacing(current: int, sent: int | None, message, *, field: str = "amount") -> None:
+    """A record found by its key (a bank's credit line for a year, a month's lending figures, a hand-reported
+    figure) is replaced only by someone who saw it: the form carries the version it showed (0 when it showed
+    none). A stale or missing one is refused with `message` (saying what is there now) and the record's
+    current version, which the redisplayed form then carries, so sending again is the confirmation.
+    `sent=None` is an internal caller (imports, commands, the demo)."""
+    if sent is not None and sent != current:
+        raise ConflictError(message, field=field, current_version=current)
+
+
 def require_version(sent: Any) -> int:
     """A version a person's write must carry (the hidden field of a page's form)."""
     if isinstance(sent, int) and not isinstance(sent, bool):

@@ -626,7 +626,15 @@ def credit_line_set(
         )
         audit.record(actor=by, obj=line, action="credit_line_create", after=audit.snapshot(line))
         return line
-    rules.check_version(line.version, version)
+    rules.confirm_replacing(
+        line.version,
+        version,
+        lazy_message(
+            _("This bank already has a line of %(amount)s here. Check the amount you typed and send it again to "
+              "replace it."),
+            amount=_money(line.amount),
+        ),
+    )  # fmt: skip
     before = audit.snapshot(line, ["amount", "note"])
     line.amount, line.note = amount, note[:300]
     line.version += 1
@@ -703,7 +711,16 @@ def lending_figure_set(
         .first()
     )
     if existing is not None:
-        rules.check_version(existing.version, version)
+        rules.confirm_replacing(
+            existing.version,
+            version,
+            lazy_message(
+                _("This month already has figures (all facilities %(total)s, industry and mining %(industry)s). "
+                  "Check what you typed and send it again to replace them."),
+                total=_money(existing.total),
+                industry=_money(existing.industry_mining),
+            ),
+        )  # fmt: skip
     figure, before = _upsert_figure(year=year, month=month, bank=bank, total=total, industry=industry)
     audit.record(
         actor=by,

@@ -286,7 +286,17 @@ def reported_value_enter(
             field="value",
         )  # fmt: skip
     if row is not None:
-        rules.check_version(row.version, version)
+        rules.confirm_replacing(
+            row.version,
+            version,
+            lazy_message(
+                _("%(month)s already has a figure waiting for approval (%(value)s). Check what you typed and "
+                  "send it again to replace it."),
+                month=period.label("en"),
+                value=row.value,
+            ),
+            field="value",
+        )  # fmt: skip
     before = audit.snapshot(row, ["value", "note", "status"]) if row else None
     if row is None:
         row = ReportedValue(indicator=indicator, jyear=year, jmonth=month, province=province)

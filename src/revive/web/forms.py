@@ -101,6 +101,14 @@ class StatusForm(forms.Form):
         return value
 
 
+def carry_current_version(form: forms.Form, exc: DomainError) -> None:
+    """After a refusal that names the record's current version, the redisplayed form carries it: the person
+    has now seen what is there, and sending again replaces it."""
+    if "current_version" in exc.details and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(exc.details["current_version"])
+
+
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     """Show a service's refusal next to the field it names (or at the top), keeping what was typed."""
     field = exc.details.get("field")

@@ -123,6 +123,8 @@ class CreditLineForm(forms.Form):
     )
     amount = _amount(_("Amount (rials)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    # The version of the line this form showed (0: none); see finance.services._confirm_replacing.
+    version = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +156,8 @@ class LendingFigureForm(forms.Form):
     )
     total = _amount(_("All facilities granted (rials)"))
     industry_mining = _amount(_("Of which to industry and mining (rials)"))
+    # The version of the month's figures this form showed (0: none); see finance.services._confirm_replacing.
+    version = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

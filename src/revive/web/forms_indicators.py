@@ -25,6 +25,8 @@ class ReportedValueForm(forms.Form):
     month = forms.CharField(label=_("Month (YYYY/MM)"), max_length=10, help_text=_("For example 1405/08."))
     value = forms.CharField(label=_("Value"), max_length=30)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    # The version of the month's figure this form showed (0: none); see core.rules.confirm_replacing.
+    version = forms.IntegerField(required=False, min_value=0, max_value=10**9, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicators=(), lang="fa", **kwargs):
         super().__init__(*args, **kwargs)

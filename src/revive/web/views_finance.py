@@ -21,7 +21,7 @@ from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, name_in, table_response, tables_response
-from revive.web.forms import add_domain_error
+from revive.web.forms import add_domain_error, carry_current_version
 from revive.web.forms_finance import (
     CreditLineForm,
     DecisionForm,
@@ -383,10 +383,11 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
             try:
                 services.credit_line_set(
                     year=d["year"], bank=d["bank"], province=d["province"], amount=d["amount"], note=d["note"],
-                    by=request.user,
+                    by=request.user, version=d.get("version") or 0,
                 )  # fmt: skip
             except DomainError as exc:
                 add_domain_error(form, exc)
+                carry_current_version(form, exc)
             else:
                 messages.success(request, _("The credit line was saved."))
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
@@ -603,10 +604,11 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
         try:
             services.lending_figure_set(
                 year=d["month"][0], month=d["month"][1], bank=d["bank"], total=d["total"],
-                industry_mining=d["industry_mining"], by=request.user,
+                industry_mining=d["industry_mining"], by=request.user, version=d.get("version") or 0,
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
+            carry_current_version(form, exc)
         else:
             messages.success(request, _("The figures were saved."))
             return redirect(f"{reverse('web:lending_share')}?year={d['month'][0]}")

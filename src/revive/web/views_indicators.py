@@ -20,6 +20,7 @@ from revive.indicators.models import Indicator, ReportedValue
 from revive.registry import selectors as registry
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, tables_response
+from revive.web.forms import carry_current_version
 from revive.web.forms_indicators import ReportedValueForm, ReportForm, TargetsForm
 from revive.web.templatetags.revive import num, pct
 
@@ -311,7 +312,8 @@ def reported(request: HttpRequest) -> HttpResponse:
                     else registry.province_get(scope=scope, code=request.user.province.code)
                 )
                 services.reported_value_enter(indicator=indicator, year=y, month=m, value=form.cleaned_data["value"],
-                                              note=form.cleaned_data["note"], province=province, by=request.user)  # fmt: skip
+                                              note=form.cleaned_data["note"], province=province, by=request.user,
+                                              version=form.cleaned_data.get("version") or 0)  # fmt: skip
                 messages.success(
                     request, _("The figure was entered; it counts once a national analyst approves it.")
                 )
@@ -321,6 +323,7 @@ def reported(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else None, str(exc.message))
+            carry_current_version(form, exc)
     rows = _reported_rows(scope, year)
     return render(
         request,

@@ -149,3 +149,22 @@ def test_report_command_writes_xlsx(programme_1405, tmp_path):
     out = tmp_path / "r.xlsx"
     call_command("report", "--month", "۱۴۰۵/۰۸", "--format", "xlsx", "--out", str(out))
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_a_pending_figure_is_replaced_only_by_someone_who_saw_it(programme_1405, officer_semnan):
+    land, semnan = programme_1405["land"], officer_semnan.province
+    row = services.reported_value_enter(
+        indicator=land, year=1405, month=7, value=12, province=semnan, by=officer_semnan, version=0
+    )
+    # A second entry from a form that showed no figure is refused with the current version to confirm with.
+    with pytest.raises(ConflictError) as refused:
+        services.reported_value_enter(
+            indicator=land, year=1405, month=7, value=99, province=semnan, by=officer_semnan, version=0
+        )
+    assert refused.value.details["current_version"] == row.version
+    row.refresh_from_db()
+    assert row.value == 12
+    again = services.reported_value_enter(
+        indicator=land, year=1405, month=7, value=99, province=semnan, by=officer_semnan, version=row.version
+    )
+    assert again.value == 99

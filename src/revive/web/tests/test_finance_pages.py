@@ -265,3 +265,38 @@ def test_provincial_officer_cannot_set_credit_lines(login, officer_semnan):
         "/loans/credit-lines/", {"year": "1405", "bank": bank().pk, "amount": "100"}
     )
     assert r.status_code == 404
+
+
+def test_a_second_credit_line_for_the_same_bank_and_year_replaces_only_once_confirmed(login, national_admin):
+    from revive.finance.models import CreditLine
+
+    client = login(national_admin)
+    client.cookies["django_language"] = "en"
+    first = {"year": "1405", "bank": bank().pk, "amount": "5,000,000,000,000", "note": "", "version": ""}
+    assert client.post("/loans/credit-lines/", first).status_code == 302
+    # A colleague who did not see that line sends another amount: refused, nothing overwritten, told what is there.
+    second = {**first, "amount": "1,000,000,000,000"}
+    r = client.post("/loans/credit-lines/", second)
+    body = r.content.decode()
+    assert r.status_code == 400 and "already has a line of" in body
+    assert CreditLine.objects.get().amount == 5 * 10**12
+    # The redisplayed form now carries the version it showed; sending it again is the confirmation.
+    assert 'name="version" value="1"' in body
+    assert client.post("/loans/credit-lines/", {**second, "version": "1"}).status_code == 302
+    assert CreditLine.objects.get().amount == 10**12
+    # A stale version (someone replaced it meanwhile) is refused again.
+    assert client.post("/loans/credit-lines/", {**first, "version": "1"}).status_code == 400
+    assert CreditLine.objects.get().amount == 10**12
+
+
+def test_a_months_lending_figures_are_replaced_only_once_confirmed(login, national_admin):
+    client = login(national_admin)
+    client.cookies["django_language"] = "en"
+    first = {"month": "1405/07", "total": "1000", "industry_mining": "310"}
+    assert client.post("/loans/lending-share/figures/", first).status_code == 302
+    r = client.post("/loans/lending-share/figures/", {**first, "industry_mining": "400"})
+    assert r.status_code == 400 and "This month already has figures" in r.content.decode()
+    assert LendingFigure.objects.get().industry_mining == 310
+    assert 'name="version" value="1"' in r.content.decode()
+    ok = client.post("/loans/lending-share/figures/", {**first, "industry_mining": "400", "version": "1"})
+    assert ok.status_code == 302 and LendingFigure.objects.get().industry_mining == 400
