@@ -391,24 +391,9 @@ class _Milp:
         self.nrow = len(rows)
 
     def highs(self, *, time_limit: float, mip_gap: float, seed: int, threads: int) -> highspy.Highs:
-        h = highspy.Highs()
-        h.silent()
-        h.passModel(self.lp)
-        h.changeColsIntegrality(
-            self.ncol,
-            np.arange(self.ncol, dtype=np.int32),
-            np.full(self.ncol, highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+        return single.new_highs(
+            self.lp, self.ncol, integral=True, time_limit=time_limit, mip_gap=mip_gap, seed=seed, threads=threads
         )
-        for name, value in (
-            ("time_limit", max(0.01, time_limit)),
-            ("mip_rel_gap", mip_gap),
-            ("random_seed", seed),
-            ("threads", threads),
-            ("primal_feasibility_tolerance", 1e-9),
-            ("mip_feasibility_tolerance", 1e-9),
-        ):
-            h.setOptionValue(name, value)
-        return h
 
     def vector(self, months: dict[int, int], options: dict[int, int], starts: dict[int, int]) -> np.ndarray:
         v = np.zeros(self.ncol)

@@ -127,25 +127,10 @@ class _Milp:
     def highs(
         self, *, integral: bool, time_limit: float, mip_gap: float, seed: int, threads: int
     ) -> highspy.Highs:
-        h = highspy.Highs()
-        h.silent()
-        h.passModel(self.lp)
-        if integral:
-            h.changeColsIntegrality(
-                self.ncol,
-                np.arange(self.ncol, dtype=np.int32),
-                np.full(self.ncol, highspy.HighsVarType.kInteger.value, dtype=np.uint8),
-            )
-        for name, value in (
-            ("time_limit", max(0.01, time_limit)),
-            ("mip_rel_gap", mip_gap),
-            ("random_seed", seed),
-            ("threads", threads),
-            ("primal_feasibility_tolerance", 1e-9),
-            ("mip_feasibility_tolerance", 1e-9),
-        ):
-            h.setOptionValue(name, value)
-        return h
+        return new_highs(
+            self.lp, self.ncol, integral=integral, time_limit=time_limit, mip_gap=mip_gap, seed=seed,
+            threads=threads,
+        )
 
 
 class _Race:
@@ -409,3 +394,28 @@ def check_plan(instance: Instance, plan: Plan) -> list[str]:
             if got < share * total - 1e-9 * max(1.0, total):
                 out.append(f"province {prov} gets {got} of {total}, below its minimum share {share}")
     return out
+
+
+def new_highs(
+    lp, ncol: int, *, integral: bool, time_limit: float, mip_gap: float, seed: int, threads: int
+) -> highspy.Highs:
+    """A silent HiGHS on `lp` with the options every model of the engine uses (one place for the tolerances)."""
+    h = highspy.Highs()
+    h.silent()
+    h.passModel(lp)
+    if integral:
+        h.changeColsIntegrality(
+            ncol,
+            np.arange(ncol, dtype=np.int32),
+            np.full(ncol, highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+        )
+    for name, value in (
+        ("time_limit", max(0.01, time_limit)),
+        ("mip_rel_gap", mip_gap),
+        ("random_seed", seed),
+        ("threads", threads),
+        ("primal_feasibility_tolerance", 1e-9),
+        ("mip_feasibility_tolerance", 1e-9),
+    ):
+        h.setOptionValue(name, value)
+    return h
