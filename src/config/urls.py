@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from revive.api.api import api
-from revive.web.views_account import ThrottledAdminLoginView
+from revive.web.accounts.views import ThrottledAdminLoginView
 
 urlpatterns = [
     # The admin's sign-in, with the app's throttle and lock (before admin.site.urls, which has its own).

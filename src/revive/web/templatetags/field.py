@@ -7,7 +7,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def may_attach_documents(context) -> bool:
-    from revive.web.views_field import may_attach_document
+    from revive.web.field.views import may_attach_document
 
     request = context.get("request")
     return bool(request and may_attach_document(request.user))

@@ -39,7 +39,9 @@ def test_picker_in_english_has_ascii_digits(client):
 
 
 def test_every_date_field_carries_the_picker(login, officer_semnan):
-    from revive.web import forms, forms_cases, forms_finance
+    from revive.web import forms
+    from revive.web.cases import forms as forms_cases
+    from revive.web.finance import forms as forms_finance
 
     found = []
     for module in (forms, forms_cases, forms_finance):
@@ -309,8 +311,8 @@ def test_state_reads_as_status_not_governmental(login, officer_semnan, world):
 
 def test_no_destructive_state_is_preselected(login, officer_semnan, world, bank_melli):
     from revive.finance import services as finance
+    from revive.web.finance.forms import DecisionForm
     from revive.web.forms import StatusForm
-    from revive.web.forms_finance import DecisionForm
 
     case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
     client = login(officer_semnan)

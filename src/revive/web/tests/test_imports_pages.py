@@ -163,7 +163,7 @@ def test_a_file_too_large_is_refused_before_anything_is_kept(client, officer_sem
     client.force_login(officer_semnan)
     from unittest import mock
 
-    with mock.patch("revive.web.views_imports.MAX_BYTES", 5):
+    with mock.patch("revive.web.imports.views.MAX_BYTES", 5):
         response = client.post(
             reverse("web:imports"), {"kind": "units", "file": SimpleUploadedFile("u.csv", b"0123456789")}
         )

@@ -2,7 +2,7 @@
 
 Like test_scope_walk.py (whose classification of URLs this walk reuses), everything is read at test
 time: the URL configuration, the query parameters the views read (`request.GET.get("...")` in
-web/*.py and the fields of every form), the OpenAPI schema. A new page is walked as soon as it is
+web/ and the fields of every form), the OpenAPI schema. A new page is walked as soon as it is
 classified in test_scope_walk.py; a page that cannot be walked at all goes in SKIP below, with why.
 
 The answer to a hostile value is a 4xx (or a page that ignores it), never a 5xx: non-numeric, huge
@@ -41,6 +41,11 @@ SKIP = {
 WEB = Path(__file__).resolve().parents[1]
 
 
+def _web_modules(pattern: str) -> list[Path]:
+    """The modules of web/ (its area packages too) matching `pattern`, not the tests."""
+    return sorted(p for p in WEB.rglob(pattern) if "tests" not in p.relative_to(WEB).parts)
+
+
 _READS = re.compile(r"""(?:GET\.get|GET\.getlist|data\.get)\(\s*["']([a-z_]+)["']|GET\[["']([a-z_]+)["']\]""")
 
 
@@ -66,8 +71,8 @@ def _form_classes() -> list[type]:
     import inspect
 
     found = []
-    for path in WEB.glob("forms*.py"):
-        module = importlib.import_module(f"revive.web.{path.stem}")
+    for path in _web_modules("forms.py"):
+        module = importlib.import_module(".".join(("revive", *path.relative_to(WEB.parent).with_suffix("").parts)))
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, django_forms.BaseForm) and cls.__module__ == module.__name__:
                 found.append(cls)
@@ -93,7 +98,7 @@ def _post_rounds() -> list[dict[str, str]]:
     one past it, one below it, then hostile text); prefixed forms (d-, r-) get the same."""
     fields = _form_fields()
     posted = re.compile(r"""POST\.get(?:list)?\(\s*["']([a-z_]+)["']""")
-    read = {m for path in WEB.glob("*.py") for m in posted.findall(path.read_text(encoding="utf-8"))}
+    read = {m for path in _web_modules("*.py") for m in posted.findall(path.read_text(encoding="utf-8"))}
     fields.update({name: django_forms.CharField() for name in read if name not in fields})
     rounds = []
     for i in range(4):

@@ -21,7 +21,7 @@ from revive.registry import selectors as registry
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, tables_response
 from revive.web.forms import carry_current_version
-from revive.web.forms_indicators import ReportedValueForm, ReportForm, TargetsForm
+from revive.web.indicators.forms import ReportedValueForm, ReportForm, TargetsForm
 from revive.web.templatetags.revive import num, pct
 
 

@@ -21,8 +21,7 @@ from revive.finance.models import LoanKind, LoanState
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, name_in, table_response, tables_response
-from revive.web.forms import add_domain_error, carry_current_version
-from revive.web.forms_finance import (
+from revive.web.finance.forms import (
     CreditLineForm,
     DecisionForm,
     IntroduceForm,
@@ -32,6 +31,7 @@ from revive.web.forms_finance import (
     MoneyForm,
     StepForm,
 )
+from revive.web.forms import add_domain_error, carry_current_version
 from revive.web.templatetags.revive import digits, num, pct
 
 UNITS = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from revive.web import views_insight as v
+from revive.web.insight import views as v
 
 urlpatterns = [
     path("insight/watchlist/", v.watchlist, name="watchlist"),

@@ -24,7 +24,7 @@ from revive.imports.services import import_job_start, submission_create, submiss
 from revive.imports.templates import template_xlsx
 from revive.registry.models import ProductionUnit
 from revive.web.exports import export_format, table_response
-from revive.web.forms_imports import FilingForm, ImportForm, ReviewForm
+from revive.web.imports.forms import FilingForm, ImportForm, ReviewForm
 
 
 def _scope(request: HttpRequest):

@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from revive.accounts import throttle
 from revive.accounts.models import User
 from revive.core import audit
-from revive.web.views import LoginView
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
 
 
 class ThrottleMixin:

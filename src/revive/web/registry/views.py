@@ -1,7 +1,6 @@
 """Pages: parse input, call a selector or a service, render. Out of scope is 404, like missing."""
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -61,11 +60,6 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(request, "web/public.html", {"kpi": kpi, "period": period, "year": year, "today": today})
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     scope = _registry_scope(request)
@@ -95,7 +89,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _scope_label(user, scope) -> str:
-    from revive.web.views_home import _scope_label as label
+    from revive.web.home.views import _scope_label as label
 
     return label(user, scope)
 

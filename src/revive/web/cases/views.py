@@ -20,9 +20,7 @@ from revive.core.scoping import ScopeKind, scope_for
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, name_in, tables_response
-from revive.web.forms import add_domain_error
-from revive.web.forms_cases import (
+from revive.web.cases.forms import (
     AnswerForm,
     MeetingForm,
     ObstacleForm,
@@ -31,6 +29,8 @@ from revive.web.forms_cases import (
     TransitionForm,
     VisitForm,
 )
+from revive.web.exports import date_cells, export_format, name_in, tables_response
+from revive.web.forms import add_domain_error
 from revive.web.templatetags.revive import case_state, digits, event_label, num, pct
 
 
@@ -345,6 +345,33 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- meetings and resolutions ---------------------------------------------------------------------
+
+
+# Case assignment: a provincial officer or national staff gives a case to an officer of its province.
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request, Perm.MANAGE_CASES)
+    case = selectors.case_get(scope=scope, pk=pk)
+    username = request.POST.get("officer", "").strip()
+    officer = selectors.officers_of(province_id=case.province_id).filter(username=username).first()
+    raw_version = request.POST.get("version", "")
+    try:
+        if username and officer is None:
+            raise DomainError(_("Choose an officer of the case's province."), field="officer")
+        services.case_assign(
+            case=case,
+            officer=officer,
+            by=request.user,
+            version=int(raw_version) if raw_version.isdigit() else None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The case was assigned.") if officer else _("The case is no longer assigned.")
+        )
+    return redirect("web:case", pk=case.pk)
 
 
 @login_required

@@ -21,7 +21,7 @@ from revive.registry.models import Utility
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
-from revive.web.forms_planning import PlanForm, ProjectStatusForm, ScenarioForm
+from revive.web.planning.forms import PlanForm, ProjectStatusForm, ScenarioForm
 from revive.web.templatetags.revive import num
 
 BASELINE_NAMES = {

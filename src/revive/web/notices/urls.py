@@ -1,6 +1,6 @@
 from django.urls import path
 
-from revive.web import views_notices as v
+from revive.web.notices import views as v
 
 urlpatterns = [
     path("notices/", v.inbox, name="notices"),

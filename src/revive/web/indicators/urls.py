@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from revive.web import views_indicators as views
+from revive.web.indicators import views as views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),

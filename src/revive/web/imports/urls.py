@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from revive.web import views_imports as v
+from revive.web.imports import views as v
 
 urlpatterns = [
     path("imports/", v.import_page, name="imports"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from revive.web import views_planning as v
+from revive.web.planning import views as v
 
 urlpatterns = [
     path("plans/", v.plans, name="plans"),

@@ -7,8 +7,8 @@ from revive.core import bounds, calendar
 from revive.core.errors import DomainError
 from revive.finance.models import LoanKind, LoanState
 from revive.registry.models import Organisation, Province
+from revive.web.cases.forms import VersionedForm
 from revive.web.forms import JalaliDateField, LocalIntegerField
-from revive.web.forms_cases import VersionedForm
 
 AMOUNT_HINT = _("Whole rials; Persian or English digits, e.g. ۲۵٬۰۰۰٬۰۰۰٬۰۰۰")
 DATE_HINT = _("Iranian date, for example 1405/08/15")

@@ -84,7 +84,7 @@ WEEKDAYS = {
 }
 
 
-FAVICON = Path(__file__).parent / "static" / "revive" / "favicon.svg"
+FAVICON = Path(__file__).parents[1] / "static" / "revive" / "favicon.svg"
 
 
 @require_safe

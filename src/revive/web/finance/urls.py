@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from revive.web import views_finance as v
+from revive.web.finance import views as v
 
 urlpatterns = [
     path("loans/", v.loan_list, name="loans"),
