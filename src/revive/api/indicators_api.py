@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Router, Schema
 
-from revive.api.params import YearQuery
+from revive.api.params import YearQuery, YearText
 from revive.core import calendar, rules
 from revive.core.scoping import scope_for
 from revive.indicators import press, selectors
@@ -64,7 +64,7 @@ def _common(request, year, province):
 
 
 @router.get("/kpis/targets", response={200: TargetsOut, 400: ErrorOut, 404: ErrorOut})
-def kpi_targets(request, year: str | None = None, province: str | None = None):
+def kpi_targets(request, year: YearText = None, province: str | None = None):
     """Each indicator of the year: target, actual to date, progress, the pace needed and the year-end forecast
     with its 80% interval (flows only)."""
     scope, prov, year_value = _common(request, year, province)

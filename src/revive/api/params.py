@@ -12,6 +12,9 @@ from revive.core import bounds, rules
 Page = Annotated[int, Field(**bounds.PAGE.schema())]
 PageSize = Annotated[int, Field(**bounds.PAGE_SIZE.schema())]
 YearQuery = Annotated[int | None, Field(**rules.year_schema())]
+# The same years as text, in ASCII, Persian or Arabic-Indic digits ("۱۴۰۵"): the pattern admits
+# exactly what rules.year accepts, so the schema and the check agree.
+YearText = Annotated[str | None, Field(**rules.year_text_schema())]
 # The version of the record the caller read (its GET answers `version`): a write without it, or with
 # an older one, would overwrite someone else's change, so it is required (400 without, 409 if stale).
 Version = Annotated[

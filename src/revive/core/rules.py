@@ -18,12 +18,14 @@ number reach the database). Each rule now lives here once:
 - `safe_next`: where to go back to after a form: a path on this site, never another host or scheme.
 """
 
+import re
 from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import bounds, calendar
+from revive.core.digits import range_pattern
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.text import to_ascii_digits
 
@@ -43,7 +45,9 @@ def year(raw: Any, today=None) -> int:
         value = raw
     else:
         text = to_ascii_digits(str(raw)).strip()
-        value = int(text) if text.isdigit() and len(text) <= 4 else -1
+        # Only ASCII, Persian and Arabic-Indic digits: str.isdigit() also passes "²" (int() then fails)
+        # and full-width or Devanagari digits (which no schema pattern here admits).
+        value = int(text) if re.fullmatch(r"[0-9]{1,4}", text) else -1
     if not bounds.FIRST_YEAR <= value <= current + 1:
         raise DomainError(
             lazy_message(
@@ -54,6 +58,13 @@ def year(raw: Any, today=None) -> int:
             field="year",
         )
     return value
+
+
+def year_text_schema() -> dict:
+    """Query(...) keyword arguments of an API `year` given as text (Persian digits too): the pattern
+    matches exactly the years `year` accepts, in ASCII, Persian or Arabic-Indic digits (read when the
+    API is built, like `year_schema`)."""
+    return {"pattern": "^" + range_pattern(bounds.FIRST_YEAR, last_year(), 4) + "$"}
 
 
 def year_schema() -> dict:

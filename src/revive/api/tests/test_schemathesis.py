@@ -2,6 +2,8 @@
 all of schemathesis's checks: the schema is exact (every status an operation answers, every bound its
 validation applies), so generated requests and answers agree with it both ways."""
 
+import os
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in the dev extras")
@@ -12,10 +14,10 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 12
 
 
-# Operations whose schema still admits values the API refuses, and why (the rest run every check):
-# the targets' `year` also takes Persian digits, so it is text, not a bounded integer; the filings
-# body (api/filings) still admits properties it does not define (api.params.In would forbid them).
-LOOSER_THAN_CHECKS = {"GET /api/v1/kpis/targets", "POST /api/v1/filings"}
+# Operations whose schema still admits values the API refuses (they skip "valid data is accepted"):
+LOOSER_THAN_CHECKS = {"POST /api/v1/filings"}
+# REVIVE_SCHEMATHESIS_ONLY="GET /api/v1/kpis/targets" runs one operation (while working on it).
+ONLY = os.environ.get("REVIVE_SCHEMATHESIS_ONLY", "")
 
 
 def test_api_answers_every_generated_request_within_its_schema(world, national_admin, settings_):
@@ -33,6 +35,7 @@ def test_api_answers_every_generated_request_within_its_schema(world, national_a
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
+    operations = [op for op in operations if not ONLY or op.label in ONLY.split(",")]
 
     calls: list[str] = []
     for operation in operations:
