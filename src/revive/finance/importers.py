@@ -1,159 +1,255 @@
-"""Read monthly lending figures from CSV or XLSX: every row is checked before anything is written."""
+"""Finance's import kinds: monthly bank lending figures and loan requests, written through finance's services.
 
-from dataclasses import dataclass, field
+Registered by FinanceConfig.ready(); the engine (revive.imports.engine) finds them through core.importing.
+`revive import lending FILE` and the lending page's upload both read lending figures through the `lending` kind.
+"""
+
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from revive.core import cells
+from revive.core.bulk import chunks
 from revive.core.errors import DomainError, lazy_message
-from revive.core.text import normalize, to_ascii_digits
-from revive.finance import services
-from revive.registry.models import Organisation
+from revive.core.importing import Column, Kind, in_scope
+from revive.core.text import normalize, search_key
+from revive.finance.models import FIXED_CAPITAL_MIN_PROGRESS, LendingFigure, LoanKind, LoanRequest
+from revive.finance.services import check_lending_figure, lending_figure_set, loan_register, rials
+from revive.registry.importers import units_named_in
+from revive.registry.models import Band, Organisation, ProductionUnit
+from revive.registry.services import clean_business_id
 
-# Column names people use, in English or Persian; the first is the one the template file carries.
-COLUMNS = {
-    "year": ("year", "سال"),
-    "month": ("month", "ماه"),
-    "bank": ("bank", "بانک"),
-    "total": ("total", "کل", "کل تسهیلات"),
-    "industry_mining": ("industry_mining", "صنعت و معدن", "industry"),
-}
-REQUIRED = ("year", "month", "total", "industry_mining")
+# What people write in the bank column for the whole banking system.
 SYSTEM = {"", "system", "all", "banking system", "کل", "شبکه بانکی", "نظام بانکی"}
-MAX_ROWS = 20_000
 
 
-@dataclass
-class ImportResult:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # {"row", "column", "value", "message"}
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def _spreadsheet_number(value):
+    """A whole number stored by a spreadsheet as 1000.0 becomes 1000; anything else goes to finance's
+    `rials` as it is (Persian digits and thousands separators read there, decimals refused there)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _read(content: bytes, filename: str) -> list[list]:
-    """The same bounded reader as every import: sheet size and memory limited, encodings and control
-    characters checked with their row and column."""
-    from revive.imports.reading import read_table
+class Lending(Kind):
+    name = "lending"
+    label = _("Sector lending figures")
+    model = LendingFigure
+    key_columns = ("month",)
+    perm = "finance.manage"
+    national_only = True
+    columns = [
+        Column("year", "سال", "Year", True, 1405, _("Iranian year, e.g. 1405.")),
+        Column("month", "ماه", "Month", True, 7, _("1 to 12.")),
+        Column(
+            "bank",
+            "بانک",
+            "Bank",
+            False,
+            "melli",
+            _("Bank code (e.g. melli); empty for the whole banking system."),
+        ),
+        Column(
+            "total",
+            "کل تسهیلات (ریال)",
+            "All facilities (rials)",
+            True,
+            950_000_000_000_000,
+            aliases=("کل", "کل تسهیلات"),
+        ),
+        Column(
+            "industry_mining",
+            "صنعت و معدن (ریال)",
+            "Industry and mining (rials)",
+            True,
+            310_000_000_000_000,
+            _("Cannot be more than all facilities."),
+            aliases=("صنعت و معدن", "industry"),
+        ),
+    ]
+    compare = ("total", "industry_mining")
 
-    return read_table(content, filename or "")
+    def prepare(self, rows):
+        self.banks = {}
+        for o in Organisation.objects.filter(kind=Organisation.Kind.BANK):
+            for name in (o.code, o.name_fa, o.name_en):
+                if name:
+                    self.banks[search_key(name)] = o
 
-
-def _header(row: list) -> dict[str, int]:
-    names = [normalize(str(c or "")).casefold() for c in row]
-    found = {}
-    for key, aliases in COLUMNS.items():
-        for alias in aliases:
-            if alias in names:
-                found[key] = names.index(alias)
-                break
-    return found
-
-
-def _integer(value) -> int | None:
-    """An integer cell: an int, a whole float from a spreadsheet, or digits as text; None if not one."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    return value  # text: the service parses it (Persian digits, thousands separators)
-
-
-def parse_lending(content: bytes, filename: str, *, today: date | None = None) -> ImportResult:
-    result = ImportResult()
-    rows = _read(content, filename)
-    rows = [r for r in rows if any(str(c or "").strip() for c in r)]
-    if not rows:
-        raise DomainError(_("The file is empty."), field="file")
-    columns = _header(rows[0])
-    missing = [k for k in REQUIRED if k not in columns]
-    if missing:
-        raise DomainError(
-            lazy_message(
-                _(
-                    "The first row must name the columns year, month, bank, total, industry_mining; missing: %(missing)s."
-                ),
-                missing=", ".join(missing),
-            ),
-            field="file",
-        )
-    if len(rows) - 1 > MAX_ROWS:
-        raise DomainError(lazy_message(_("At most %(n)s rows per file."), n=MAX_ROWS), field="file")
-    banks = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.BANK)}
-    by_name = {normalize(o.name_fa): o for o in banks.values()} | {
-        o.name_en.casefold(): o for o in banks.values()
-    }
-    seen: dict[tuple, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-
-        def cell(key: str, row=row):
-            i = columns.get(key)
-            return row[i] if i is not None and i < len(row) else None
-
-        def fail(column: str, value, message, number=number) -> None:
-            result.errors.append(
-                {
-                    "row": number,
-                    "column": column,
-                    "value": "" if value is None else str(value),
-                    "message": message,
-                }
-            )
-
-        year, month = _integer(cell("year")), _integer(cell("month"))
-        try:
-            year = int(to_ascii_digits(str(year)).strip()) if year is not None else None
-            month = int(to_ascii_digits(str(month)).strip()) if month is not None else None
-        except ValueError:
-            year = month = None
-        if year is None:
-            fail("year", cell("year"), _("Give the Iranian year, e.g. 1405."))
-            continue
-        if month is None:
-            fail("month", cell("month"), _("Give the month as a number from 1 to 12."))
-            continue
-        raw_bank = normalize(str(cell("bank") or "")).strip()
+    def parse(self, row):
+        year = row.get("year", cells.integer)
+        month = row.get("month", cells.integer)
+        raw = row.get("bank", default="") or ""
         bank = None
-        if raw_bank.casefold() not in SYSTEM:
-            bank = banks.get(raw_bank.lower()) or by_name.get(raw_bank) or by_name.get(raw_bank.casefold())
+        if normalize(raw).strip().casefold() not in SYSTEM:
+            bank = self.banks.get(search_key(raw))
             if bank is None:
-                fail(
+                row.fail(
                     "bank",
-                    raw_bank,
                     _("Unknown bank: give its code (e.g. melli) or leave it empty for the banking system."),
                 )
-                continue
-        key = (year, month, bank.code if bank else "")
-        if key in seen:
-            fail("month", f"{year}/{month:02d}", lazy_message(_("Repeats row %(row)s."), row=seen[key]))
-            continue
-        seen[key] = number
-        try:
-            total, industry = services.check_lending_figure(
-                year=year,
-                month=month,
-                total=_integer(cell("total")),
-                industry_mining=_integer(cell("industry_mining")),
-                today=today,
+        total = row.get("total", _spreadsheet_number)
+        industry = row.get("industry_mining", _spreadsheet_number)
+        if row.failed:
+            return None
+        try:  # finance's own rule reads the amounts (whole rials, within bounds) and compares them
+            total, industry = check_lending_figure(
+                year=year, month=month, total=total, industry_mining=industry, today=self.today
             )
         except DomainError as exc:
-            column = exc.details.get("field", "")
-            value = cell(column) if column in COLUMNS else f"{year}/{month}"
-            fail(column, value, exc.message)
-            continue
-        result.rows.append(
-            {"year": year, "month": month, "bank": bank, "total": total, "industry_mining": industry}
+            row.fail_domain(
+                exc, {"month": "month", "total": "total", "industry_mining": "industry_mining"}, "month"
+            )
+            return None
+        return f"{year}/{month:02d}|{bank.code if bank else ''}", {
+            "total": total,
+            "industry_mining": industry,
+            "_bank": bank,
+        }
+
+    def key_label(self, key):
+        return key.replace("|", " ").strip()
+
+    def existing(self, keys):
+        years = {int(k.split("/")[0]) for k in keys}
+        return {
+            f"{f.jyear}/{f.jmonth:02d}|{f.bank.code if f.bank else ''}": f
+            for f in LendingFigure.objects.filter(jyear__in=years).select_related("bank")
+        }
+
+    def build(self, key, values):
+        ym = key.split("|")[0]
+        bank = values.pop("_bank")
+        return LendingFigure(jyear=int(ym[:4]), jmonth=int(ym[5:]), bank=bank, **values)
+
+    def write(self, preview, by, report=lambda done, total: None):
+        changes = preview.new + preview.changed
+        for i, change in enumerate(changes, 1):
+            if i % 100 == 0:
+                report(i, len(changes))
+            f = change.obj
+            lending_figure_set(
+                year=f.jyear,
+                month=f.jmonth,
+                bank=f.bank,
+                total=f.total,
+                industry_mining=f.industry_mining,
+                by=by,
+            )
+        return True
+
+
+class Loans(Kind):
+    name = "loans"
+    label = _("Loan requests")
+    model = LoanRequest
+    key_columns = ("business_id",)
+    perm = "finance.manage"
+    columns = [
+        Column("business_id", "شناسه کسب‌وکار", "Business ID", True, "200000000011"),
+        Column(
+            "kind",
+            "نوع تسهیلات",
+            "Type",
+            True,
+            "working_capital",
+            _("working_capital, fixed_capital or rescheduling."),
+        ),
+        Column("amount_requested", "مبلغ درخواستی (ریال)", "Amount requested (rials)", True, 25_000_000_000),
+        Column(
+            "registered_on",
+            "تاریخ ثبت",
+            "Registered on",
+            True,
+            "1405/08/08",
+            _("Iranian (1405/08/08) or Gregorian (2026-10-30) date."),
+        ),
+        Column("purpose", "هدف", "Purpose", False, "خرید مواد اولیه"),
+        Column(
+            "project_progress",
+            "پیشرفت پروژه (٪)",
+            "Project progress (%)",
+            False,
+            "",
+            _("Required for fixed capital: more than 60%."),
+        ),
+    ]
+    compare = ()
+
+    def prepare(self, rows):
+        self.kinds = cells.choice_map(LoanKind.choices)
+        self.units = units_named_in(rows, ProductionUnit.objects.select_related("sector"))
+
+    def parse(self, row):
+        business_id = row.get("business_id", lambda v: clean_business_id(cells.text(v)))
+        unit = self.units.get(business_id) if business_id else None
+        if business_id and (unit is None or not in_scope(self.scope, unit.province_id)):
+            row.fail("business_id", _("No unit with this business ID in your province."))
+        elif unit is not None and unit.current_band == Band.CLOSED:
+            row.fail("business_id", _("This unit is closed and has left the programme."))
+        kind = row.get("kind", cells.choice, mapping=self.kinds)
+        amount = row.get("amount_requested", lambda v: rials(cells.integer(v), field="amount_requested"))
+        registered_on = row.get("registered_on", cells.any_date)
+        if registered_on is not None and registered_on > self.today:
+            row.fail("registered_on", _("This date is in the future."))
+        purpose = (row.get("purpose", default="") or "")[:300]
+        progress = row.get("project_progress", cells.percent) if row.has("project_progress") else None
+        if kind == LoanKind.FIXED_CAPITAL and (progress or 0) <= FIXED_CAPITAL_MIN_PROGRESS:
+            row.fail(
+                "project_progress" if row.has("project_progress") else "kind",
+                lazy_message(
+                    _("Fixed-capital facilities are only for projects more than %(n)s%% built."),
+                    n=FIXED_CAPITAL_MIN_PROGRESS,
+                ),
+            )
+        if row.failed:
+            return None
+        return f"{business_id}|{kind}|{registered_on.isoformat()}|{amount}", {
+            "purpose": purpose,
+            "_unit": unit,
+            "_progress": progress,
+        }
+
+    def key_label(self, key):
+        return key.replace("|", " ")
+
+    def existing(self, keys):
+        by_id = {u.pk: u.business_id for u in self.units.values()}
+        found = {}
+        for chunk in chunks(list(by_id)):
+            for loan in LoanRequest.objects.filter(unit_id__in=chunk):
+                key = f"{by_id[loan.unit_id]}|{loan.kind}|{loan.registered_on.isoformat()}|{loan.amount_requested}"
+                found.setdefault(key, loan)
+        return found
+
+    def build(self, key, values):
+        _bid, kind, on, amount = key.split("|")
+        unit = values.pop("_unit")
+        loan = LoanRequest(
+            unit=unit,
+            province_id=unit.province_id,
+            park_id=unit.park_id,
+            kind=kind,
+            amount_requested=int(amount),
+            registered_on=date.fromisoformat(on),
+            project_progress=values.pop("_progress"),
+            **values,
         )
-    return result
+        return loan
+
+    def write(self, preview, by, report=lambda done, total: None):
+        for i, change in enumerate(preview.new, 1):
+            if i % 100 == 0:
+                report(i, len(preview.new))
+            loan = change.obj
+            loan_register(
+                unit=loan.unit,
+                by=by,
+                kind=loan.kind,
+                amount_requested=loan.amount_requested,
+                purpose=loan.purpose,
+                project_progress=loan.project_progress,
+                registered_on=loan.registered_on,
+            )
+        return True
 
 
-def import_lending(content: bytes, filename: str, *, by) -> tuple[ImportResult, dict | None]:
-    """Validate the whole file; write every row in one transaction only if no row has an error."""
-    result = parse_lending(content, filename)
-    if not result.ok:
-        return result, None
-    return result, services.lending_figures_import(rows=result.rows, by=by, source=filename)
+KINDS = (Lending, Loans)

@@ -730,29 +730,3 @@ def lending_figure_set(
         after={"total": total, "industry_mining": industry},
     )
     return figure
-
-
-@transaction.atomic
-def lending_figures_import(*, rows: list[dict], by, source: str = "") -> dict:
-    """Write figures already validated by `importers.parse_lending` (all of them, in one transaction)."""
-    created = updated = 0
-    for row in rows:
-        _figure, before = _upsert_figure(
-            year=row["year"],
-            month=row["month"],
-            bank=row["bank"],
-            total=row["total"],
-            industry=row["industry_mining"],
-        )
-        created += before is None
-        updated += before is not None
-    audit.record(
-        actor=by,
-        obj=None,
-        action="lending_import",
-        object_type="finance.lendingfigure",
-        object_id=source[:40],
-        after={"rows": len(rows), "created": created, "updated": updated},
-        note=source,
-    )
-    return {"rows": len(rows), "created": created, "updated": updated}

@@ -1,142 +1,25 @@
 """The import engine: read a file, validate every row and across rows, preview, then write all or nothing.
 
-Each kind (parks, infrastructure, units, filings) declares its columns and how a row becomes an object;
-the engine does the rest the same way for all: headers in Persian or English, row-level errors with
-row, column, value and reason, classification new / changed / unchanged, one transaction, audit rows.
+Each kind (a `core.importing.Kind`, declared by its domain app in `importers.py` and registered there)
+says its columns and how a row becomes an object; the engine finds it by name through `core.importing`
+and does the rest the same way for all: headers in Persian or English, row-level errors with row, column,
+value and reason, classification new / changed / unchanged, one transaction, audit rows.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import audit, bulk, calendar
+from revive.core import audit, bulk, calendar, cells, importing
 from revive.core.errors import DomainError, lazy_message
+from revive.core.importing import Change, Column, Preview, Row
 from revive.core.scoping import Scope, ScopeKind
 from revive.core.text import search_key
-from revive.imports import cells
 from revive.imports.reading import read_table
 
 MAX_ERRORS = 5000  # beyond this the file is clearly the wrong one; more would not help anyone
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    fa: str
-    en: str
-    required: bool = False
-    example: Any = ""
-    note: Any = ""
-
-    def names(self) -> set[str]:
-        return {search_key(self.key), search_key(self.en), search_key(self.fa)}
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str  # both languages, "کد شهرک (Park code)", for the command line
-    value: str
-    message: Any
-    column_fa: str = ""  # the column in one language, for pages
-    column_en: str = ""
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": str(self.message)}
-
-
-@dataclass
-class Change:
-    row: int
-    key: str
-    obj: Any
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field -> (before, after)
-
-
-@dataclass
-class Preview:
-    kind: str
-    filename: str
-    rows: int = 0
-    new: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    truncated: bool = False
-    handler: Any = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "rows": self.rows,
-            "new": len(self.new),
-            "changed": len(self.changed),
-            "unchanged": self.unchanged,
-        }
-
-
-class Row:
-    """One data row: typed access to its cells, collecting errors instead of stopping at the first."""
-
-    def __init__(self, number: int, values: list, columns: dict[str, int], spec: dict[str, Column], preview):
-        self.number, self.values, self.columns, self.spec, self.preview = (
-            number,
-            values,
-            columns,
-            spec,
-            preview,
-        )
-        self.failed = False
-
-    def has(self, key: str) -> bool:
-        return key in self.columns
-
-    def raw(self, key: str):
-        i = self.columns.get(key)
-        return self.values[i] if i is not None and i < len(self.values) else None
-
-    def fail(self, key: str, message, value=None) -> None:
-        self.failed = True
-        value = self.raw(key) if value is None else value
-        col = self.spec[key]
-        self.preview.errors.append(
-            RowError(
-                self.number,
-                f"{col.fa} ({col.en})",
-                "" if value is None else cells.text(value)[:100],
-                message,
-                col.fa,
-                col.en,
-            )
-        )
-
-    def get(self, key: str, parse: Callable = cells.text, default=None, **kwargs):
-        value = self.raw(key)
-        if cells.is_blank(value):
-            if self.spec[key].required:
-                self.fail(key, _("This column is required."), value="")
-            return default
-        try:
-            return parse(value, **kwargs)
-        except DomainError as exc:
-            self.fail(key, exc.message)
-            return default
-        except (ValueError, TypeError, ArithmeticError):
-            self.fail(key, _("This value cannot be read; check the template's notes for this column."))
-            return default
-
-
-def _in_scope(scope: Scope, province_id: int | None) -> bool:
-    if scope.kind == ScopeKind.NATION:
-        return True
-    return scope.kind == ScopeKind.PROVINCE and province_id == scope.province_id
 
 
 def _header(rows: list[list], spec: dict[str, Column]) -> tuple[int, dict[str, int]]:
@@ -188,57 +71,6 @@ def _header(rows: list[list], spec: dict[str, Column]) -> tuple[int, dict[str, i
     return body, columns
 
 
-class Kind:
-    name: str
-    label: Any
-    model: type
-    key_columns: tuple[str, ...]
-    columns: list[Column]
-    compare: tuple[str, ...]
-    perm: str = "registry.edit"  # who may import this kind (a Perm value)
-    national_only: bool = False  # national staff only (lending figures, targets)
-    natural_key: tuple[str, ...] = ()  # unique database fields the engine reads new rows' keys back by
-    audited: tuple[str, ...] = ()  # fields set on new records only, written into their audit rows too
-
-    def __init__(self, scope: Scope, today: date):
-        self.scope, self.today = scope, today
-
-    def prepare(self, rows: list[Row]) -> None:
-        """Load what the rows refer to, in a few queries."""
-
-    def parse(self, row: Row) -> tuple[str, dict] | None:
-        raise NotImplementedError
-
-    def existing(self, keys: list[str]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def build(self, key: str, values: dict) -> Any:
-        raise NotImplementedError
-
-    def derived(self, obj) -> dict[str, Any]:
-        """Fields computed from others (a search key), set on new objects and on changed ones."""
-        return {}
-
-    def check_all(self, parsed: dict[str, tuple[int, dict]], preview: Preview) -> None:
-        """Checks across the whole file, after every row was read; add errors to the preview."""
-
-    def write(
-        self, preview: Preview, by, report: Callable[[int, int], None] = lambda done, total: None
-    ) -> bool:
-        """Write through the domain's own services (which audit each object), calling report(done, total)
-        as it goes; False: the engine bulk-writes."""
-        return False
-
-    def after_write(self, preview: Preview, by) -> None:
-        pass
-
-    def key_label(self, key: str) -> str:
-        return key
-
-
-_chunks = bulk.chunks  # the kinds read their referenced rows in chunks too
-
-
 PROGRESS_EVERY = 5000  # rows between two progress reports
 
 
@@ -255,13 +87,10 @@ def preview_file(
 
     on_progress(done, total) is called as the rows are checked (reading the file counts as none)."""
     report = on_progress or (lambda done, total: None)
-    from revive.imports.kinds import KINDS
-
-    if kind not in KINDS:
-        raise DomainError(lazy_message(_("Unknown import kind “%(kind)s”."), kind=kind), field="kind")
+    kind_class = importing.kind(kind)
     if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
         raise DomainError(_("Only national and provincial staff may import."))
-    handler = KINDS[kind](scope, today or calendar.tehran_today())
+    handler = kind_class(scope, today or calendar.tehran_today())
     if handler.national_only and scope.kind != ScopeKind.NATION:
         raise DomainError(_("Only the national administration may import this kind."), field="kind")
     spec = {c.key: c for c in handler.columns}
@@ -389,7 +218,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
     total = len(preview.new) + len(preview.changed)
     done = 0
     new_objects = [c.obj for c in preview.new]
-    for chunk in _chunks(new_objects, WRITE_CHUNK):
+    for chunk in bulk.chunks(new_objects, WRITE_CHUNK):
         bulk.create_objects(model, chunk, natural_key=handler.natural_key)
         audit.record_many(
             actor=by,
@@ -406,7 +235,7 @@ def _bulk_write(preview: Preview, handler, by, report: Callable) -> None:
         done += len(chunk)
         report(done, total)
     changed_fields = sorted({name for c in preview.changed for name in c.fields})
-    for chunk in _chunks(preview.changed, WRITE_CHUNK):
+    for chunk in bulk.chunks(preview.changed, WRITE_CHUNK):
         bulk.update_rows(
             model,
             changed_fields,

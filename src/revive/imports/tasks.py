@@ -24,8 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from revive.core.errors import DomainError
+from revive.core.importing import Preview
 from revive.core.scoping import NATION, Scope, ScopeKind
-from revive.imports.engine import MAX_ERRORS, Preview, import_write, preview_file
+from revive.imports.engine import MAX_ERRORS, import_write, preview_file
 from revive.imports.models import ImportJob
 from revive.jobs.runner import durable
 

@@ -5,13 +5,13 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from revive.imports.kinds import KINDS
+from revive.core import importing
 
 
 def template_xlsx(kind: str) -> bytes:
     import xlsxwriter
 
-    handler = KINDS[kind]
+    handler = importing.kind(kind)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})

@@ -6,17 +6,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from revive.core import importing
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import NATION
 from revive.imports.engine import import_file
-from revive.imports.kinds import KINDS
 
 
 class Command(BaseCommand):
     help = "Import parks, infrastructure, units, monthly filings, lending figures, targets or loan requests from XLSX or CSV; all rows or none."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(KINDS))
+        parser.add_argument("kind", choices=sorted(importing.kinds()))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="validate and preview, write nothing")
         parser.add_argument(
@@ -44,7 +44,9 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(str(lazy_message(_("No active user “%(user)s”."), user=user)))
             scope = scope_for(by)
-            if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE) or not has_perm(by, KINDS[kind].perm):
+            if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE) or not has_perm(
+                by, importing.kind(kind).perm
+            ):
                 raise CommandError(str(_("You may not import this kind.")))
         path = Path(file)
         try:
