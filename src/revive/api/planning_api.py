@@ -129,8 +129,6 @@ def plan_start(request, body: PlanIn):
     scope = _plan_scope(request)
     prov = registry_selectors.province_get(scope=scope, code=body.province) if body.province else None
     scenario = selectors.scenario_get(scope=scope, pk=body.scenario) if body.scenario else None
-    if scenario is not None and prov is None:
-        prov = scenario.province
     run = services.plan_run_start(
         scope=scope,
         by=request.auth,

@@ -285,9 +285,12 @@ def plan_run_start(
     budgets: dict | None = None,
 ) -> PlanRun:
     """Queue a plan; it runs in the worker once this transaction commits (`start=False` leaves it
-    queued for `revive run-plans` or a test)."""
+    queued for `revive run-plans` or a test). A scenario's run is for the scenario's province unless
+    another one is given (then it is refused below)."""
     from revive.planning import tasks
 
+    if scenario is not None and province is None:
+        province = scenario.province
     province = _plan_province(scope, province)
     if objective not in OBJECTIVES:
         raise DomainError(

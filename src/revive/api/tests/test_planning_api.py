@@ -57,3 +57,17 @@ def test_bad_plan_requests(call, planning_world, officer_semnan, officer_tehran)
     assert call(officer_semnan, "post", "/plans", year=1405, time_limit=-1).status_code == 400
     assert call(officer_tehran, "post", "/plans", year=1405, province="IR-20").status_code == 404
     assert not PlanRun.objects.exists()
+
+
+def test_a_scenarios_plan_is_for_its_province_as_on_the_page(call, planning_world, national_admin):
+    from revive.core.scoping import NATION
+    from revive.planning import services
+    from revive.registry.models import Province
+
+    semnan = Province.objects.get(code="IR-20")
+    scenario = services.scenario_save(scope=NATION, name="S", by=national_admin, changes={}, province=semnan)
+    started = call(national_admin, "post", "/plans", year=1405, scenario=scenario.pk, time_limit=1)
+    assert started.status_code == 201, started.json()
+    assert PlanRun.objects.get(pk=started.json()["id"]).province == semnan
+    other = call(national_admin, "post", "/plans", year=1405, scenario=scenario.pk, province="IR-23")
+    assert other.status_code == 400 and other.json()["details"]["field"] == "scenario"

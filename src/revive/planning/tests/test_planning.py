@@ -293,3 +293,23 @@ def test_demo_generates_projects_over_the_gaps(world):
     assert AuditEvent.objects.filter(action="demo_planning").count() == 1
     with pytest.raises(DomainError):
         demo.generate(seed=1)
+
+
+def test_a_scenarios_run_is_for_the_scenarios_province_unless_another_is_given(
+    planning_world, national_admin
+):
+    """The default lives in plan_run_start alone: the plan page, the scenario's "run" button and the API
+    all pass the scenario without a province and get the scenario's province."""
+    from revive.registry.models import Province
+
+    semnan, tehran = Province.objects.get(code="IR-20"), Province.objects.get(code="IR-23")
+    scenario = services.scenario_save(
+        scope=NATION, name="Semnan", by=national_admin, changes={}, province=semnan
+    )
+    run = services.plan_run_start(scope=NATION, by=national_admin, year=1405, scenario=scenario, start=False)
+    assert run.province == semnan
+    with pytest.raises(DomainError) as refused:
+        services.plan_run_start(
+            scope=NATION, by=national_admin, year=1405, scenario=scenario, province=tehran, start=False
+        )
+    assert refused.value.details == {"field": "scenario"} and PlanRun.objects.count() == 1
