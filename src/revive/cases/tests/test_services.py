@@ -8,7 +8,7 @@ from revive.cases.models import Case, CaseState, Obstacle, Resolution
 from revive.core.calendar import year_to_date
 from revive.core.errors import ConflictError, DomainError
 from revive.core.models import AuditEvent
-from revive.core.scoping import NATION, scope_for
+from revive.core.scoping import NATION
 from revive.registry import selectors as registry_selectors
 from revive.registry import services as registry_services
 from revive.registry.models import Band, Organisation, UnitStatus
@@ -197,59 +197,3 @@ def test_relapse_after_verified_revival(world, officer_semnan):
     assert Case.objects.filter(
         unit=case.unit, state=CaseState.IDENTIFIED
     ).exists()  # a new case for the relapse
-
-
-def test_execution_rate_and_overdue(world, officer_semnan, gas_semnan):
-    case = _open_case(world)
-    gas = Organisation.objects.get(code="gas-20")
-    meeting = services.meeting_create(
-        province=case.province, number=3, held_on=date(2026, 8, 1), by=officer_semnan
-    )
-    r1 = services.resolution_issue(
-        meeting=meeting, organisation=gas, text="a", deadline=date(2026, 9, 1), by=officer_semnan
-    )
-    services.resolution_issue(
-        meeting=meeting, organisation=gas, text="b", deadline=date(2026, 9, 11), by=officer_semnan
-    )
-    services.resolution_issue(
-        meeting=meeting, organisation=gas, text="c", deadline=date(2026, 12, 30), by=officer_semnan
-    )
-    services.resolution_mark(resolution=r1, status="done", by=gas_semnan)
-    ex = selectors.execution(scope=NATION)
-    assert (ex["total"], ex["done"], ex["overdue"], ex["pending"]) == (3, 1, 1, 2)
-    assert ex["execution_rate"] == pytest.approx(0.5)
-    board = selectors.overdue_board(scope=scope_for(gas_semnan))
-    assert [row["days_overdue"] for row in board] == [74]
-
-
-def test_liaison_sees_only_their_organisations_resolutions(
-    world, officer_semnan, gas_semnan, gas_tehran, bank_melli
-):
-    case = _open_case(world)
-    meeting = services.meeting_create(
-        province=case.province, number=1, held_on=date(2026, 9, 1), by=officer_semnan
-    )
-    services.resolution_issue(
-        meeting=meeting,
-        organisation=Organisation.objects.get(code="gas-20"),
-        text="gas",
-        deadline=date(2026, 10, 1),
-        by=officer_semnan,
-    )
-    services.resolution_issue(
-        meeting=meeting,
-        organisation=Organisation.objects.get(code="melli"),
-        text="loan",
-        deadline=date(2026, 10, 1),
-        by=officer_semnan,
-    )
-    assert [r.text for r in selectors.resolutions(scope=scope_for(gas_semnan))] == ["gas"]
-    assert [r.text for r in selectors.resolutions(scope=scope_for(bank_melli))] == ["loan"]
-    assert list(selectors.resolutions(scope=scope_for(gas_tehran))) == []
-    assert selectors.cases(scope=scope_for(bank_melli)).count() == 0
-
-
-def test_survival_by_year(world):
-    data = selectors.survival(scope=NATION, today=date(2026, 11, 24))
-    y1403 = next(r for r in data["by_year"] if r["year"] == 1403)
-    assert y1403["revived"] == 1 and y1403["share_12"] == 1.0
