@@ -48,9 +48,9 @@ def main() -> None:
     from revive.accounts.roles import Role
     from revive.accounts.services import token_create
     from revive.cases.models import Case
-    from revive.imports.models import FilingSubmission
+    from revive.filings.models import FilingSubmission, MonthlyFiling
     from revive.registry import reference
-    from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit, Province, Sector
+    from revive.registry.models import IndustrialPark, ProductionUnit, Province, Sector
 
     reference.reference_load()
     provinces = list(Province.objects.all())

@@ -211,7 +211,8 @@ def measure(args) -> dict:
     from django.core.management import call_command
     from django.test import Client
 
-    from revive.registry.models import MonthlyFiling, ProductionUnit
+    from revive.filings.models import MonthlyFiling
+    from revive.registry.models import ProductionUnit
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of pages a user may not open
     call_command("migrate", verbosity=0, interactive=False)

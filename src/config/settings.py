@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "revive.core",
     "revive.accounts",
     "revive.registry",
+    "revive.filings",
     "revive.cases",
     "revive.finance",
     "revive.indicators",

@@ -2,7 +2,7 @@
 
 One filing or a batch of up to 5,000; every row is checked first and a batch with any refused row
 writes nothing; the same batch sent again changes nothing and says so. The "new version" rule is the
-owner's form's (imports/filing_versions.py).
+owner's form's (filings/versions.py).
 """
 
 import json
@@ -16,7 +16,7 @@ from pydantic import Field
 from revive.accounts.roles import Perm, has_perm
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
-from revive.imports.filing_versions import MAX_BATCH, filings_receive
+from revive.filings.versions import MAX_BATCH, filings_receive
 from revive.registry.models import ProductionUnit
 
 from .schemas import ErrorOut

@@ -18,14 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import calendar
 from revive.core.scoping import Scope, ScopeKind
+from revive.filings.models import FilingTotal, MonthlyFiling
 from revive.indicators import forecast as fc
 from revive.indicators.models import FLOW_METRICS, Indicator, Metric, ReportedValue, Target
 from revive.registry import selectors as registry
 from revive.registry.models import (
     Band,
-    FilingTotal,
     IndustrialPark,
-    MonthlyFiling,
     ParkInfrastructure,
     Province,
     SectorGroup,
@@ -703,7 +702,7 @@ def production_index(*, scope: Scope, year: int, month: int, province: Province 
     by sector group and province: the month, and the year to date. One aggregate query.
 
     A nation or a province reads the totals per province, sector and month that the writers of filings keep
-    (registry/totals.py): a few thousand rows instead of every filing of two years. A park or a unit, which
+    (filings/totals.py): a few thousand rows instead of every filing of two years. A park or a unit, which
     those totals do not split out, sums its own filings."""
     if scope.kind in (ScopeKind.NATION, ScopeKind.PROVINCE):
         qs, group = FilingTotal.objects.visible_to(scope), "sector__group"

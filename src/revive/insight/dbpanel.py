@@ -38,9 +38,10 @@ def _month_of_ordinals(starts: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
 def build(*, province_id: int | None = None, today: date | None = None, months: int = MONTHS):
     """(panel, unit primary keys, park ids, sector ids, province ids) for the nation or one province."""
     from revive.cases.models import Resolution
+    from revive.filings.models import MonthlyFiling
     from revive.finance.models import Installment, LoanRequest
     from revive.planning.models import InfraProject
-    from revive.registry.models import MonthlyFiling, ProductionUnit, UnitStatus
+    from revive.registry.models import ProductionUnit, UnitStatus
 
     ym = window(today, months)
     T = len(ym)

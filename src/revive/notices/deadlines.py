@@ -247,9 +247,9 @@ class Pass:
     # --- monthly filings ----------------------------------------------------------------------
 
     def filings(self, *, chase: bool) -> None:
-        from revive.imports.models import FilingSubmission
+        from revive.filings.models import FilingSubmission, MonthlyFiling
         from revive.notices.selectors import open_units_known_before
-        from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit
+        from revive.registry.models import IndustrialPark, ProductionUnit
 
         r = self.rules
         cy, cm, cd = calendar.to_jalali(self.today)

@@ -13,8 +13,8 @@ from revive.accounts.roles import Role
 from revive.cases import services as cases
 from revive.cases.models import Meeting, Resolution
 from revive.core import calendar
-from revive.imports import services as imports
-from revive.imports.models import FilingSubmission
+from revive.filings import services as filings
+from revive.filings.models import FilingSubmission
 from revive.notices.models import DeadlineRules, Notice
 from revive.notices.workdays import Calendar
 
@@ -60,7 +60,7 @@ def seed(*, today: date) -> list[str]:
         y, m = calendar.add_months(calendar.month_of(today), -1)
         if FilingSubmission.objects.filter(unit=owner.unit, jyear=y, jmonth=m).exists():
             continue
-        submission = imports.submission_create(
+        submission = filings.submission_create(
             unit=owner.unit,
             by=owner,
             jyear=y,
@@ -70,7 +70,7 @@ def seed(*, today: date) -> list[str]:
             employees=max(owner.unit.employees // 2, 1),
             confirm_change=True,
         )
-        imports.submission_review(
+        filings.submission_review(
             submission=submission,
             by=officer,
             approve=False,

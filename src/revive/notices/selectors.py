@@ -65,7 +65,7 @@ def suspension_candidates(*, months: int, through: tuple[int, int], scope: Scope
     """Units (not closed) whose last `months` monthly filings up to `through` (year, month) are all
     missing: the list for the licence-suspension warning. Each row: the unit's fields, its last filing's
     month start (or None: never filed) and how many months in a row are missing (None: never filed)."""
-    from revive.registry.models import MonthlyFiling
+    from revive.filings.models import MonthlyFiling
 
     since = calendar.from_jalali(*calendar.add_months(through, 1 - months), 1)
     end = calendar.from_jalali(*calendar.add_months(through, 1), 1)

@@ -36,9 +36,10 @@ from revive.cases.models import INFRASTRUCTURE_OBSTACLES, MONEY_OBSTACLES, OPEN_
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import NATION, Scope, ScopeKind
+from revive.filings.models import MonthlyFiling
 from revive.planning.engine.model import Budgets, Instance, Project, Unit
 from revive.planning.models import BudgetLine, InfraProject
-from revive.registry.models import MonthlyFiling, Organisation, Province
+from revive.registry.models import Organisation, Province
 
 OBJECTIVES = ("units", "jobs", "production")
 OVERRIDE_KEYS = {"loan_multiplier", "infra_multiplier", "loan_total", "infra_total", "delays", "drop_quotas"}

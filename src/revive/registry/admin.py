@@ -5,7 +5,6 @@ from django.contrib import admin
 from revive.registry.models import (
     County,
     IndustrialPark,
-    MonthlyFiling,
     Organisation,
     ParkInfrastructure,
     ProductionUnit,
@@ -90,17 +89,20 @@ class ProductionUnitAdmin(AuditedAdmin):
     readonly_fields = ("current_band", "band_since", "name_key")
     list_select_related = ("park", "sector")
 
-    # The filing totals follow a unit's sector (registry/totals.py): a change of sector or a deletion
-    # (its filings go with it) recomputes the months its filings are in, in the same transaction.
+    # The apps that group units by sector follow a change of sector or a deletion, in the same transaction
+    # (registry/hooks.py: the filings' production totals recompute the months the unit's filings are in).
     def save_model(self, request, obj, form, change):
+        from contextlib import nullcontext
+
         from django.db import transaction
 
-        from revive.registry import totals
+        from revive.registry import hooks
 
-        with transaction.atomic():
+        regrouping = (
+            hooks.units_regrouping([obj.pk]) if change and "sector" in form.changed_data else nullcontext()
+        )
+        with transaction.atomic(), regrouping:
             super().save_model(request, obj, form, change)
-            if change and "sector" in form.changed_data:
-                totals.refresh(totals.keys_of_units([obj.pk]))
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
@@ -108,27 +110,25 @@ class ProductionUnitAdmin(AuditedAdmin):
     def delete_queryset(self, request, queryset):
         from django.db import transaction
 
-        from revive.registry import totals
+        from revive.registry import hooks
 
-        with transaction.atomic():
-            keys = totals.keys_of_units(queryset.values_list("pk", flat=True))
+        with transaction.atomic(), hooks.units_regrouping(queryset.values_list("pk", flat=True)):
             for obj in queryset:
                 super().delete_model(request, obj)
-            totals.refresh(keys)
 
 
-@admin.register(MonthlyFiling)
-class MonthlyFilingAdmin(admin.ModelAdmin):
-    list_display = ("unit", "jyear", "jmonth", "production_value", "capacity_utilisation", "employees")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change through their service only (audited): the admin shows them, never edits them."""
+
     raw_id_fields = ("unit",)
 
-    def has_change_permission(self, request, obj=None):  # filings change through the filing service only
+    def has_change_permission(self, request, obj=None):
         return False
 
     has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(UnitStatus)
-class UnitStatusAdmin(MonthlyFilingAdmin):
+class UnitStatusAdmin(ReadOnlyAdmin):
     list_display = ("unit", "band", "effective_date", "source", "event", "jobs", "is_relapse")
     list_filter = ("event", "band", "source")

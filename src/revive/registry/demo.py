@@ -27,12 +27,11 @@ from revive.core.calendar import (
 )
 from revive.core.errors import DomainError
 from revive.core.text import normalize, search_key
+from revive.filings.models import FilingTotal, MonthlyFiling
 from revive.registry.models import (
     Band,
     County,
-    FilingTotal,
     IndustrialPark,
-    MonthlyFiling,
     ParkInfrastructure,
     ProductionUnit,
     Province,
@@ -862,9 +861,9 @@ def _write(
             writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
         )
         _say(progress, "rebuilding the filing indexes")
-    from revive.registry import totals
+    from revive.filings import totals
 
-    totals.rebuild_all()  # the production totals the filings add up to (registry/totals.py)
+    totals.rebuild_all()  # the production totals the filings add up to (filings/totals.py)
     active = [b for b in last_band if b != Band.CLOSED]
     idle = sum(1 for b in active if b == Band.IDLE)
     return {

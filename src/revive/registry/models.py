@@ -1,4 +1,6 @@
-"""The registry: provinces, parks and their infrastructure, sectors, organisations, units, filings, status."""
+"""The registry: provinces, parks and their infrastructure, sectors, organisations, units, their status.
+
+Units' monthly filings live in the filings app (revive/filings/), which builds on these models."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -237,71 +239,6 @@ class ProductionUnit(models.Model):
 
     def name(self, lang: str) -> str:
         return self.name_fa if lang == "fa" or not self.name_en else self.name_en
-
-
-class MonthlyFiling(models.Model):
-    """A unit's production report for one Iranian month, due by the 10th of the next month."""
-
-    unit = models.ForeignKey(ProductionUnit, on_delete=models.CASCADE, related_name="filings")
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, editable=False)
-    jyear = models.PositiveSmallIntegerField(_("Iranian year"))
-    jmonth = models.PositiveSmallIntegerField(_("Iranian month"))
-    period_start = models.DateField(editable=False)  # 1st of the Jalali month, for range queries
-    production_value = models.BigIntegerField(_("production value (rials)"))
-    capacity_utilisation = models.PositiveSmallIntegerField(_("capacity utilisation (%)"))
-    employees = models.PositiveIntegerField(_("employees"))
-    energy_kwh = models.BigIntegerField(_("energy use (kWh)"), null=True, blank=True)
-    filed_on = models.DateField(_("filed on"))
-    due_on = models.DateField(_("due on"), editable=False)
-
-    SCOPE = {"province": "province_id", "park": "unit__park_id", "unit": "unit_id"}
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        unique_together = [("unit", "jyear", "jmonth")]
-        ordering = ["unit", "jyear", "jmonth"]
-        indexes = [
-            models.Index(fields=["province", "period_start"]),
-            # The late filings of a year (the filings page), without reading the year's on-time ones.
-            models.Index(
-                fields=["jyear", "period_start"],
-                condition=models.Q(filed_on__gt=models.F("due_on")),
-                name="filing_late_idx",
-            ),
-            # who filed a month (the filings page's missing filers, nationally)
-            models.Index(fields=["jyear", "jmonth", "unit"], name="filing_month_unit_idx"),
-        ]
-        verbose_name = _("monthly filing")
-        verbose_name_plural = _("monthly filings")
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.jyear}/{self.jmonth:02d}"
-
-
-class FilingTotal(models.Model):
-    """The production value filed per province, sector and Iranian month: what the production index sums.
-
-    Derived from MonthlyFiling (its province, the unit's sector) by registry/totals.py, which every writer of
-    filings calls in its own transaction (filing_submit, the filings and units imports, the demo); never
-    edited otherwise, so it is never behind the filings.
-    """
-
-    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
-    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
-    jyear = models.PositiveSmallIntegerField()
-    jmonth = models.PositiveSmallIntegerField()
-    production_value = models.BigIntegerField(default=0)
-    filings = models.PositiveIntegerField(default=0)
-
-    SCOPE = {"province": "province_id"}
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        unique_together = [("province", "jyear", "jmonth", "sector")]
-        indexes = [models.Index(fields=["jyear", "jmonth"])]
-
-    def __str__(self) -> str:
-        return f"{self.province_id} {self.sector_id} {self.jyear}/{self.jmonth:02d}"
 
 
 class UnitStatus(models.Model):

@@ -16,7 +16,6 @@ from revive.core.text import search_key, to_ascii_digits
 from revive.registry.models import (
     Band,
     IndustrialPark,
-    MonthlyFiling,
     ProductionUnit,
     Province,
     Sector,
@@ -266,6 +265,9 @@ def unit_history(*, scope: Scope, unit: ProductionUnit) -> QuerySet[UnitStatus]:
     return UnitStatus.objects.visible_to(scope).filter(unit=unit).order_by("-effective_date", "-id")
 
 
-def unit_filings(*, scope: Scope, unit: ProductionUnit, months: int = 24) -> list[MonthlyFiling]:
-    rows = MonthlyFiling.objects.visible_to(scope).filter(unit=unit).order_by("-jyear", "-jmonth")[:months]
+def unit_filings(*, scope: Scope, unit: ProductionUnit, months: int = 24) -> list:
+    # Moved to revive.filings.selectors.unit_filings; this copy goes when the unit page (web/) reads it
+    # from there (issue 15 item 4, after the split of web/). Through the reverse relation: the registry
+    # imports no other domain app.
+    rows = unit.filings.visible_to(scope).order_by("-jyear", "-jmonth")[:months]
     return list(reversed(rows))

@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import audit, bounds, bulk
 from revive.core.errors import DomainError, lazy_message
 from revive.core.text import normalize, search_key, to_ascii_digits
-from revive.registry import hooks, totals
+from revive.registry import hooks
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
     IndustrialPark,
-    MonthlyFiling,
     ParkInfrastructure,
     ProductionUnit,
     Sector,
@@ -289,67 +288,3 @@ def infrastructure_set(
     item.save()
     audit.record(actor=by, obj=item, action="infrastructure_set", before=before, after=audit.snapshot(item))
     return item
-
-
-@transaction.atomic
-def filing_submit(
-    *,
-    unit: ProductionUnit,
-    jyear: int,
-    jmonth: int,
-    production_value: int,
-    capacity_utilisation: int,
-    employees: int,
-    by: object,
-    energy_kwh: int | None = None,
-    filed_on: date | None = None,
-) -> MonthlyFiling:
-    """Record (or correct) a monthly filing; a change of band goes into the status history."""
-    from revive.core.calendar import filing_due_date, from_jalali, tehran_today
-
-    if not 0 <= capacity_utilisation <= 100:
-        raise DomainError(_("Capacity utilisation must be between 0 and 100%."), field="capacity_utilisation")
-    if production_value < 0:
-        raise DomainError(_("Production value cannot be negative."), field="production_value")
-    if employees < 0:
-        raise DomainError(_("Employees cannot be negative."), field="employees")
-    bounds.EMPLOYEES.check(employees, field="employees")
-    period_start = from_jalali(jyear, jmonth, 1)
-    filed_on = filed_on or tehran_today()
-    if period_start > filed_on:
-        raise DomainError(_("A month cannot be filed before it starts."), field="jmonth")
-    before = MonthlyFiling.objects.filter(unit=unit, jyear=jyear, jmonth=jmonth).values_list("province_id")
-    touched = {(p, jyear, jmonth) for (p,) in before} | {(unit.province_id, jyear, jmonth)}
-    filing, created = MonthlyFiling.objects.update_or_create(
-        unit=unit,
-        jyear=jyear,
-        jmonth=jmonth,
-        defaults={
-            "province_id": unit.province_id,
-            "period_start": period_start,
-            "production_value": production_value,
-            "capacity_utilisation": capacity_utilisation,
-            "employees": employees,
-            "energy_kwh": energy_kwh,
-            "filed_on": filed_on,
-            "due_on": filing_due_date(jyear, jmonth),
-        },
-    )
-    audit.record(
-        actor=by,
-        obj=filing,
-        action="filing_submit" if created else "filing_correct",
-        after=audit.snapshot(filing),
-    )
-    totals.refresh(touched)
-    band = band_for_utilisation(capacity_utilisation, production_value)
-    if band != unit.current_band and unit.current_band != Band.CLOSED:
-        unit_status_record(
-            unit=unit,
-            band=band,
-            effective_date=period_start,
-            source=UnitStatus.Source.FILING,
-            by=by,
-            employees=employees,
-        )
-    return filing

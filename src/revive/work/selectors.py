@@ -235,7 +235,7 @@ def liaison_tasks(*, user, scope: Scope, today: date) -> list[Section]:
 
 def officer_tasks(*, user, scope: Scope, today: date) -> list[Section]:
     from revive.cases.models import OPEN_STATES, Case, Meeting, Resolution
-    from revive.imports.models import FilingSubmission
+    from revive.filings.models import FilingSubmission
 
     lang = _lang()
     cases_url = reverse("web:cases")
@@ -355,10 +355,10 @@ def _number(n: int) -> str:
 
 
 def park_tasks(*, user, scope: Scope, today: date) -> list[Section]:
-    from revive.imports.models import FilingSubmission
-    from revive.imports.selectors import last_due_month
+    from revive.filings.models import FilingSubmission, MonthlyFiling
+    from revive.filings.selectors import last_due_month
     from revive.planning.models import InfraProject
-    from revive.registry.models import Band, MonthlyFiling, ProductionUnit
+    from revive.registry.models import Band, ProductionUnit
 
     lang = _lang()
     month = last_due_month(today)
@@ -420,8 +420,8 @@ MAX_MONTHS_LISTED = 12
 def months_to_file(*, unit, today: date) -> list[tuple[int, int]]:
     """The months the unit still has to file, oldest first: from the month after its newest filing (or
     a year back) to last month; a month with a filing waiting for review counts as sent."""
-    from revive.imports.models import FilingSubmission
-    from revive.imports.selectors import last_filed
+    from revive.filings.models import FilingSubmission
+    from revive.filings.selectors import last_filed
     from revive.registry.models import Band
 
     if unit.current_band == Band.CLOSED:
@@ -448,8 +448,8 @@ def months_to_file(*, unit, today: date) -> list[tuple[int, int]]:
 
 def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
     from revive.cases.models import OPEN_STATES, Case
+    from revive.filings.models import FilingSubmission
     from revive.finance.models import PENDING_STATES, LoanRequest
-    from revive.imports.models import FilingSubmission
 
     unit = user.unit
     filing_url = reverse("web:filing_new")
@@ -658,8 +658,8 @@ def items(*, user, today: date | None = None) -> list[Task]:
 def menu_counts(*, user, today: date | None = None) -> dict[str, int]:
     """Counts beside the menu items: one or two indexed COUNTs, whatever the role."""
     from revive.cases.models import OPEN_STATES, Case, Resolution
+    from revive.filings.models import FilingSubmission
     from revive.finance.models import LoanRequest, LoanState
-    from revive.imports.models import FilingSubmission
 
     scope = scope_for(user)
     role = getattr(user, "role", "")

@@ -7,8 +7,8 @@ from revive.accounts.roles import Role
 from revive.accounts.services import token_create
 from revive.cases.models import OPEN_STATES, Case
 from revive.core.models import AuditEvent
-from revive.imports.models import FilingSubmission
-from revive.registry.models import Band, MonthlyFiling, ProductionUnit
+from revive.filings.models import FilingSubmission, MonthlyFiling
+from revive.registry.models import Band, ProductionUnit
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.signals import post_delete, post_save
 
 from revive.core.models import AuditEvent
-from revive.registry.models import MonthlyFiling
+from revive.filings.models import MonthlyFiling
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,10 @@ COVERED_BY_PARENT: dict[str, Callable] = {
     "finance.repayment": lambda o: {("finance.loanrequest", str(o.loan_id))},
     # The instalment schedule, generated from the first disbursement audited on the loan.
     "finance.installment": lambda o: {("finance.loanrequest", str(o.loan_id))},
-    # The production totals of a province's month (registry/totals.py), recomputed from its filings by the
+    # The production totals of a province's month (filings/totals.py), recomputed from its filings by the
     # writer of a filing: the audit row of a filing of that month covers them.
-    "registry.filingtotal": lambda o: {
-        ("registry.monthlyfiling", str(pk))
+    "filings.filingtotal": lambda o: {
+        ("filings.monthlyfiling", str(pk))
         for pk in MonthlyFiling.objects.filter(
             province_id=o.province_id, jyear=o.jyear, jmonth=o.jmonth
         ).values_list("pk", flat=True)
@@ -122,6 +122,7 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
     from revive.accounts.services import token_create
     from revive.cases import services as cases
     from revive.cases.models import Case, CaseState
+    from revive.filings import services as filings
     from revive.registry import services as registry
     from revive.registry.models import Band, Organisation, UnitStatus
 
@@ -155,7 +156,7 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
             by=officer_semnan,
         )
     with audited("filing_submit: below 50%"):
-        registry.filing_submit(
+        filings.filing_submit(
             unit=new_unit,
             jyear=1405,
             jmonth=5,
@@ -165,7 +166,7 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
             by=officer_semnan,
         )
     with audited("filing_submit: a correction"):
-        registry.filing_submit(
+        filings.filing_submit(
             unit=new_unit,
             jyear=1405,
             jmonth=5,
@@ -178,7 +179,7 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
     case = Case.objects.get(unit=unit, state__in=["identified", "diagnosed", "in_progress"])
     gas = Organisation.objects.get(code="gas-20")
     with audited("filings_receive: a batch from the statistics system"):
-        from revive.imports.filing_versions import filings_receive
+        from revive.filings.versions import filings_receive
         from revive.registry.models import ProductionUnit
 
         rows = [{"business_id": new_unit.business_id, "month": "1405/06", "production_value": 10**9,
@@ -264,7 +265,7 @@ def test_every_write_of_the_registry_and_case_services_is_audited(
     for label in [
         "registry.productionunit",
         "registry.unitstatus",
-        "registry.monthlyfiling",
+        "filings.monthlyfiling",
         "registry.parkinfrastructure",
         "cases.case",
         "cases.caseevent",

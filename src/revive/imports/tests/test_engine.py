@@ -9,8 +9,9 @@ from django.utils import translation
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION, scope_for
+from revive.filings.models import MonthlyFiling
 from revive.imports.engine import import_file, import_write, preview_file
-from revive.registry.models import IndustrialPark, MonthlyFiling, ProductionUnit
+from revive.registry.models import IndustrialPark, ProductionUnit
 
 pytestmark = pytest.mark.django_db
 

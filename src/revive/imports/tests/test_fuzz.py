@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION
+from revive.filings.models import MonthlyFiling
 from revive.imports.engine import import_file
-from revive.registry.models import IndustrialPark, MonthlyFiling, ParkInfrastructure, ProductionUnit
+from revive.registry.models import IndustrialPark, ParkInfrastructure, ProductionUnit
 
 pytestmark = pytest.mark.django_db
 

@@ -131,8 +131,8 @@ def test_report_month_in_the_future_is_refused_and_arabic_digits_work(world):
 
 
 def test_production_index_by_sector_and_province(world):
+    from revive.filings.services import filing_submit
     from revive.registry.models import ProductionUnit
-    from revive.registry.services import filing_submit
 
     unit = ProductionUnit.objects.get(business_id="230000000011")
     for year, value in [(1404, 100), (1405, 150)]:

@@ -10,10 +10,11 @@ from django.core.management import call_command
 from revive.cases.models import Case, CaseState, Meeting, Resolution
 from revive.core import calendar
 from revive.core.models import AuditEvent
+from revive.filings.models import MonthlyFiling
 from revive.notices import deadlines
 from revive.notices.models import Holiday, Kind, Notice
 from revive.notices.workdays import Calendar
-from revive.registry.models import MonthlyFiling, Organisation, ProductionUnit
+from revive.registry.models import Organisation, ProductionUnit
 
 pytestmark = pytest.mark.django_db
 

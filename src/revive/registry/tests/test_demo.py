@@ -10,13 +10,13 @@ from django.db import transaction
 
 from revive.core.calendar import to_jalali
 from revive.core.models import AuditEvent
+from revive.filings.models import MonthlyFiling
 from revive.registry import demo
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
     County,
     IndustrialPark,
-    MonthlyFiling,
     Organisation,
     ParkInfrastructure,
     ProductionUnit,

@@ -7,7 +7,7 @@ from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION, Scope, ScopeKind
 from revive.registry import selectors, services
-from revive.registry.models import Band, MonthlyFiling, ProductionUnit, UnitStatus
+from revive.registry.models import Band, ProductionUnit, UnitStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -108,38 +108,6 @@ def test_business_id_in_persian_digits_is_accepted(world):
 def test_search_treats_arabic_letters_and_zwnj_as_persian(world):
     found = selectors.units(scope=NATION, filters=selectors.UnitFilters(q="ريخته گري"))
     assert [u.business_id for u in found] == ["200000000011"]
-
-
-def test_filing_that_shows_production_revives_an_idle_unit(world):
-    unit = world["units"]["200000000022"]  # idle since Dey 1404
-    services.filing_submit(
-        unit=unit,
-        jyear=1405,
-        jmonth=7,
-        production_value=5_000_000_000,
-        capacity_utilisation=45,
-        employees=9,
-        by="test",
-        filed_on=date(2026, 10, 28),
-    )
-    unit.refresh_from_db()
-    assert unit.current_band == Band.BELOW_50
-    assert unit.statuses.filter(event=UnitStatus.Event.REVIVED, jobs=9).exists()
-
-
-def test_bad_filing_writes_nothing(world):
-    unit = world["units"]["200000000022"]
-    with pytest.raises(DomainError):
-        services.filing_submit(
-            unit=unit,
-            jyear=1405,
-            jmonth=7,
-            production_value=1,
-            capacity_utilisation=140,
-            employees=9,
-            by="test",
-        )
-    assert not MonthlyFiling.objects.filter(unit=unit).exists()
 
 
 def test_province_scope_sees_only_its_province(world):

@@ -12,13 +12,14 @@ writer at a time anyway.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 from django.db.models import Q
 
 from revive.core import bulk
-from revive.registry.models import FilingTotal, MonthlyFiling, ProductionUnit
+from revive.filings.models import FilingTotal, MonthlyFiling
+from revive.registry.models import ProductionUnit
 
 _LOCK_NAMESPACE = 17_000_000  # advisory lock keys: this + the province id
 
@@ -34,6 +35,13 @@ def keys_of_units(unit_ids: Iterable[int]) -> set[tuple[int, int, int]]:
             .distinct()
         )
     return keys
+
+
+def units_regrouping(unit_ids: Iterable[int]) -> Callable[[], None]:
+    """Before units change sector or are deleted (registry/hooks.py): what to recompute after, in the same
+    transaction (the months their filings are in, read now, before a deletion takes the filings with it)."""
+    keys = keys_of_units(unit_ids)
+    return lambda: refresh(keys)
 
 
 def refresh(keys: Iterable[tuple[int, int, int]]) -> None:

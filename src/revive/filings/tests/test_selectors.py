@@ -7,9 +7,8 @@ import pytest
 
 from revive.accounts.models import User
 from revive.core.scoping import NATION, Scope, ScopeKind
-from revive.imports import selectors
-from revive.imports.services import submission_create
-from revive.registry import services
+from revive.filings import selectors, services
+from revive.filings.services import submission_create
 from revive.registry.models import ProductionUnit, Province
 
 pytestmark = pytest.mark.django_db

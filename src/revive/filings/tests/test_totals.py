@@ -1,4 +1,4 @@
-"""The production totals (registry/totals.py) stay equal to the filings they add up, after every kind of write."""
+"""The production totals (filings/totals.py) stay equal to the filings they add up, after every kind of write."""
 
 from datetime import date
 
@@ -6,10 +6,11 @@ import pytest
 from django.db.models import Count, Sum
 
 from revive.core.scoping import NATION, Scope, ScopeKind
+from revive.filings import services, totals
+from revive.filings.models import FilingTotal, MonthlyFiling
 from revive.imports.engine import import_file
 from revive.indicators import selectors as indicators
-from revive.registry import services, totals
-from revive.registry.models import FilingTotal, MonthlyFiling, Province
+from revive.registry.models import Province
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,28 @@ def test_park_scope_sums_its_own_filings(world):
     _file(unit, 7, 150)
     park = Scope(ScopeKind.PARK, park_id=unit.park_id)
     assert indicators.production_index(scope=park, year=1405, month=7)["total"]["month"] == 150
+
+
+def test_totals_follow_a_unit_changed_or_deleted_in_the_admin(world, national_admin, rf):
+    """The registry's admin tells the filings app through registry/hooks.py (it imports no filings code)."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from revive.cases.models import Case
+    from revive.registry.models import ProductionUnit, Sector
+
+    unit = ProductionUnit.objects.exclude(pk__in=Case.objects.values("unit_id")).first()  # deletable
+    _file(unit, 7, 150)
+    unit_admin = admin.site._registry[ProductionUnit]
+    request = rf.post("/admin/")
+    request.user = national_admin
+    food = Sector.objects.exclude(pk=unit.sector_id).first()
+    unit.sector = food
+    unit_admin.save_model(request, unit, SimpleNamespace(changed_data=["sector"]), change=True)
+    assert _kept() == _from_filings()
+    assert FilingTotal.objects.filter(sector=food, jyear=1405, jmonth=7, production_value=150).exists()
+
+    unit_admin.delete_queryset(request, ProductionUnit.objects.filter(pk=unit.pk))
+    assert _kept() == _from_filings()
+    assert not FilingTotal.objects.filter(sector=food, jyear=1405, jmonth=7).exists()
