@@ -5,7 +5,13 @@ On right-to-left pages the categories run from the right and the value axis stan
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from revive.core import calendar, rules
+from revive.indicators.selectors import TILE_LAYOUT
+from revive.web.templatetags.revive import decimal_text, digits, num, pct
 
 
 @dataclass
@@ -207,3 +213,162 @@ def tile_map(*, tiles: list[Tile], title: str, tile_w: int = 112, tile_h: int = 
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+# --- the pages' charts: what each page draws, from the figures its selector gives --------------------
+
+
+def revivals_by_month(this_year: list[int], last_year: list[int], year: int) -> str:
+    lang = rules.language()
+    # This month is not over: drawn apart, so that it does not read as a poor complete month.
+    this_year_now, this_month = calendar.month_of(calendar.tehran_today())
+    partial = this_month - 1 if year == this_year_now else None
+    return bar_chart(
+        categories=[calendar.month_name(m, lang) for m in range(1, 13)],
+        series=[
+            Series(str(digits(year - 1)), last_year, "series-b"),
+            Series(str(digits(year)), this_year, "series-a"),
+        ],
+        title=_("Revivals per month, %(year)s against %(last)s") % {"year": digits(year), "last": digits(year - 1)},
+        value_label=lambda v: num(int(v)),
+        rtl=lang == "fa",
+        partial=partial,
+        partial_label=_("month under way"),
+    )
+
+
+# Progress bands of the tile map: (lowest progress, fill, ink); white on the dark fills passes AA.
+TILE_COLOURS = [
+    (0.75, "#1e6b3a", "#fff"),
+    (0.5, "#6f6a00", "#fff"),
+    (0.25, "#b35c00", "#fff"),
+    (0.0, "#b3261e", "#fff"),
+]
+
+
+def progress_tiles(ranking: list[dict], year: int) -> str:
+    lang = rules.language()
+    tiles = []
+    for row in ranking:
+        code = row["province"].code
+        if code not in TILE_LAYOUT:
+            continue
+        column, grid_row = TILE_LAYOUT[code]
+        progress = row["progress"]
+        fill, ink = "#d0d5db", "#1b1f24"
+        if progress is not None:
+            fill, ink = next((f, i) for low, f, i in TILE_COLOURS if progress >= low)
+        name = row["province"].name(lang)
+        sentence = _("%(province)s: %(revived)s revived, %(progress)s of the target") % {
+            "province": name,
+            "revived": num(row["revived_units"]),
+            "progress": pct(progress, 0),
+        }
+        tiles.append(
+            Tile(column, grid_row, name, pct(progress, 0), reverse("web:province", args=[code]), fill, ink,
+                        sentence)
+        )  # fmt: skip
+    return tile_map(tiles=tiles, title=_("Provinces by progress towards the year's revival target"))
+
+
+def revivals_against_last_year(rows: list, year: int) -> str:
+    lang = rules.language()
+    return bar_chart(
+        categories=[calendar.month_name(m, lang) for m in range(1, 13)],
+        series=[
+            Series(str(num(year - 1)), rows[1], "series-b"),
+            Series(str(num(year)), rows[0], "series-a"),
+        ],
+        title=_("Revivals per month, %(year)s against %(last)s") % {"year": num(year), "last": num(year - 1)},
+        value_label=lambda v: num(int(v)),
+        rtl=lang == "fa",
+    )
+
+
+def share_line(
+    *, series: list[dict], target: float, title: str, rtl: bool, width: int = 720, height: int = 240
+) -> str:
+    """A line of the monthly share with the target as a dashed line; the value axis is in percent."""
+    values = [r["share"] * 100 for r in series if r["share"] is not None]
+    ceiling = max([target * 100 + 5, *values]) // 10 * 10 + 10
+    left, right = (16, 56) if rtl else (56, 16)
+    top, bottom = 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(series) - 1, 1)
+
+    def x(i: int) -> float:
+        f = i / n
+        return left + plot_w * (1 - f if rtl else f)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / ceiling
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for tick in range(0, int(ceiling) + 1, 10):
+        ty = y(tick)
+        tx, anchor = (left + plot_w + 6, "start") if rtl else (left - 6, "end")
+        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+        parts.append(
+            f'<text class="tick" x="{tx}" y="{ty + 4:.1f}" text-anchor="{anchor}">{escape(pct(tick / 100, 0))}</text>'
+        )
+    ty = y(target * 100)
+    label = f"{_('target')} {pct(target, 0)}"
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#b3261e" '
+        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(label)}</title></line>'
+    )
+    lx, anchor = (left + 4, "start") if rtl else (left + plot_w - 4, "end")
+    parts.append(
+        f'<text class="tick" x="{lx}" y="{ty - 6:.1f}" text-anchor="{anchor}" fill="#b3261e">{escape(label)}</text>'
+    )
+    points = []
+    for i, r in enumerate(series):
+        if r["month"] == 1:
+            parts.append(
+                f'<text class="cat" x="{x(i):.1f}" y="{height - 20}" text-anchor="middle">{escape(digits(r["year"]))}</text>'
+            )
+        if r["share"] is not None:
+            points.append(f"{x(i):.1f},{y(r['share'] * 100):.1f}")
+    if points:
+        parts.append(f'<polyline class="line series-a" points="{" ".join(points)}"/>')
+    if series and series[-1]["share"] is not None:
+        last = series[-1]
+        parts.append(
+            f'<circle class="series-a" cx="{x(len(series) - 1):.1f}" cy="{y(last["share"] * 100):.1f}" r="4">'
+            f"<title>{escape(calendar.month_name(last['month'], rules.language()))} {escape(digits(last['year']))}: "
+            f"{escape(pct(last['share']))}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def plan_sweep(result: dict) -> tuple[str, str]:
+    sweep = result.get("sweep") or []
+    if not sweep:
+        return "", ""
+    rtl = rules.language() == "fa"
+    labels = [num(p["money"] // 10**9) for p in sweep]
+    value = line_chart(
+        categories=labels,
+        values=[p["value"] for p in sweep],
+        title=_("Value of the plan against the money available (billion rials)"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+    )
+    marginal = bar_chart(
+        categories=labels,
+        series=[
+            Series(
+                _("value per extra billion rials"),
+                [max(p.get("per_billion") or 0, 0) for p in sweep],
+                "series-a",
+            )
+        ],
+        title=_("Where the next billion rials buys most"),
+        value_label=lambda v: decimal_text(v) if v < 10 else num(round(v)),
+        rtl=rtl,
+    )
+    return value, marginal

@@ -22,7 +22,6 @@ from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, tables_response
 from revive.web.forms import carry_current_version
 from revive.web.indicators.forms import ReportedValueForm, ReportForm, TargetsForm
-from revive.web.templatetags.revive import num, pct
 
 
 def _scope(request: HttpRequest):
@@ -39,54 +38,6 @@ def _year(request: HttpRequest, today) -> int:
 
 def _can_set_targets(request, scope) -> bool:
     return has_perm(request.user, Perm.SET_TARGETS) and scope.is_nation
-
-
-# Progress bands of the tile map: (lowest progress, fill, ink); white on the dark fills passes AA.
-TILE_COLOURS = [
-    (0.75, "#1e6b3a", "#fff"),
-    (0.5, "#6f6a00", "#fff"),
-    (0.25, "#b35c00", "#fff"),
-    (0.0, "#b3261e", "#fff"),
-]
-
-
-def _tiles(ranking: list[dict], year: int) -> str:
-    lang = rules.language()
-    tiles = []
-    for row in ranking:
-        code = row["province"].code
-        if code not in selectors.TILE_LAYOUT:
-            continue
-        column, grid_row = selectors.TILE_LAYOUT[code]
-        progress = row["progress"]
-        fill, ink = "#d0d5db", "#1b1f24"
-        if progress is not None:
-            fill, ink = next((f, i) for low, f, i in TILE_COLOURS if progress >= low)
-        name = row["province"].name(lang)
-        sentence = _("%(province)s: %(revived)s revived, %(progress)s of the target") % {
-            "province": name,
-            "revived": num(row["revived_units"]),
-            "progress": pct(progress, 0),
-        }
-        tiles.append(
-            charts.Tile(column, grid_row, name, pct(progress, 0), reverse("web:province", args=[code]), fill, ink,
-                        sentence)
-        )  # fmt: skip
-    return charts.tile_map(tiles=tiles, title=_("Provinces by progress towards the year's revival target"))
-
-
-def _month_chart(rows: list, year: int) -> str:
-    lang = rules.language()
-    return charts.bar_chart(
-        categories=[calendar.month_name(m, lang) for m in range(1, 13)],
-        series=[
-            charts.Series(str(num(year - 1)), rows[1], "series-b"),
-            charts.Series(str(num(year)), rows[0], "series-a"),
-        ],
-        title=_("Revivals per month, %(year)s against %(last)s") % {"year": num(year), "last": num(year - 1)},
-        value_label=lambda v: num(int(v)),
-        rtl=lang == "fa",
-    )
 
 
 @login_required
@@ -118,8 +69,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "head": selectors.headline(data["rows"]),
             "jobs": selectors.headline(data["rows"], "jobs_restored"),
             "ranking": ranking,
-            "tiles": _tiles(ranking, year),
-            "chart": _month_chart([this_year, last_year], year),
+            "tiles": charts.progress_tiles(ranking, year),
+            "chart": charts.revivals_against_last_year([this_year, last_year], year),
             "can_set_targets": _can_set_targets(request, scope),
             "server_ms": round((time.monotonic() - started) * 1000),
         },

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,41 +11,23 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases.models import OPEN_STATES
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
-from revive.core.rules import language as _lang  # the one rule for the page's language
-from revive.core.scoping import NATION, scope_for
+from revive.core.scoping import NATION
 from revive.imports.selectors import filing_gap
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, month_cell, table_response, tables_response
+from revive.web.access import page_scope, registry_reader
+from revive.web.exports import export_format, table_response, tables_response
 from revive.web.forms import StatusForm, add_domain_error
+from revive.web.registry.exports import (
+    filing_table,
+    history_table,
+    infrastructure_table,
+    parks_table,
+    provinces_export,
+    unit_table,
+)
 from revive.web.templatetags.revive import digits, num
-
-
-def _registry_scope(request: HttpRequest):
-    scope = scope_for(request.user)
-    if not (scope.sees_registry and has_perm(request.user, Perm.VIEW_REGISTRY)):
-        raise Http404
-    return scope
-
-
-def _month_chart(this_year: list[int], last_year: list[int], year: int) -> str:
-    lang = _lang()
-    # This month is not over: drawn apart, so that it does not read as a poor complete month.
-    this_year_now, this_month = calendar.month_of(calendar.tehran_today())
-    partial = this_month - 1 if year == this_year_now else None
-    return charts.bar_chart(
-        categories=[calendar.month_name(m, lang) for m in range(1, 13)],
-        series=[
-            charts.Series(str(digits(year - 1)), last_year, "series-b"),
-            charts.Series(str(digits(year)), this_year, "series-a"),
-        ],
-        title=_("Revivals per month, %(year)s against %(last)s") % {"year": digits(year), "last": digits(year - 1)},
-        value_label=lambda v: num(int(v)),
-        rtl=lang == "fa",
-        partial=partial,
-        partial_label=_("month under way"),
-    )
 
 
 def public(request: HttpRequest) -> HttpResponse:
@@ -62,13 +43,13 @@ def public(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    scope = _registry_scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=registry_reader)
     today = calendar.tehran_today()
     year = rules.year(request.GET.get("year"), today)
     data = selectors.overview(scope=scope, year=year, today=today)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
-        return _province_table_export(data, fmt)
+        return provinces_export(data, fmt)
     province = None
     if scope.province_id:
         province = data["provinces"][0]["province"] if data["provinces"] else None
@@ -80,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": list(range(calendar.current_jalali_year(today), 1397, -1)),
             "province": province,
-            "chart": _month_chart(data["by_month"], data["by_month_last_year"], year),
+            "chart": charts.revivals_by_month(data["by_month"], data["by_month_last_year"], year),
             "totals": _totals(data["provinces"]),
             # a park manager's or an owner's overview is of their park or unit, and says so
             "scope_label": _scope_label(request.user, scope) if scope.kind in ("park", "unit") else "",
@@ -101,37 +82,9 @@ def _totals(rows: list[dict]) -> dict:
     return totals
 
 
-def _province_table_export(data: dict, fmt: str):
-    lang = _lang()
-    header = [
-        _("Province code"),
-        _("Province"),
-        _("Units"),
-        _("Idle"),
-        _("Below 50%"),
-        _("Revived"),
-        _("Jobs restored"),
-    ]
-    rows = (
-        [
-            r["province"].code,
-            r["province"].name(lang),
-            r["units"],
-            r["idle"],
-            r["below_50"],
-            r["revived_units"],
-            r["jobs_restored"],
-        ]
-        for r in data["provinces"]
-    )
-    return table_response(
-        fmt=fmt, filename=f"revive-provinces-{data['year']}", header=header, rows=rows, rtl=lang == "fa"
-    )
-
-
 @login_required
 def province_detail(request: HttpRequest, code: str) -> HttpResponse:
-    scope = _registry_scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=registry_reader)
     province = selectors.province_get(scope=scope, code=code)
     today = calendar.tehran_today()
     year = calendar.current_jalali_year(today)
@@ -139,14 +92,9 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
     parks = selectors.parks(scope=scope, province=province)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
-        lang = _lang()
-        header = [_("Park code"), _("Park"), _("Kind"), _("Stage"), _("Units"), _("Idle")]
-        rows = (
-            [p.code, p.name(lang), p.get_kind_display(), p.get_stage_display(), p.unit_count, p.idle_count]
-            for p in parks
-        )
+        header, rows = parks_table(parks)
         return table_response(
-            fmt=fmt, filename=f"revive-parks-{province.code}", header=header, rows=rows, rtl=lang == "fa"
+            fmt=fmt, filename=f"revive-parks-{province.code}", header=header, rows=rows, rtl=rules.language() == "fa"
         )
     return render(
         request,
@@ -158,7 +106,7 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
             "bands": selectors.band_counts(scope=scope, province=province),
             "parks": parks,
             "year": year,
-            "chart": _month_chart(
+            "chart": charts.revivals_by_month(
                 selectors.revivals_by_month(scope=scope, year=year, province=province),
                 selectors.revivals_by_month(scope=scope, year=year - 1, province=province),
                 year,
@@ -169,19 +117,14 @@ def province_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
-    scope = _registry_scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=registry_reader)
     park = selectors.park_get(scope=scope, code=code)
     today = calendar.tehran_today()
     period = calendar.year_to_date(calendar.current_jalali_year(today), today)
     units = selectors.units(scope=scope, filters=selectors.UnitFilters(park=park.code, sort="-employees"))
     infrastructure = park.infrastructure.order_by("utility")
     if export_format(request):
-        header = [_("Utility"), _("Status"), _("Capacity"), _("Capacity unit")]
-        rows = (
-            [i.get_utility_display(), i.get_status_display(), i.capacity, i.capacity_unit]
-            for i in infrastructure
-        )
-        tables = {"units": _unit_table(units), "infrastructure": (header, rows)}
+        tables = {"units": unit_table(units), "infrastructure": infrastructure_table(infrastructure)}
         return tables_response(request=request, filename=f"revive-park-{park.code}", tables=tables)
     return render(
         request,
@@ -198,12 +141,9 @@ def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-UNIT_EXPORT_LIMIT = 100_000
-
-
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    scope = _registry_scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=registry_reader)
     filters = selectors.UnitFilters(
         q=request.GET.get("q", "").strip()[:100],
         province=request.GET.get("province", ""),
@@ -219,7 +159,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, units = exc, ProductionUnit.objects.none()
     if export_format(request) and error is None:
-        return tables_response(request=request, filename="revive-units", tables={"units": _unit_table(units)})
+        return tables_response(request=request, filename="revive-units", tables={"units": unit_table(units)})
     page = rules.paginate(request, units, 50)
     context = {
         "page": page,
@@ -234,51 +174,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=400 if error else 200)
 
 
-def _unit_table(units):
-    header = [
-        _("Business ID"),
-        _("Name (Persian)"),
-        _("Name (English)"),
-        _("Province code"),
-        _("Province"),
-        _("Park code"),
-        _("Park"),
-        _("ISIC division"),
-        _("Sector"),
-        _("Size class"),
-        _("Employees"),
-        _("Band"),
-        _("In this band since (Iranian)"),
-        _("In this band since (Gregorian)"),
-    ]
-    # Plain tuples and the labels translated once: model instances and a translated label per row were
-    # most of a national download's time.
-    sizes = {value: str(label) for value, label in ProductionUnit.Size.choices}
-    bands = {value: str(label) for value, label in Band.choices}
-    # Names beside the codes (IR-20 Semnan, P-20-019 ..., ISIC 10 Food products), in the page's language.
-    n = "en" if (get_language() or "fa").startswith("en") else "fa"
-    columns = ("business_id", "name_fa", "name_en", "province__code", f"province__name_{n}", "park__code",
-               f"park__name_{n}", "sector__isic_division", f"sector__name_{n}", "size_class", "employees",
-               "current_band", "band_since")  # fmt: skip
-    rows = (
-        [bid, fa, en, province, province_name, park, park_name, sector, sector_name, sizes.get(size, size),
-         employees, bands.get(band, band), *date_cells(since)]  # fmt: skip
-        for (bid, fa, en, province, province_name, park, park_name, sector, sector_name, size, employees, band,
-             since) in units[:UNIT_EXPORT_LIMIT]
-        .values_list(*columns)
-        .iterator(chunk_size=2000)
-    )
-    return header, rows
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
-    scope = _registry_scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=registry_reader)
     unit = selectors.unit_get(scope=scope, business_id=business_id)
     if request.method == "GET" and export_format(request):
-        tables = {"history": _history_table(selectors.unit_history(scope=scope, unit=unit)),
-                  "filings": _filing_table(reversed(selectors.unit_filings(scope=scope, unit=unit, months=24)))}  # fmt: skip
+        tables = {"history": history_table(selectors.unit_history(scope=scope, unit=unit)),
+                  "filings": filing_table(reversed(selectors.unit_filings(scope=scope, unit=unit, months=24)))}  # fmt: skip
         return tables_response(request=request, filename=f"revive-unit-{unit.business_id}", tables=tables)
     can_record = has_perm(request.user, Perm.RECORD_STATUS)
     form = StatusForm(request.POST or None, initial={"employees": unit.employees})
@@ -302,7 +205,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
                 messages.success(request, _("The status was recorded."))
                 return redirect("web:unit", business_id=unit.business_id)
     filings = selectors.unit_filings(scope=scope, unit=unit, months=24)
-    lang = _lang()
+    lang = rules.language()
     chart = (
         charts.line_chart(
             categories=[
@@ -337,41 +240,3 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
     )
 
 
-def _history_table(history):
-    """A unit's status history, newest first, as its page lists it."""
-    header = [_("Effective on (Iranian)"), _("Effective on (Gregorian)"), _("Band"), _("Source"), _("Event"),
-              _("Relapse"), _("Jobs restored"), _("Employees"), _("Note")]  # fmt: skip
-    rows = (
-        [
-            *date_cells(s.effective_date),
-            s.get_band_display(),
-            s.get_source_display(),
-            s.get_event_display(),
-            _("yes") if s.is_relapse else _("no"),
-            s.jobs,
-            s.employees,
-            s.note,
-        ]
-        for s in history
-    )
-    return header, rows
-
-
-def _filing_table(filings):
-    """A unit's monthly filings (the months its page shows), newest first; money in whole rials."""
-    header = [_("Month"), _("Production value (rials)"), _("Capacity used"), _("Employees"),
-              _("Filed on (Iranian)"), _("Filed on (Gregorian)"), _("Due on (Iranian)"), _("Due on (Gregorian)"),
-              _("Late")]  # fmt: skip
-    rows = (
-        [
-            month_cell(f.jyear, f.jmonth),
-            f.production_value,
-            f.capacity_utilisation,
-            f.employees,
-            *date_cells(f.filed_on),
-            *date_cells(f.due_on),
-            _("yes") if f.filed_on > f.due_on else _("no"),
-        ]
-        for f in filings
-    )
-    return header, rows

@@ -143,3 +143,11 @@ def jmonth(value) -> str:
     year, month = (value.jyear, value.jmonth) if hasattr(value, "jyear") else value
     text = f"{int(year)}/{int(month):02d}"
     return to_persian_digits(text) if rules.language() == "fa" else text
+
+
+def decimal_text(value: float | None, places: int = 2) -> str:
+    """A fraction with `places` decimals and grouping, in the page's digits and separators (the plan pages)."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{places}f}"
+    return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b")) if rules.language() == "fa" else text
