@@ -15,6 +15,7 @@ APP=$ROOT/app
 ENV_FILE=${ENV_FILE:-/etc/$SVC.env}
 HOST=${HOST:-revive.test}
 HTTPS_PORT=${HTTPS_PORT:-443}
+HTTP_PORT=${HTTP_PORT:-80}                              # nginx's redirect to https
 APP_PORT=${APP_PORT:-8000}
 DB=${DB:-revive}
 DB_PASSWORD=${DB_PASSWORD:-$(python3 -c 'import secrets; print(secrets.token_hex(16))')}
@@ -35,8 +36,21 @@ psql_admin() {
   if [ -n "$PG_ADMIN_URL" ]; then psql "$PG_ADMIN_URL" -v ON_ERROR_STOP=1 -qAt "$@"
   else runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qAt "$@"; fi
 }
-manage() {  # the guide's revive-manage, with this script's user, folder and env file
-  runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && set +a && umask 027 && exec .venv/bin/revive \"\$@\"" "$SVC" "$@"
+# The guide's files (deploy/ in the repository, which docs/deployment.md shows) with this run's names;
+# with the default names nothing but the host name changes.
+localise() {
+  sed -e "s|/srv/revive|$ROOT|g; s|/etc/revive.env|$ENV_FILE|g; s|User=revive|User=$SVC|; s|Group=revive|Group=$SVC|" \
+      -e "s|runuser -u revive|runuser -u $SVC|; s|' revive \"|' $SVC \"|; s|127.0.0.1:8000|127.0.0.1:$APP_PORT|" \
+      -e "s|revive.example.ir|$HOST|g; s|/etc/ssl/revive/|/etc/ssl/$SVC/|g; s|listen 443 |listen $HTTPS_PORT |" \
+      -e "s|listen 80;|listen $HTTP_PORT;|; s|upstream revive |upstream $SVC |; s|http://revive;|http://$SVC;|" "$1"
+}
+manage() { "/usr/local/sbin/$SVC-manage" "$@"; }  # the guide's wrapper, installed in step 4
+UNITS=/etc/systemd/system
+SYSTEMD=0; [ "$(ps -p 1 -o comm=)" = systemd ] && SYSTEMD=1
+run_unit() {  # run_unit NAME [--pid FILE --log FILE]: systemctl start, or the unit file read and run as systemd would
+  local name=$1; shift
+  if [ "$SYSTEMD" = 1 ]; then systemctl start "$name"
+  else python3 "$APP/scripts/run_unit.py" "$UNITS/$name" "$@"; fi
 }
 
 say "1. system packages"
@@ -88,79 +102,62 @@ REVIVE_HOME=$APP
 REVIVE_BEHIND_PROXY=1
 REVIVE_LOG_LEVEL=WARNING
 ENV
+localise "$APP/deploy/revive-manage" > "/usr/local/sbin/$SVC-manage" && chmod 0755 "/usr/local/sbin/$SVC-manage"
+echo "/usr/local/sbin/$SVC-manage from deploy/revive-manage"
 
-say "5. first start, as $SVC"
+say "5. first start, as $SVC (through $SVC-manage)"
 manage migrate --noinput -v0 && manage load-reference && manage collectstatic --noinput -v0 || { echo "first start failed"; exit 102; }
-REVIVE_ADMIN_PASSWORD=$ADMIN_PASSWORD runuser -u "$SVC" -w REVIVE_ADMIN_PASSWORD -- sh -c \
-  "cd '$APP' && set -a && . '$ENV_FILE' && set +a && .venv/bin/revive create-admin '$ADMIN'"
+REVIVE_ADMIN_PASSWORD=$ADMIN_PASSWORD manage create-admin "$ADMIN"
 check "files under $ROOT belong to $SVC" test -z "$(find "$ROOT" ! -user "$SVC" -print -quit)"
 
-say "6. gunicorn and the worker"
-if [ "$(ps -p 1 -o comm=)" = systemd ]; then
-  sed -e "s|/srv/revive/app|$APP|g; s|User=revive|User=$SVC|; s|Group=revive|Group=$SVC|; s|/etc/revive.env|$ENV_FILE|; s|127.0.0.1:8000|127.0.0.1:$APP_PORT|" \
-    > "/etc/systemd/system/$SVC.service" <<'UNIT'
-[Unit]
-Description=Revive (gunicorn)
-After=network.target postgresql.service
-[Service]
-User=revive
-Group=revive
-UMask=0027
-WorkingDirectory=/srv/revive/app
-EnvironmentFile=/etc/revive.env
-ExecStart=/srv/revive/app/.venv/bin/gunicorn config.wsgi:application --workers 2 --bind 127.0.0.1:8000 --timeout 60 --graceful-timeout 20 --access-logfile - --error-logfile -
-ExecReload=/bin/kill -s HUP $MAINPID
-Restart=on-failure
-[Install]
-WantedBy=multi-user.target
-UNIT
-  systemctl daemon-reload && systemctl restart "$SVC"
-else  # a container without systemd: the same command line, as the same user, in the background
-  echo "(no systemd here: gunicorn and the worker are started directly, as $SVC)"
-  for pidfile in "$ROOT/gunicorn.pid" "$ROOT/worker.pid"; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"
+say "6. the systemd units from deploy/systemd: gunicorn, the worker, the backup and its timer"
+for unit in revive.service revive-worker.service revive-backup.service revive-backup.timer; do
+  localise "$APP/deploy/systemd/$unit" > "$UNITS/${unit/revive/$SVC}"
+done
+INSTALLED=("$UNITS/$SVC.service" "$UNITS/$SVC-worker.service" "$UNITS/$SVC-backup.service" "$UNITS/$SVC-backup.timer")
+VERIFY=$(systemd-analyze verify "${INSTALLED[@]}" 2>&1); VERIFIED=$?
+echo "systemd-analyze verify: exit $VERIFIED${VERIFY:+, said: $VERIFY}"
+check "the four unit files pass systemd-analyze verify, with no warning" test "$VERIFIED" = 0 -a -z "$VERIFY"
+ON_CALENDAR=$(sed -n 's/^OnCalendar=//p' "$UNITS/$SVC-backup.timer")
+NEXT=$(systemd-analyze calendar "$ON_CALENDAR" 2>&1); echo "$NEXT"
+check "the backup timer ($ON_CALENDAR) falls at 23:00 UTC, 02:30 in Tehran" \
+  grep -q "Next elapse: .* 23:00:00 UTC" <<<"$NEXT"
+if [ "$SYSTEMD" = 1 ]; then
+  systemctl daemon-reload && systemctl enable -q --now "$SVC" "$SVC-worker" "$SVC-backup.timer"
+  systemctl restart "$SVC" "$SVC-worker"
+else  # no systemd as PID 1 (a container): the installed unit files are read and run as systemd would
+  echo "(systemd is not PID 1 here: $SVC.service and $SVC-worker.service are run by scripts/run_unit.py;"
+  echo " enabling, Restart=, PrivateTmp= and the timer itself are not exercised)"
+  for name in "$SVC" "$SVC-worker"; do
+    [ -f "/run/$name.pid" ] && kill "$(cat "/run/$name.pid")" 2>/dev/null && sleep 2
+    run_unit "$name.service" --pid "/run/$name.pid" --log "/var/log/$name.log"
   done
-  runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && set +a && umask 027 && \
-    exec .venv/bin/gunicorn config.wsgi:application --workers 2 --bind 127.0.0.1:$APP_PORT --timeout 60 \
-    --graceful-timeout 20 --access-logfile '$ROOT/access.log' --error-logfile '$ROOT/error.log' \
-    --pid '$ROOT/gunicorn.pid' --daemon"
-  runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && set +a && umask 027 && \
-    .venv/bin/revive worker >'$ROOT/worker.log' 2>&1 & echo \$! > '$ROOT/worker.pid'"
 fi
-sleep 4
+sleep 6
 
 say "7. nginx with a self-signed certificate on $HOST:$HTTPS_PORT"
 install -d -m 0755 "/etc/ssl/$SVC"
 [ -f "/etc/ssl/$SVC/privkey.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$HOST" \
   -addext "subjectAltName=DNS:$HOST" -keyout "/etc/ssl/$SVC/privkey.pem" -out "/etc/ssl/$SVC/fullchain.pem" 2>/dev/null
 chmod 0600 "/etc/ssl/$SVC/privkey.pem"
-cat > "/etc/nginx/sites-available/$SVC" <<NGINX
-upstream $SVC { server 127.0.0.1:$APP_PORT fail_timeout=0; }
-server {
-    listen $HTTPS_PORT ssl;
-    server_name $HOST;
-    ssl_certificate     /etc/ssl/$SVC/fullchain.pem;
-    ssl_certificate_key /etc/ssl/$SVC/privkey.pem;
-    client_max_body_size 55m;
-    location / {
-        proxy_pass http://$SVC;
-        proxy_set_header Host \$http_host;
-        proxy_set_header X-Forwarded-Proto \$scheme;
-        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-        proxy_read_timeout 75s;
-        proxy_redirect off;
-    }
-}
-NGINX
+localise "$APP/deploy/nginx/revive" > "/etc/nginx/sites-available/$SVC"
 ln -sf "../sites-available/$SVC" "/etc/nginx/sites-enabled/$SVC"
 nginx -t -q && { nginx -s reload 2>/dev/null || nginx; }
 sleep 1
+REDIRECT=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $HOST" "http://127.0.0.1:$HTTP_PORT/login/")
+check "http answers a redirect to https ($REDIRECT)" test "$REDIRECT" = "301 https://$HOST/login/"
 
-say "8. backup and restore, as $SVC"
+say "8. backup (the $SVC-backup unit, as its timer starts it) and restore, as $SVC"
 install -d -m 0700 -o "$SVC" -g "$SVC" "$ROOT/backups"
-DUMP=$ROOT/backups/$SVC-$(date +%Y%m%d).dump
-manage backup "$DUMP"
-check "backup file is 0600 in a 0700 folder" test "$(stat -c %a "$DUMP") $(stat -c %a "$ROOT/backups")" = "600 700"
+OLD=$ROOT/backups/revive-20000101.dump  # older than the 14 days the unit keeps
+runuser -u "$SVC" -- sh -c "umask 077 && echo old > '$OLD'" && touch -d '20 days ago' "$OLD"
+rm -f "$ROOT/backups/revive-$(date +%Y%m%d).dump"
+run_unit "$SVC-backup.service"
+DUMP=$(ls -t "$ROOT"/backups/revive-*.dump 2>/dev/null | head -1)
+echo "the unit wrote: ${DUMP:-nothing}"
+check "backup unit: a 0600 file owned by $SVC in a 0700 folder" \
+  test "$(stat -c '%a %U' "$DUMP" 2>&1) $(stat -c %a "$ROOT/backups")" = "600 $SVC 700"
+check "backup unit: a dump older than 14 days is deleted" test ! -e "$OLD"
 USERS=$(manage shell -c "from revive.accounts.models import User; print(User.objects.count())" 2>/dev/null | tail -1)
 runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && set +a && \
   REVIVE_DATABASE_URL='${DB_URL%/*}/${DB}_restore' .venv/bin/revive restore '$DUMP'"
