@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revive.imports.kinds import KINDS
+from revive.core import importing
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=[(k, v.label) for k, v in KINDS.items()])
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=lambda: [(k, v.label) for k, v in importing.kinds().items()]
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("Excel workbook (.xlsx) or CSV, at most 50 MB; download the template for the columns."),

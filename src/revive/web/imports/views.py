@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.core import calendar, rules
+from revive.core import calendar, importing, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import parse_int
 from revive.imports import selectors, tasks
-from revive.imports.kinds import KINDS
 from revive.imports.models import FilingSubmission, ImportJob
 from revive.imports.reading import MAX_BYTES
 from revive.imports.services import import_job_confirm as confirm_job
@@ -25,6 +24,12 @@ from revive.imports.templates import template_xlsx
 from revive.registry.models import ProductionUnit
 from revive.web.exports import export_format, table_response
 from revive.web.imports.forms import FilingForm, ImportForm, ReviewForm
+
+
+def _kind_label(name: str):
+    """The kind's label; a job of a kind no longer registered shows its name."""
+    kind = importing.kinds().get(name)
+    return kind.label if kind is not None else name
 
 
 def _scope(request: HttpRequest):
@@ -62,9 +67,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
             return redirect("web:import_job", pk=job.pk)
     jobs = list(ImportJob.objects.filter(user=request.user).order_by("-created_at", "-id")[:10])
     for j in jobs:
-        j.kind_label = KINDS[j.kind].label if j.kind in KINDS else j.kind
+        j.kind_label = _kind_label(j.kind)
     # (code, label) pairs: a template would call a Kind class it was given, and show nothing
-    context = {"form": form, "kinds": [(k, kind.label) for k, kind in KINDS.items()], "jobs": jobs}
+    context = {
+        "form": form,
+        "kinds": [(k, kind.label) for k, kind in importing.kinds().items()],
+        "jobs": jobs,
+    }
     return render(request, "web/imports/page.html", context, status=400 if form.errors else 200)
 
 
@@ -100,7 +109,7 @@ def _job_context(job: ImportJob) -> dict:
         "job": job,
         "percent": percent,
         "step": step,
-        "kind_label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
+        "kind_label": _kind_label(job.kind),
         "message": (job.message or {}).get(lang, ""),
         "errors_shown": SHOWN_ERRORS,
         "errors": [
@@ -162,7 +171,7 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     _scope(request)
-    if kind not in KINDS:
+    if kind not in importing.kinds():
         raise Http404
     response = HttpResponse(
         template_xlsx(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

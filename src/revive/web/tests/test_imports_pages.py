@@ -179,9 +179,21 @@ def test_the_page_names_every_template(client, officer_semnan):
 
 
 def test_template_downloads_as_xlsx(client, officer_semnan):
+    import io
+
+    from openpyxl import load_workbook
+
+    from revive.core import importing
+
     client.force_login(officer_semnan)
     response = client.get(reverse("web:import_template", kwargs={"kind": "filings"}))
-    assert response.status_code == 200 and response.content.startswith(b"PK")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="revive-filings-template.xlsx"'
+    data = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    columns = importing.kind("filings").columns
+    headers = list(data.iter_rows(max_row=2, values_only=True))
+    assert headers == [tuple(c.fa for c in columns), tuple(c.en for c in columns)]
+    assert headers[1][:2] == ("Business ID", "Month")
 
 
 def test_unit_owner_cannot_open_the_import_page(client, unit_owner):
