@@ -145,10 +145,27 @@ def test_production_index_by_sector_and_province(world):
 
 def test_report_command_writes_xlsx(programme_1405, tmp_path):
     from django.core.management import call_command
+    from openpyxl import load_workbook
 
     out = tmp_path / "r.xlsx"
-    call_command("report", "--month", "۱۴۰۵/۰۸", "--format", "xlsx", "--out", str(out))
-    assert out.read_bytes()[:2] == b"PK"
+    call_command("report", "--month", "۱۴۰۵/۰۸", "--format", "xlsx", "--lang", "en", "--out", str(out))
+    with translation.override("en"):
+        data = reports.report_data(scope=NATION, year=1405, month=8)
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", "By month", "Provinces", "Production"]
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    assert summary[3][:6] == ("Programme", "Indicator", "Unit", "Target", "Actual", "Progress")
+    rows = {r[1]: r for r in summary[4 : 4 + len(data["figures"]["rows"])]}
+    revived = next(r for r in data["figures"]["rows"] if r.indicator.code == "revived_units")
+    assert rows["Idle units revived"][0] == "Reviving idle units"
+    assert rows["Idle units revived"][3:5] == (10, revived.actual)  # the target set in programme_1405
+    assert rows["Jobs restored"][3] == 200
+    by_month = list(book["By month"].iter_rows(values_only=True))
+    assert by_month[0] == ("Month", "1405", "1404") and len(by_month) == 1 + 8
+    assert [r[1] for r in by_month[1:]] == [m["this"] for m in data["by_month"]]
+    assert sum(r[1] for r in by_month[1:]) == revived.actual
+    provinces = {r[1]: r for r in list(book["Provinces"].iter_rows(values_only=True))[1:]}
+    assert {code: r[5] for code, r in provinces.items()} == {"IR-23": 4, "IR-20": 4, "IR-10": 2}
 
 
 def test_a_pending_figure_is_replaced_only_by_someone_who_saw_it(programme_1405, officer_semnan):
