@@ -9,12 +9,14 @@ Units a project unblocks:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from revive.cases.models import INFRASTRUCTURE_OBSTACLES, OPEN_STATES, Case, Obstacle
+from revive.core.bulk import chunks
 from revive.core.scoping import Scope
 from revive.planning.models import InfraProject, PlanRun, Scenario
 from revive.registry.models import Band, IndustrialPark, ProductionUnit, Province, SectorGroup
@@ -58,20 +60,83 @@ def project_get(*, scope: Scope, pk: int) -> InfraProject:
     return get_object_or_404(InfraProject.objects.visible_to(scope).select_related("park", "province"), pk=pk)
 
 
-def ranked_projects(*, scope: Scope, filters: ProjectFilters = ProjectFilters()) -> list[InfraProject]:
+@dataclass(slots=True)
+class _Rank:
+    """What ranking a project needs: a few of its columns and the units and jobs it unblocks."""
+
+    pk: int
+    park_id: int
+    province_id: int
+    utility: str
+    cost: int
+    units: int = 0
+    jobs: int = 0
+    units_source: str = ""
+    units_per_billion: float = 0.0
+    jobs_per_billion: float = 0.0
+
+
+class RankedProjects(Sequence):
+    """The ranked work list. Ranked from a few columns a project; the model instances (park and province
+    attached, with units, jobs, units_source, units_per_billion, jobs_per_billion set) are built only for
+    the rows read: a page of 50 reads 50 of the 2,901 national projects, a download reads them all."""
+
+    def __init__(self, ranks: list[_Rank]):
+        self._ranks = ranks
+
+    def __len__(self) -> int:
+        return len(self._ranks)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._build(self._ranks[index])
+        return self._build([self._ranks[index]])[0]
+
+    def __iter__(self):
+        for part in chunks(self._ranks):
+            yield from self._build(part)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Cost, units and jobs of the whole list (not only the rows read)."""
+        return {
+            "cost": sum(r.cost for r in self._ranks),
+            "units": sum(r.units for r in self._ranks),
+            "jobs": sum(r.jobs for r in self._ranks),
+        }
+
+    @staticmethod
+    def _build(ranks: list[_Rank]) -> list[InfraProject]:
+        projects = InfraProject.objects.select_related(None).in_bulk([r.pk for r in ranks])
+        parks = IndustrialPark.objects.select_related("province").in_bulk({r.park_id for r in ranks})
+        provinces = {park.province_id: park.province for park in parks.values()}  # a project's is its park's
+        if missing := {r.province_id for r in ranks} - provinces.keys():
+            provinces |= Province.objects.in_bulk(missing)
+        out = []
+        for r in ranks:
+            p = projects[r.pk]
+            p.park, p.province = parks[r.park_id], provinces[r.province_id]
+            p.units, p.jobs, p.units_source = r.units, r.jobs, r.units_source
+            p.units_per_billion, p.jobs_per_billion = r.units_per_billion, r.jobs_per_billion
+            out.append(p)
+        return out
+
+
+def ranked_projects(*, scope: Scope, filters: ProjectFilters = ProjectFilters()) -> RankedProjects:
     """The work list with the units and jobs each project unblocks, ranked by units (or jobs) per
-    billion rials. Three queries whatever the length: the projects, the open cases' infrastructure
-    obstacles by park and kind, and the idle units by park and sector group."""
-    # The projects alone, their parks and provinces attached from one read each: a national list is
-    # thousands of projects in a few hundred parks, and three model instances a row were most of its time.
-    items = list(projects(scope=scope, filters=filters).select_related(None))
+    billion rials. Three queries whatever the length: the projects' columns, the open cases'
+    infrastructure obstacles by park and kind, and the idle units by park and sector group; then two
+    for the rows read (the projects and their parks)."""
+    # A national list is thousands of projects in a few hundred parks: ranked from tuples, as model
+    # instances for every project (and their parks) were most of the page's time.
+    items = [
+        _Rank(*row)
+        for row in projects(scope=scope, filters=filters)
+        .select_related(None)
+        .order_by()
+        .values_list("pk", "park_id", "province_id", "utility", "cost")
+    ]
     park_ids = {p.park_id for p in items}
-    parks = IndustrialPark.objects.select_related("province").in_bulk(park_ids)
-    provinces = {park.province_id: park.province for park in parks.values()}  # a project's is its park's
-    if missing := {p.province_id for p in items} - provinces.keys():
-        provinces |= Province.objects.in_bulk(missing)
-    for p in items:
-        p.park, p.province = parks[p.park_id], provinces[p.province_id]
     by_case: dict[tuple[int, str], tuple[int, int]] = {}
     parks_with_cases: set[int] = set()
     fallback: dict[tuple[int, str], tuple[int, int]] = {}
@@ -120,10 +185,10 @@ def ranked_projects(*, scope: Scope, filters: ProjectFilters = ProjectFilters())
     items.sort(
         key=lambda p: (getattr(p, key), getattr(p, second), -p.pk), reverse=not filters.sort.startswith("-")
     )
-    return items
+    return RankedProjects(items)
 
 
-def _province_ids(items: list[InfraProject]) -> list[int]:
+def _province_ids(items: list[_Rank]) -> list[int]:
     return sorted({p.province_id for p in items})
 
 

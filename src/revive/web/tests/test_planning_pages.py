@@ -164,3 +164,52 @@ def test_forms_need_the_csrf_token(planning_world, officer_semnan):
     client.force_login(officer_semnan)
     response = client.post(reverse("web:plans"), {"year": "1405", "objective": "jobs", "time_limit": "5"})
     assert response.status_code == 403 and not PlanRun.objects.exists()
+
+
+def test_projects_page_builds_one_page_and_its_figures_match_the_download_and_the_api(
+    planning_world, national_admin, login
+):
+    """The page builds only its 50 projects, but its count and totals are the whole list's: the same as
+    the CSV download and the API's pages, in the same order."""
+    import csv
+    import io
+
+    from revive.accounts.services import token_create
+
+    for i in range(60):  # more than a page, in two provinces, with ties in cost
+        services.project_create(
+            park=planning_world["parks"]["P-20-001" if i % 3 else "P-23-001"],
+            utility=("gas", "road", "electricity", "water")[i % 4],
+            name_fa=f"پروژه {i}",
+            name_en=f"Project {i}",
+            cost=(1 + i % 7) * 10**9,
+            duration_months=1 + i % 5,
+            by=national_admin,
+        )
+    client = login(national_admin)
+    page = client.get(reverse("web:infra_projects"))
+    assert page.status_code == 200
+    shown = [p.pk for p in page.context["page"]]
+    assert len(shown) == 50 and page.context["count"] == 62
+    download = client.get(reverse("web:infra_projects"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))[1:]
+    assert [int(r[1]) for r in rows[:50]] == shown
+    totals = page.context["totals"]
+    assert totals == {
+        "cost": sum(int(r[7]) for r in rows),
+        "units": sum(int(r[10]) for r in rows),
+        "jobs": sum(int(r[11]) for r in rows),
+    }
+    assert totals["units"] > 0 and totals["jobs"] > 0
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=national_admin)}")
+    items = []
+    for number in (1, 2):
+        data = api.get("/api/v1/infra-projects", {"page": number, "page_size": 50}).json()
+        assert data["count"] == 62
+        items += data["items"]
+    assert [p["id"] for p in items] == [int(r[1]) for r in rows]
+    assert sum(p["units_unblocked"] for p in items) == totals["units"]
+    assert sum(p["cost"] for p in items) == totals["cost"]
+    second = client.get(reverse("web:infra_projects"), {"page": 2})
+    assert [p.pk for p in second.context["page"]] == [int(r[1]) for r in rows[50:]]
+    assert second.context["totals"] == totals
