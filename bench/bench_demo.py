@@ -35,7 +35,7 @@ def child(url: str, scale: float, today: str) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from revive.registry import demo
+    from revive.demo import registry as demo
 
     call_command("migrate", verbosity=0, interactive=False)
     if demo.registry_has_data():

@@ -202,10 +202,10 @@ def ensure_demo_data(backend: str, today) -> None:
     from django.db import connection
 
     try:
-        from revive.registry import demo
+        from revive.demo import registry as demo
     except ImportError as exc:
         raise SystemExit(
-            f"revive.registry.demo is missing ({exc}); the bench needs the demo generator"
+            f"revive.demo.registry is missing ({exc}); the bench needs the demo generator"
         ) from exc
     if demo.registry_has_data():
         return

@@ -259,7 +259,7 @@ def ensure_demo_data() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from revive.registry import demo
+    from revive.demo import registry as demo
 
     if demo.registry_has_data():
         return

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "revive.jobs",
     "revive.notices",
+    "revive.demo",  # the demo data set and its commands; no app imports it
     "revive.web",
     "revive.api",
 ]

@@ -282,19 +282,6 @@ def test_plan_command_from_the_database_prints_json(planning_world, tmp_path):
     assert exit_.value.code == 2
 
 
-def test_demo_generates_projects_over_the_gaps(world):
-    from revive.planning import demo
-    from revive.planning.models import BudgetLine
-
-    counts = demo.generate(seed=1)
-    assert counts["infra_projects"] >= 1
-    assert InfraProject.objects.filter(park__code="P-20-001", utility="gas").exists()
-    assert BudgetLine.objects.filter(kind="infra").exists()
-    assert AuditEvent.objects.filter(action="demo_planning").count() == 1
-    with pytest.raises(DomainError):
-        demo.generate(seed=1)
-
-
 def test_a_scenarios_run_is_for_the_scenarios_province_unless_another_is_given(
     planning_world, national_admin
 ):

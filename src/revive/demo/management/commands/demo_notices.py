@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from revive.core import calendar
-from revive.notices import deadlines, demo
+from revive.demo import notices as demo
+from revive.notices import deadlines
 
 
 class Command(BaseCommand):

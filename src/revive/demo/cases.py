@@ -303,7 +303,7 @@ def cases_clear() -> None:
 def generate(*, seed: int, today: date | None = None, progress: Progress = None) -> dict:
     """Create the demo cases for the registry already in the database; returns the counts.
 
-    Needs the registry demo (`revive.registry.demo.generate`) and no cases yet.
+    Needs the registry demo (`revive.demo.registry.generate`) and no cases yet.
     """
     today = today or tehran_today()
     if cases_has_data():

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.db.models import F
 
-from revive.cases import demo, selectors, workflow
+from revive.cases import selectors, workflow
 from revive.cases.models import (
     INFRASTRUCTURE_OBSTACLES,
     OPEN_STATES,
@@ -26,7 +26,8 @@ from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION
-from revive.registry import demo as registry_demo
+from revive.demo import cases as demo
+from revive.demo import registry as registry_demo
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,

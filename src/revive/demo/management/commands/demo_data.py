@@ -4,7 +4,6 @@ The registry comes first; each later part (cases, finance, planning, indicators)
 earlier ones wrote, all in one transaction: the demo is there whole or not at all.
 """
 
-import importlib
 import time
 from datetime import date
 
@@ -12,25 +11,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from revive.core.errors import DomainError
-from revive.registry import demo
+from revive.demo import cases, finance, indicators, planning
+from revive.demo import registry as demo
 
 # (module, what it adds), in the order they are generated; cleared in the reverse order.
 STAGES = [
-    ("revive.cases.demo", "cases, obstacles, meetings, resolutions, visits"),
-    ("revive.finance.demo", "loan requests, credit lines, lending figures"),
-    ("revive.planning.demo", "infrastructure projects and budget lines"),
-    ("revive.indicators.demo", "programmes, indicators and targets"),
+    (cases, "cases, obstacles, meetings, resolutions, visits"),
+    (finance, "loan requests, credit lines, lending figures"),
+    (planning, "infrastructure projects and budget lines"),
+    (indicators, "programmes, indicators and targets"),
 ]
 CLEARED_APPS = ["indicators", "planning", "finance", "cases"]
-
-
-def _stage_modules():
-    for name, label in STAGES:
-        try:
-            yield importlib.import_module(name), label
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
 
 
 def _clear_domain_data() -> None:
@@ -89,11 +80,11 @@ class Command(BaseCommand):
                     demo.registry_clear()
                 counts.update(demo.generate(seed=seed, scale=scale, today=today, progress=progress))
                 if not registry_only:
-                    for module, label in _stage_modules():
+                    for module, label in STAGES:
                         progress(label)
                         counts.update(
                             {
-                                f"{module.__name__.split('.')[1]}.{k}": v
+                                f"{module.__name__.split('.')[-1]}.{k}": v
                                 for k, v in module.generate(seed=seed, today=today).items()
                             }
                         )

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from revive.core.calendar import to_jalali
 from revive.core.models import AuditEvent
+from revive.demo import registry as demo
 from revive.filings.models import MonthlyFiling
-from revive.registry import demo
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,

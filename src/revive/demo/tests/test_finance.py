@@ -4,7 +4,8 @@ import pytest
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION
-from revive.finance import demo, selectors
+from revive.demo import finance as demo
+from revive.finance import selectors
 from revive.finance.models import CreditLine, LoanRequest
 
 TODAY = date(2026, 11, 24)
@@ -12,7 +13,7 @@ TODAY = date(2026, 11, 24)
 
 @pytest.fixture
 def national_demo(db):
-    from revive.registry.demo import generate
+    from revive.demo.registry import generate
 
     generate(seed=1, scale=0.05, today=TODAY)
     return demo.generate(seed=1, today=TODAY)
