@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from revive.cases.models import OPEN_STATES, Case, CaseState, Obstacle, ObstacleKind, Resolution
+from revive.cases.models import OPEN_STATES, Case, CaseState, Meeting, Obstacle, ObstacleKind, Resolution
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope
@@ -160,6 +160,16 @@ def resolutions(
     if overdue:
         qs = qs.filter(status=Resolution.Status.PENDING, deadline__lt=calendar.tehran_today())
     return qs
+
+
+def meetings(*, scope: Scope) -> QuerySet[Meeting]:
+    """The committee meetings of the scope, the latest first."""
+    return Meeting.objects.visible_to(scope).select_related("province").order_by("-held_on", "-number")
+
+
+def meeting_get(*, scope: Scope, pk: int) -> Meeting:
+    """One meeting of the scope; another province's or a missing one is 404."""
+    return get_object_or_404(Meeting.objects.visible_to(scope).select_related("province"), pk=pk)
 
 
 def resolution_get(*, scope: Scope, pk: int) -> Resolution:

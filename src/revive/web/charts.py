@@ -372,3 +372,19 @@ def plan_sweep(result: dict) -> tuple[str, str]:
         rtl=rtl,
     )
     return value, marginal
+
+
+def survival(years: list[dict]) -> str:
+    """The share of revived units still producing after 6 and 12 months, by year of revival."""
+    if not years:
+        return ""
+    return bar_chart(
+        categories=[num(r["year"]) for r in years],
+        series=[
+            Series(_("after 6 months"), [round((r["share_6"] or 0) * 100, 1) for r in years], "series-b"),
+            Series(_("after 12 months"), [round((r["share_12"] or 0) * 100, 1) for r in years], "series-a"),
+        ],
+        title=_("Share of revived units still producing, by year of revival (%)"),
+        value_label=lambda v: pct(v / 100, 0),
+        rtl=rules.language() == "fa",
+    )

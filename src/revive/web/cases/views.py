@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revive.accounts.roles import Perm, has_perm
-from revive.cases import agenda, event_text, figures, minutes, selectors, services, workflow
+from revive.cases import agenda, figures, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
 from revive.core.digits import to_ascii_digits
@@ -20,6 +20,17 @@ from revive.core.scoping import ScopeKind, scope_for
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
+from revive.web.access import page_scope
+from revive.web.cases.exports import (
+    cases_table,
+    execution_tables,
+    meetings_table,
+    obstacle_table,
+    resolution_table,
+    survival_tables,
+    timeline_table,
+    workload_table,
+)
 from revive.web.cases.forms import (
     AnswerForm,
     MeetingForm,
@@ -29,15 +40,9 @@ from revive.web.cases.forms import (
     TransitionForm,
     VisitForm,
 )
-from revive.web.exports import date_cells, export_format, name_in, tables_response
+from revive.web.exports import export_format, tables_response
 from revive.web.forms import add_domain_error
-from revive.web.templatetags.revive import case_state, digits, event_label, num, pct
-
-
-def _scope(request: HttpRequest, perm: str = Perm.VIEW_CASES):
-    if not has_perm(request.user, perm):
-        raise Http404
-    return scope_for(request.user)
+from revive.web.templatetags.revive import digits
 
 
 def _province_of(request: HttpRequest, scope) -> Province | None:
@@ -55,7 +60,7 @@ WORKLOAD_SHOWN = 15  # the busiest officers the cases page lists, and its downlo
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_CASES)
     filters = selectors.CaseFilters(
         province=request.GET.get("province", ""),
         state=request.GET.get("state", ""),
@@ -70,37 +75,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error, qs = exc, Case.objects.none()
     if export_format(request) and error is None:
-        lang = rules.language()
-        header = [
-            _("Case"),
-            _("Business ID"),
-            _("Unit"),
-            _("Province code"),
-            _("Province"),
-            _("State"),
-            _("Opened on (Iranian)"),
-            _("Opened on (Gregorian)"),
-            _("Officer"),
-        ]
-        rows = (
-            [
-                c.pk,
-                c.unit.business_id,
-                c.unit.name(lang),
-                c.province.code,
-                name_in(c.province, lang),
-                c.get_state_display(),
-                calendar.format_jalali(c.opened_on, lang="en"),
-                c.opened_on.isoformat(),
-                c.officer.username if c.officer else "",
-            ]
-            for c in qs.iterator(chunk_size=2000)
-        )
-        workload = ([_("Officer"), _("Open cases")],
-                    ([w["officer"], w["open_cases"]] for w in selectors.workload(scope=scope)[:WORKLOAD_SHOWN]))  # fmt: skip
-        return tables_response(
-            request=request, filename="revive-cases", tables={"cases": (header, rows), "workload": workload}
-        )
+        workload = selectors.workload(scope=scope)[:WORKLOAD_SHOWN]
+        tables = {"cases": cases_table(qs), "workload": workload_table(workload)}
+        return tables_response(request=request, filename="revive-cases", tables=tables)
     page = rules.paginate(request, qs, 50)
     return render(
         request,
@@ -156,56 +133,18 @@ def _with_figure_hint(form, case: Case):
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     if export_format(request):
-        tables = {"obstacles": _obstacle_table(case), "timeline": _timeline_table(case)}
+        tables = {"obstacles": obstacle_table(case), "timeline": timeline_table(case)}
         return tables_response(request=request, filename=f"revive-case-{case.pk}", tables=tables)
     return render(request, "web/cases/detail.html", _case_context(request, scope, case))
-
-
-def _obstacle_table(case: Case):
-    lang = rules.language()
-    header = [_("Obstacle"), _("Organisation code"), _("Organisation"), _("Estimated amount (rials)"),
-              _("Infrastructure"), _("Infrastructure status"), _("Status"), _("Note")]  # fmt: skip
-    rows = (
-        [
-            o.get_kind_display(),
-            o.organisation.code if o.organisation else "",
-            name_in(o.organisation, lang),
-            o.amount if o.amount is not None else "",
-            o.infrastructure.get_utility_display() if o.infrastructure else "",
-            o.infrastructure.get_status_display() if o.infrastructure else "",
-            o.get_status_display(),
-            o.note,
-        ]
-        for o in case.obstacles.select_related("organisation", "infrastructure")
-    )
-    return header, rows
-
-
-def _timeline_table(case: Case):
-    header = [_("Date (Iranian)"), _("Date (Gregorian)"), _("Who"), _("Event"), _("From state"), _("To state"),
-              _("Note")]  # fmt: skip
-    pairs, lang = event_text.label_pairs(), rules.language()
-    rows = (
-        [
-            *date_cells(e.on),
-            e.actor_label,
-            str(event_label(e.kind)),
-            str(case_state(e.from_state)) if e.from_state else "",
-            str(case_state(e.to_state)) if e.to_state else "",
-            event_text.in_language(e.text, e.kind, lang, pairs),
-        ]
-        for e in selectors.timeline(case=case)
-    )
-    return header, rows
 
 
 @login_required
 @require_POST
 def case_open(request: HttpRequest, business_id: str) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     unit = registry_selectors.unit_get(scope=scope, business_id=business_id)
     try:
         case = services.case_open(unit=unit, by=request.user)
@@ -219,7 +158,7 @@ def case_open(request: HttpRequest, business_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     form = ObstacleForm(request.POST, province_id=case.province_id)
     if form.is_valid():
@@ -247,7 +186,7 @@ def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def obstacle_status(request: HttpRequest, pk: int, obstacle_id: int) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     obstacle = case.obstacles.filter(pk=obstacle_id).first()
     if obstacle is None:
@@ -282,7 +221,7 @@ def obstacle_status(request: HttpRequest, pk: int, obstacle_id: int) -> HttpResp
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
@@ -311,7 +250,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     form = VisitForm(request.POST)
     if form.is_valid():
@@ -351,7 +290,7 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
     username = request.POST.get("officer", "").strip()
     officer = selectors.officers_of(province_id=case.province_id).filter(username=username).first()
@@ -376,19 +315,11 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    from revive.cases.models import Meeting
-
-    meetings = Meeting.objects.visible_to(scope).select_related("province").order_by("-held_on", "-number")
+    scope = page_scope(request, Perm.VIEW_CASES)
+    meetings = selectors.meetings(scope=scope)
     if export_format(request):
-        lang = rules.language()
-        header = [_("Meeting"), _("Province code"), _("Province"), _("Number"), _("Held on (Iranian)"),
-                  _("Held on (Gregorian)")]  # fmt: skip
-        rows = (
-            [m.pk, m.province.code, m.province.name(lang), m.number, *date_cells(m.held_on)] for m in meetings
-        )
         return tables_response(
-            request=request, filename="revive-meetings", tables={"meetings": (header, rows)}
+            request=request, filename="revive-meetings", tables={"meetings": meetings_table(meetings)}
         )
     page = rules.paginate(request, meetings, 30)
     return render(
@@ -401,7 +332,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     province = _province_of(request, scope)
     if province is None:
         return render(
@@ -471,16 +402,12 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    from revive.cases.models import Meeting
-
-    scope = _scope(request)
-    meeting = get_object_or_404(Meeting.objects.visible_to(scope).select_related("province"), pk=pk)
+    scope = page_scope(request, Perm.VIEW_CASES)
+    meeting = selectors.meeting_get(scope=scope, pk=pk)
     if request.method == "GET" and export_format(request):
         resolutions = meeting.resolutions.select_related("organisation", "province", "case__unit")
         return tables_response(request=request, filename=f"revive-meeting-{meeting.pk}",
-                               tables={"resolutions": _resolution_table(resolutions)})  # fmt: skip
+                               tables={"resolutions": resolution_table(resolutions)})  # fmt: skip
     can_manage = has_perm(request.user, Perm.MANAGE_CASES)
     agenda = list(meeting.cases.select_related("unit"))
     form = (
@@ -547,7 +474,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     qs = qs.order_by("status", "deadline", "id")
     if export_format(request) and error is None:
         return tables_response(request=request, filename="revive-resolutions",
-                               tables={"resolutions": _resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
+                               tables={"resolutions": resolution_table(qs.iterator(chunk_size=2000))})  # fmt: skip
     page = rules.paginate(request, qs, 50)
     return render(
         request,
@@ -568,34 +495,6 @@ def _resolution_id(raw: str | None) -> int | None:
     """`?id=` of the resolution list (a home task's link): a number, else no filter."""
     raw = to_ascii_digits(raw or "").strip()
     return int(raw) if raw.isdigit() and len(raw) <= 12 else None
-
-
-def _resolution_table(resolutions, days_overdue: dict[int, int] | None = None):
-    """The resolutions as the lists show them; the overdue board puts the days overdue first."""
-    lang = rules.language()
-    header = [_("Resolution"), _("Province code"), _("Province"), _("Addressee"), _("Business ID"), _("Unit"), _("Text"),
-              _("Deadline (Iranian)"), _("Deadline (Gregorian)"), _("Status"), _("Closed on (Iranian)"),
-              _("Closed on (Gregorian)"), _("Escalated")]  # fmt: skip
-    if days_overdue is not None:
-        header.insert(0, _("Days overdue"))
-    rows = (
-        [
-            *([days_overdue[r.pk]] if days_overdue is not None else []),
-            r.pk,
-            r.province.code,
-            name_in(r.province, lang),
-            name_in(r.organisation, lang),
-            r.case.unit.business_id if r.case else "",
-            r.case.unit.name(lang) if r.case else "",
-            r.text,
-            *date_cells(r.deadline),
-            r.get_status_display(),
-            *date_cells(r.closed_on),
-            _("yes") if r.escalated else _("no"),
-        ]  # fmt: skip
-        for r in resolutions
-    )
-    return header, rows
 
 
 @login_required
@@ -642,7 +541,7 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     if export_format(request):
         board = selectors.overdue_board(scope=scope)
         days = {row["resolution"].pk: row["days_overdue"] for row in board}
-        table = _resolution_table((row["resolution"] for row in board), days_overdue=days)
+        table = resolution_table((row["resolution"] for row in board), days_overdue=days)
         return tables_response(request=request, filename="revive-overdue", tables={"overdue": table})
     # Paged, the longest overdue first: a national board is thousands of rows (the download has them all).
     page = Paginator(selectors.overdue_resolutions(scope=scope), 50).get_page(request.GET.get("page"))
@@ -660,80 +559,32 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def execution(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_CASES)
     today = calendar.tehran_today()
     year = calendar.current_jalali_year(today)
     period = calendar.year_to_date(year, today)
     data = selectors.execution(scope=scope, period=period)
     if export_format(request):
         return tables_response(
-            request=request, filename=f"revive-execution-{year}", tables=_execution_tables(data)
+            request=request, filename=f"revive-execution-{year}", tables=execution_tables(data)
         )
     return render(request, "web/cases/execution.html", {"data": data, "period": period})
 
 
-def _execution_tables(data: dict) -> dict:
-    lang = rules.language()
-    counts = [_("Resolutions"), _("Done"), _("Not done"), _("Overdue"), _("Execution rate")]
-
-    def figures(r: dict) -> list:
-        return [r["total"], r["done"], r["not_done"], r["overdue"], r["execution_rate"]]
-
-    return {
-        "organisation": (
-            [_("Organisation"), _("Province code"), *counts],
-            ([name_in(r["organisation"], lang), r["organisation"].province.code if r["organisation"].province_id
-              else "", *figures(r)] for r in data["by_organisation"]),
-        ),
-        "province": (
-            [_("Province code"), _("Province"), *counts],
-            ([r["province"].code, r["province"].name(lang), *figures(r)] for r in data["by_province"]),
-        ),
-    }  # fmt: skip
-
-
 @login_required
 def survival(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_CASES)
     data = selectors.survival(scope=scope)
-    lang = rules.language()
     if export_format(request):
-        shares = [_("Revived"), _("Still producing after 6 months"), _("Still producing after 12 months")]
-        tables = {
-            "year": ([_("Iranian year"), *shares], ([r["year"], r["revived"], r["share_6"], r["share_12"]]
-                                                    for r in data["by_year"])),
-            "province": ([_("Province code"), _("Province"), *shares],
-                         ([r["province"].code, r["province"].name(lang), r["revived"], r["share_6"], r["share_12"]]
-                          for r in data["by_province"])),
-        }  # fmt: skip
-        return tables_response(request=request, filename="revive-survival", tables=tables)
-    years = data["by_year"]
-    chart = (
-        charts.bar_chart(
-            categories=[num(r["year"]) for r in years],
-            series=[
-                charts.Series(
-                    _("after 6 months"), [round((r["share_6"] or 0) * 100, 1) for r in years], "series-b"
-                ),
-                charts.Series(
-                    _("after 12 months"), [round((r["share_12"] or 0) * 100, 1) for r in years], "series-a"
-                ),
-            ],
-            title=_("Share of revived units still producing, by year of revival (%)"),
-            value_label=lambda v: pct(v / 100, 0),
-            rtl=lang == "fa",
-        )
-        if years
-        else ""
-    )
-    return render(request, "web/cases/survival.html", {"data": data, "chart": chart})
+        return tables_response(request=request, filename="revive-survival", tables=survival_tables(data))
+    return render(request, "web/cases/survival.html", {"data": data, "chart": charts.survival(data["by_year"])})
 
 
 @login_required
 @require_POST
 def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     """Refer an unexecuted resolution to the national level (from the overdue board)."""
-    scope = _scope(request, Perm.MANAGE_CASES)
+    scope = page_scope(request, Perm.MANAGE_CASES)
     resolution = selectors.resolution_get(scope=scope, pk=pk)
     try:
         services.resolution_escalate(

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from revive.accounts.roles import Perm
 from revive.core import calendar
 from revive.core.errors import DomainError
 from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.text import to_persian_digits
+from revive.web.access import page_scope
 
 
 @require_safe
@@ -99,15 +101,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting_for(request: HttpRequest, pk: int):
-    from revive.accounts.roles import Perm, has_perm
-    from revive.cases.models import Meeting
-    from revive.core.scoping import scope_for
+    from revive.cases import selectors
 
-    if not has_perm(request.user, Perm.VIEW_CASES):
-        raise Http404
-    return get_object_or_404(
-        Meeting.objects.visible_to(scope_for(request.user)).select_related("province"), pk=pk
-    )
+    return selectors.meeting_get(scope=page_scope(request, Perm.VIEW_CASES), pk=pk)
 
 
 def _document(request: HttpRequest, *, html, pdf, filename: str) -> HttpResponse:
@@ -194,14 +190,10 @@ def _thumbnail(photo) -> Path | None:
 @require_safe
 def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
     """A visit photo of a case the user may see (404 otherwise); `?size=thumb` for the small version."""
-    from revive.accounts.roles import Perm, has_perm
     from revive.cases import selectors
     from revive.cases.models import VisitPhoto
-    from revive.core.scoping import scope_for
 
-    if not has_perm(request.user, Perm.VIEW_CASES):
-        raise Http404
-    case = selectors.case_get(scope=scope_for(request.user), pk=pk)
+    case = selectors.case_get(scope=page_scope(request, Perm.VIEW_CASES), pk=pk)
     photo = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=photo_id, visit__case=case)
     if request.GET.get("size") == "thumb":
         thumb = _thumbnail(photo)
@@ -215,19 +207,15 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
 
 def may_attach_document(user) -> bool:
     """Officers who manage loans, the bank the loan was introduced to, and the unit's owner (their own loan)."""
-    from revive.accounts.roles import Perm, has_perm
+    from revive.accounts.roles import has_perm
 
     return any(has_perm(user, p) for p in (Perm.MANAGE_LOANS, Perm.DECIDE_LOANS, Perm.REQUEST_LOAN))
 
 
 def _loan_for(request: HttpRequest, pk: int):
-    from revive.accounts.roles import Perm, has_perm
-    from revive.core.scoping import scope_for
     from revive.finance import selectors
 
-    if not has_perm(request.user, Perm.VIEW_FINANCE):
-        raise Http404
-    return selectors.loan_get(scope=scope_for(request.user), pk=pk)
+    return selectors.loan_get(scope=page_scope(request, Perm.VIEW_FINANCE), pk=pk)
 
 
 @login_required
