@@ -194,10 +194,19 @@ def test_request_page_shows_the_timeline_and_the_bank_decision_form(login, bank_
 
 
 def test_export_has_the_same_rows_as_the_list(login, officer_semnan, melli_loan):
+    import csv
+
+    from openpyxl import load_workbook
+
     r = login(officer_semnan).get("/loans/?export=csv&state=introduced")
     rows = b"".join(r.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(rows) == 2 and rows[1].startswith(str(melli_loan.pk))
-    assert login(officer_semnan).get("/loans/?export=xlsx").status_code == 200
+    xlsx = login(officer_semnan).get("/loans/?export=xlsx&state=introduced")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0]
+    cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert cells == list(csv.reader(rows))  # the same header and the same row, cell by cell
+    assert int(cells[1][0]) == melli_loan.pk and cells[1][1] == melli_loan.unit.business_id
 
 
 def test_funnel_page_and_api_give_the_same_numbers(login, client, world, officer_semnan, bank_melli):

@@ -2,8 +2,11 @@
 form's budgets, the progress line in the page's language, the comparison's names (issue 14)."""
 # ruff: noqa: F811 (the fixtures come from revive/planning/tests/fixtures.py)
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION, scope_for
@@ -43,6 +46,11 @@ def test_the_plan_page_shows_the_schedule_month_by_month_and_downloads_it(semnan
         reverse("web:plan_run", args=[semnan_run.pk]), {"export": "xlsx", "table": "schedule_units"}
     )
     assert units["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(units.streaming_content) if units.streaming else units.content
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0] == ("Business ID", "Month", "Bank")
+    assert [(row[0], row[2]) for row in cells[1:]] == [(u["unit_id"], u["bank"]) for u in sched["units"]]
     text = b"".join(
         client.get(
             reverse("web:plan_run", args=[semnan_run.pk]), {"export": "csv", "table": "schedule_units"}
