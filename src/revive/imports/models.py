@@ -5,7 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from revive.core.scoping import ScopedQuerySet
-from revive.filings.models import FilingSubmission  # noqa: F401  moved to filings (issue 15 item 4): alias until web/ imports it from there
 
 
 class ImportJob(models.Model):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit, importing
 from revive.core.errors import DomainError, lazy_message
-from revive.filings.services import submission_create, submission_review  # noqa: F401  moved (issue 15 item 4): alias until web/ imports them from there
 from revive.imports.models import ImportJob
 
 # --- imports in the background --------------------------------------------------------------------

@@ -263,11 +263,3 @@ def province_table(*, scope: Scope, period: calendar.Period, revival_rows: list[
 
 def unit_history(*, scope: Scope, unit: ProductionUnit) -> QuerySet[UnitStatus]:
     return UnitStatus.objects.visible_to(scope).filter(unit=unit).order_by("-effective_date", "-id")
-
-
-def unit_filings(*, scope: Scope, unit: ProductionUnit, months: int = 24) -> list:
-    # Moved to revive.filings.selectors.unit_filings; this copy goes when the unit page (web/) reads it
-    # from there (issue 15 item 4, after the split of web/). Through the reverse relation: the registry
-    # imports no other domain app.
-    rows = unit.filings.visible_to(scope).order_by("-jyear", "-jmonth")[:months]
-    return list(reversed(rows))

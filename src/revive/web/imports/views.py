@@ -15,11 +15,14 @@ from revive.core import calendar, importing, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import parse_int
-from revive.imports import selectors, tasks
-from revive.imports.models import FilingSubmission, ImportJob
+from revive.filings import selectors
+from revive.filings.models import FilingSubmission
+from revive.filings.services import submission_create, submission_review
+from revive.imports import tasks
+from revive.imports.models import ImportJob
 from revive.imports.reading import MAX_BYTES
 from revive.imports.services import import_job_confirm as confirm_job
-from revive.imports.services import import_job_start, submission_create, submission_review
+from revive.imports.services import import_job_start
 from revive.imports.templates import template_xlsx
 from revive.registry.models import ProductionUnit
 from revive.web.exports import export_format, table_response
@@ -193,7 +196,7 @@ def _owner_unit(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def filing_new(request: HttpRequest) -> HttpResponse:
-    from revive.imports.filing_versions import ChangeToConfirm
+    from revive.filings.versions import ChangeToConfirm
     from revive.work.selectors import months_to_file
 
     scope, unit = _owner_unit(request)

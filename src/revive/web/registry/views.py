@@ -12,7 +12,7 @@ from revive.cases.models import OPEN_STATES
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION
-from revive.imports.selectors import filing_gap
+from revive.filings.selectors import filing_gap, unit_filings
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
@@ -181,7 +181,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
     unit = selectors.unit_get(scope=scope, business_id=business_id)
     if request.method == "GET" and export_format(request):
         tables = {"history": history_table(selectors.unit_history(scope=scope, unit=unit)),
-                  "filings": filing_table(reversed(selectors.unit_filings(scope=scope, unit=unit, months=24)))}  # fmt: skip
+                  "filings": filing_table(reversed(unit_filings(scope=scope, unit=unit, months=24)))}  # fmt: skip
         return tables_response(request=request, filename=f"revive-unit-{unit.business_id}", tables=tables)
     can_record = has_perm(request.user, Perm.RECORD_STATUS)
     form = StatusForm(request.POST or None, initial={"employees": unit.employees})
@@ -204,7 +204,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
             else:
                 messages.success(request, _("The status was recorded."))
                 return redirect("web:unit", business_id=unit.business_id)
-    filings = selectors.unit_filings(scope=scope, unit=unit, months=24)
+    filings = unit_filings(scope=scope, unit=unit, months=24)
     lang = rules.language()
     chart = (
         charts.line_chart(

@@ -12,11 +12,11 @@ from django.urls import reverse
 from revive.cases import services as case_services
 from revive.cases.models import Case
 from revive.core.scoping import NATION
+from revive.filings import services as filing_services
 from revive.finance import services as finance_services
 from revive.finance.tests.factories import BN, introduced, line, paid, registered
 from revive.planning import services as planning_services
 from revive.planning.models import PlanRun
-from revive.registry import services as registry_services
 from revive.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,8 @@ def records(world, national_admin, officer_semnan, bank_melli) -> dict:
     finance_services.repayment_record(loan=loan, by=bank_melli, on=date(2026, 9, 20), amount=BN)
     foundry = world["units"]["200000000011"]
     for month, filed_on in [(6, date(2026, 9, 20)), (7, date(2026, 11, 10))]:  # the second one late
-        registry_services.filing_submit(unit=foundry, jyear=1405, jmonth=month, production_value=5 * BN,
-                                        capacity_utilisation=40, employees=25, by=officer_semnan, filed_on=filed_on)  # fmt: skip
+        filing_services.filing_submit(unit=foundry, jyear=1405, jmonth=month, production_value=5 * BN,
+                                      capacity_utilisation=40, employees=25, by=officer_semnan, filed_on=filed_on)  # fmt: skip
     for bank in (None, Organisation.objects.get(code="melli")):
         finance_services.lending_figure_set(
             year=1405, month=1, bank=bank, total=100 * BN, industry_mining=40 * BN, by=national_admin

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from revive.imports.models import FilingSubmission
+from revive.filings.models import FilingSubmission
 
 pytestmark = pytest.mark.django_db
 

@@ -129,7 +129,7 @@ def test_a_25_digit_meeting_number_is_refused(login, officer_semnan):
 
 
 def test_an_owners_filing_with_more_employees_than_postgresql_holds_is_refused(login, unit_owner):
-    from revive.imports.models import FilingSubmission
+    from revive.filings.models import FilingSubmission
 
     response = login(unit_owner).post(
         "/filings/new/",

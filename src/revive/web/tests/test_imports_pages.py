@@ -202,8 +202,7 @@ def test_unit_owner_cannot_open_the_import_page(client, unit_owner):
 
 
 def test_owner_files_and_the_expert_approves_which_moves_the_band(client, unit_owner, officer_semnan):
-    from revive.imports.models import FilingSubmission
-    from revive.registry.models import MonthlyFiling
+    from revive.filings.models import FilingSubmission, MonthlyFiling
 
     client.force_login(unit_owner)
     response = client.post(
@@ -224,7 +223,7 @@ def test_owner_files_and_the_expert_approves_which_moves_the_band(client, unit_o
 
 
 def test_returning_a_filing_needs_a_comment_and_shows_it_to_the_owner(client, unit_owner, officer_semnan):
-    from revive.imports.models import FilingSubmission
+    from revive.filings.models import FilingSubmission
 
     client.force_login(unit_owner)
     client.post(
@@ -299,7 +298,7 @@ def test_a_unit_that_stopped_filing_is_flagged_on_its_page_and_in_the_missing_li
     """The tests' today is 3 Azar 1405: Mehr 1405 was due by 10 Aban, and the unit last filed Mordad."""
     from datetime import date
 
-    from revive.registry.models import MonthlyFiling
+    from revive.filings.models import MonthlyFiling
 
     unit = ProductionUnit.objects.get(business_id="200000000022")
     for month in (4, 5):
@@ -322,7 +321,7 @@ def test_a_unit_that_stopped_filing_is_flagged_on_its_page_and_in_the_missing_li
 def test_a_unit_up_to_date_is_not_flagged(client, officer_semnan):
     from datetime import date
 
-    from revive.registry.models import MonthlyFiling
+    from revive.filings.models import MonthlyFiling
 
     unit = ProductionUnit.objects.get(business_id="200000000022")
     MonthlyFiling.objects.create(unit=unit, province_id=unit.province_id, jyear=1405, jmonth=7,

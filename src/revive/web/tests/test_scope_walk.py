@@ -151,7 +151,7 @@ def _semnan_import_job(officer_semnan) -> int:
 
 def _semnan_submission(officer_semnan) -> int:
     from revive.accounts.models import User
-    from revive.imports.services import submission_create
+    from revive.filings.services import submission_create
     from revive.registry.models import ProductionUnit
 
     unit = ProductionUnit.objects.get(business_id="200000000011")
