@@ -35,7 +35,9 @@ class ReviveAPI(NinjaAPI):
         "400": "Bad input: the message names the parameter or field.",
         "401": "Not signed in and no valid API token.",
     }
-    WRITES = {"403": "A signed-in browser's write without its CSRF token."}
+    WRITES = {
+        "403": "A signed-in browser's write without its CSRF token, or a change the caller's role does not make."
+    }
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)

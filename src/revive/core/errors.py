@@ -26,6 +26,14 @@ class ConflictError(DomainError):
     status_code = 409
 
 
+class PermissionRefused(DomainError):
+    """The caller sees the record but their role may not make this change. Services raise it, so a
+    page and the API get the same refusal (403 with the message); a record outside the caller's scope
+    stays a 404, as if it did not exist."""
+
+    status_code = 403
+
+
 def _shown(value: Any, persian: bool) -> str:
     """A parameter as the message's reader expects it: numbers in Persian digits inside Persian text,
     grouped by thousands from five digits on (so years, rows and days stay as they are written)."""

@@ -10,10 +10,11 @@ from django.db.models import Sum
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from revive.accounts.roles import Role
+from revive.accounts.roles import Perm, Role, has_perm
 from revive.core import audit, bounds, calendar, money, rules
-from revive.core.errors import ConflictError, DomainError, lazy_message
+from revive.core.errors import ConflictError, DomainError, PermissionRefused, lazy_message
 from revive.core.rules import language as _lang  # the one rule for the page's language
+from revive.core.scoping import scope_for
 from revive.core.text import parse_int
 from revive.finance import workflow
 from revive.finance.models import (
@@ -199,6 +200,7 @@ def loan_review(
     *, loan: LoanRequest, by, note: str = "", on: date | None = None, version: int | None = None
 ) -> LoanRequest:
     """The programme's expert starts examining the request."""
+    workflow.require_role(by, S.REVIEW)
     loan = _lock(loan, version)
     on = on or calendar.tehran_today()
     _check_day(on, field="on", not_before=loan.registered_on, what=_("the registration"))
@@ -213,6 +215,7 @@ def loan_approve(
     *, loan: LoanRequest, by, note: str = "", on: date | None = None, version: int | None = None
 ) -> LoanRequest:
     """The provincial workgroup approves introducing the unit to a bank."""
+    workflow.require_role(by, S.APPROVED)
     loan = _lock(loan, version)
     on = on or calendar.tehran_today()
     _check_day(on, field="on", not_before=loan.reviewed_on, what=_("the expert review"))
@@ -299,6 +302,7 @@ def loan_introduce(
     version: int | None = None,
 ) -> LoanRequest:
     """The introduction letter to a named bank, within the bank's credit line and the province's quota."""
+    workflow.require_role(by, S.INTRODUCED)
     loan = _lock(loan, version)
     workflow.require(loan.state, S.INTRODUCED)
     if bank is None or bank.kind != Organisation.Kind.BANK:
@@ -359,7 +363,7 @@ def _require_addressed_bank(loan: LoanRequest, by) -> None:
     if user is None:
         return  # imports and commands
     if getattr(user, "role", "") != Role.BANK_OFFICER or user.organisation_id != loan.bank_id:
-        raise DomainError(
+        raise PermissionRefused(
             _(
                 "This request was not introduced to your bank; only the bank it is addressed to can act on it."
             ),
@@ -379,6 +383,7 @@ def loan_decide(
     version: int | None = None,
 ) -> LoanRequest:
     """The bank's decision: paid, partly paid (with the amount granted) or rejected (with the reason)."""
+    workflow.require_role(by, decision)
     loan = _lock(loan, version)
     _require_addressed_bank(loan, by)
     if decision not in (S.PAID, S.PARTLY_PAID, S.REJECTED):
@@ -433,6 +438,7 @@ def loan_decide(
 @transaction.atomic
 def loan_withdraw(*, loan: LoanRequest, by, reason: str, version: int | None = None) -> LoanRequest:
     """The unit or the programme withdraws the request before the bank decides; its quota is released."""
+    workflow.require_role(by, S.WITHDRAWN)
     loan = _lock(loan, version)
     reason = (reason or "").strip()
     if not reason:
@@ -462,6 +468,7 @@ def disbursement_record(
     *, loan: LoanRequest, by, on: date, amount, version: int | None = None
 ) -> Disbursement:
     """The bank pays out (part of) the granted amount; never more than granted in total."""
+    workflow.require_role(by, "disbursement")
     loan = _lock(loan, version)
     _require_addressed_bank(loan, by)
     if loan.state not in (S.PAID, S.PARTLY_PAID):
@@ -509,6 +516,7 @@ def disbursement_record(
 @transaction.atomic
 def repayment_record(*, loan: LoanRequest, by, on: date, amount, version: int | None = None) -> Repayment:
     """The unit repays; the oldest instalments are settled first, and the last one closes the loan."""
+    workflow.require_role(by, "repayment")
     loan = _lock(loan, version)
     _require_addressed_bank(loan, by)
     if loan.state not in (S.PAID, S.PARTLY_PAID) or loan.first_disbursed_on is None:
@@ -589,6 +597,16 @@ def loan_transition(*, loan: LoanRequest, to: str, by, version: int | None = Non
     raise ConflictError(_("This change is not made by hand."), field="to")
 
 
+def _require_national_loan_manager(by) -> None:
+    """Credit lines and the banking system's lending figures are national: only national staff who
+    manage loans set them (commands and imports run by the server's operator act without a user)."""
+    user = rules.actor(by)
+    if user is not None and not (has_perm(user, Perm.MANAGE_LOANS) and scope_for(user).is_nation):
+        raise PermissionRefused(
+            _("Only national staff who manage loans set credit lines and lending figures."), field="bank"
+        )
+
+
 @transaction.atomic
 def credit_line_set(
     *,
@@ -601,6 +619,7 @@ def credit_line_set(
     version: int | None = None,
 ) -> CreditLine:
     """Set a bank's national line for a year, or its quota for one province; never below what is already used."""
+    _require_national_loan_manager(by)
     if bank is None or bank.kind != Organisation.Kind.BANK:
         raise DomainError(_("Choose a bank."), field="bank")
     calendar.jalali_year(year)  # refuses a year outside the calendar
@@ -699,6 +718,7 @@ def lending_figure_set(
     version: int | None = None,
 ) -> LendingFigure:
     """Enter (or correct) one month's facilities, for a bank or for the banking system (bank=None)."""
+    _require_national_loan_manager(by)
     if bank is not None and bank.kind != Organisation.Kind.BANK:
         raise DomainError(_("Choose a bank, or none for the whole banking system."), field="bank")
     total, industry = check_lending_figure(

@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from revive.accounts.roles import Perm
-from revive.core.errors import ConflictError, lazy_message
+from revive.accounts.roles import Perm, has_perm
+from revive.core import rules
+from revive.core.errors import ConflictError, PermissionRefused, lazy_message
 from revive.finance.models import LoanState
 
 S = LoanState
@@ -40,6 +41,16 @@ def allowed(current: str) -> frozenset[str]:
 def allowed_for(current: str, perms: set[str] | frozenset[str]) -> list[str]:
     """The next states this user may choose, in the order of the lifecycle."""
     return [s for s in S.values if s in allowed(current) and PERMISSION.get(s) in perms]
+
+
+def require_role(by, target: str) -> None:
+    """Refuse a change the acting user's role does not make (`target`: a state, or "disbursement" /
+    "repayment", which are the bank's). Commands, imports and the demo act without a user."""
+    user = rules.actor(by)
+    if user is not None and not has_perm(user, PERMISSION.get(target, Perm.DECIDE_LOANS)):
+        raise PermissionRefused(
+            _("Your role cannot make this change to the request."), field="to", target=target
+        )
 
 
 def require(current: str, target: str) -> None:

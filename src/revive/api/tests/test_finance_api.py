@@ -99,7 +99,7 @@ def test_bad_input_is_400_and_disallowed_is_409(call, officer_semnan, bank_melli
     )
     assert call(bank_melli, "post", path, to="paid", on="1405/13/01", version=v).status_code == 400
     assert call(officer_semnan, "post", path, to="review", version=v).status_code == 409
-    assert call(bank_melli, "post", path, to="review", version=v).status_code == 409
+    assert call(bank_melli, "post", path, to="review", version=v).status_code == 403  # the role: the service's refusal
     assert call(bank_melli, "post", path, to="paid", on="1405/05/10").status_code == 400  # no version: refused
     assert LoanRequest.objects.get().state == LoanState.INTRODUCED
 
