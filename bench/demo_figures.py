@@ -6,8 +6,9 @@ checksum of every table's contents. Two builds of the demo are the same when the
         [--today 2026-12-05] [--officer officer.semnan] [--no-checksums] > figures.json
 
 Run it on a copy of the database (the figures are read only; the cache of figures lives in memory).
-The checksums leave out what a build cannot repeat: the moments rows were saved at (auto_now fields and
-the audit's time stamps), password hashes (salted), the last login and the sessions (this script signs in).
+The checksums leave out what a build cannot repeat: the moments rows were written or acted on (every
+date-time column; the business dates are date columns and are compared), password hashes (salted), the
+last login and the sessions (this script signs in).
 """
 
 import argparse
@@ -109,18 +110,16 @@ def api_figures(user, today: date) -> dict:
 
 
 LEFT_OUT = {"password", "last_login"}
-COUNT_ONLY = {"sessions.Session"}  # this script's own sign-ins, with random keys
+# This script's own sign-ins (random keys), and Django's tables of the apps' models and permissions
+# (they change when a model moves between apps, not with the data).
+COUNT_ONLY = {"sessions.Session", "contenttypes.ContentType", "auth.Permission"}
 
 
 def _left_out(field) -> bool:
     from django.db import models
-    from django.utils import timezone
 
-    if field.name in LEFT_OUT:
-        return True
-    if isinstance(field, models.DateTimeField):
-        return field.auto_now or field.auto_now_add or field.default is timezone.now
-    return False
+    # Business dates are DateFields; a DateTimeField records when a row was written or acted on.
+    return field.name in LEFT_OUT or isinstance(field, models.DateTimeField)
 
 
 def tables(checksums: bool) -> dict:
@@ -139,7 +138,7 @@ def tables(checksums: bool) -> dict:
                 digest.update(repr(values).encode())
             row["sha256"] = digest.hexdigest()[:16]
             row["left_out"] = sorted(f.name for f in model._meta.concrete_fields if _left_out(f))
-        out[model._meta.label] = row
+        out[model._meta.db_table] = row  # a model moved to another app keeps its table
     return out
 
 
