@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FilingsConfig(AppConfig):
@@ -7,6 +8,7 @@ class FilingsConfig(AppConfig):
     name = "revive.filings"
     label = "filings"
     default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Monthly filings")
 
     def ready(self) -> None:
         # The production totals follow a unit whose sector changes or that is deleted (registry/hooks.py):
