@@ -15,8 +15,8 @@ from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
 from revive.core.digits import to_ascii_digits
 from revive.core.errors import DomainError
-from revive.core.models import AuditEvent
 from revive.core.scoping import ScopeKind, scope_for
+from revive.core.selectors import audit_events
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
@@ -98,7 +98,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request, scope, case: Case, **forms) -> dict:
     can_manage = has_perm(request.user, Perm.MANAGE_CASES)
-    audit_rows = AuditEvent.objects.visible_to(scope).filter(object_type="cases.case", object_id=str(case.pk))
+    audit_rows = audit_events(scope=scope, object_type="cases.case", object_id=str(case.pk))
     context = {
         "case": case,
         "timeline": selectors.timeline(case=case),
