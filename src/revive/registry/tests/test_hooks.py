@@ -1,4 +1,5 @@
-"""The registry's band-change handlers: an explicit list that cases fills when it is ready."""
+"""The registry's hooks: band-change handlers (cases) and units-regrouping handlers (filings), explicit lists
+that those apps fill when they are ready."""
 
 from revive.cases.services import on_units_band_changed
 from revive.registry import hooks
@@ -24,3 +25,27 @@ def test_registering_again_keeps_one_entry_and_handlers_run_in_order(monkeypatch
     assert hooks.band_change_handlers() == (first, second)
     hooks.run_band_change_handlers(changes=["c"], by="actor")
     assert calls == [("first", ("c",), "actor"), ("second", ("c",), "actor")]
+
+
+def test_the_filings_app_registers_its_totals_for_units_regrouping():
+    from revive.filings import totals
+
+    assert hooks._units_regrouping_handlers.count(totals.units_regrouping) == 1
+
+
+def test_units_regrouping_runs_each_handler_before_and_its_result_after(monkeypatch):
+    monkeypatch.setattr(hooks, "_units_regrouping_handlers", [])
+    calls = []
+
+    def handler(unit_ids):
+        calls.append(("before", tuple(unit_ids)))
+        return lambda: calls.append(("after", tuple(unit_ids)))
+
+    hooks.register_units_regrouping_handler(handler)
+    hooks.register_units_regrouping_handler(handler)
+    with hooks.units_regrouping(iter([3, 5])):
+        calls.append(("change",))
+    assert calls == [("before", (3, 5)), ("change",), ("after", (3, 5))]
+    calls.clear()
+    hooks.units_regrouped([7])
+    assert calls == [("before", (7,)), ("after", (7,))]
