@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,9 +14,10 @@ from revive.cases import selectors as case_selectors
 from revive.core import calendar, money, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
-from revive.finance import importers, selectors, services, workflow
+from revive.finance import selectors, services, workflow
 from revive.finance.labels import state_label
 from revive.finance.models import LoanKind, LoanState
+from revive.imports.engine import import_file
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
 from revive.web.exports import date_cells, export_format, month_cell, name_in, table_response, tables_response
@@ -32,7 +32,7 @@ from revive.web.finance.forms import (
     StepForm,
 )
 from revive.web.forms import add_domain_error, carry_current_version
-from revive.web.templatetags.revive import digits, num, pct
+from revive.web.templatetags.revive import num
 
 UNITS = [
     (money.RIAL, "Rials"),
@@ -40,8 +40,6 @@ UNITS = [
     (money.BILLION_RIAL, "Billion rials"),
     (money.HEMAT, "Hemat"),
 ]
-
-
 
 
 def _scope(request: HttpRequest, perm: str = Perm.VIEW_FINANCE):
@@ -483,66 +481,6 @@ def _funnel_tables(data: dict) -> dict:
 # --- industry share of lending --------------------------------------------------------------------
 
 
-def share_chart(
-    *, series: list[dict], target: float, title: str, rtl: bool, width: int = 720, height: int = 240
-) -> str:
-    """A line of the monthly share with the target as a dashed line; the value axis is in percent."""
-    values = [r["share"] * 100 for r in series if r["share"] is not None]
-    ceiling = max([target * 100 + 5, *values]) // 10 * 10 + 10
-    left, right = (16, 56) if rtl else (56, 16)
-    top, bottom = 16, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = max(len(series) - 1, 1)
-
-    def x(i: int) -> float:
-        f = i / n
-        return left + plot_w * (1 - f if rtl else f)
-
-    def y(v: float) -> float:
-        return top + plot_h - plot_h * v / ceiling
-
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    for tick in range(0, int(ceiling) + 1, 10):
-        ty = y(tick)
-        tx, anchor = (left + plot_w + 6, "start") if rtl else (left - 6, "end")
-        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
-        parts.append(
-            f'<text class="tick" x="{tx}" y="{ty + 4:.1f}" text-anchor="{anchor}">{escape(pct(tick / 100, 0))}</text>'
-        )
-    ty = y(target * 100)
-    label = f"{_('target')} {pct(target, 0)}"
-    parts.append(
-        f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#b3261e" '
-        f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(label)}</title></line>'
-    )
-    lx, anchor = (left + 4, "start") if rtl else (left + plot_w - 4, "end")
-    parts.append(
-        f'<text class="tick" x="{lx}" y="{ty - 6:.1f}" text-anchor="{anchor}" fill="#b3261e">{escape(label)}</text>'
-    )
-    points = []
-    for i, r in enumerate(series):
-        if r["month"] == 1:
-            parts.append(
-                f'<text class="cat" x="{x(i):.1f}" y="{height - 20}" text-anchor="middle">{escape(digits(r["year"]))}</text>'
-            )
-        if r["share"] is not None:
-            points.append(f"{x(i):.1f},{y(r['share'] * 100):.1f}")
-    if points:
-        parts.append(f'<polyline class="line series-a" points="{" ".join(points)}"/>')
-    if series and series[-1]["share"] is not None:
-        last = series[-1]
-        parts.append(
-            f'<circle class="series-a" cx="{x(len(series) - 1):.1f}" cy="{y(last["share"] * 100):.1f}" r="4">'
-            f"<title>{escape(calendar.month_name(last['month'], rules.language()))} {escape(digits(last['year']))}: "
-            f"{escape(pct(last['share']))}</title></circle>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> dict:
     can_enter = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation
     data = selectors.lending_share(scope=scope, year=year, bank=bank)
@@ -552,7 +490,7 @@ def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> d
         "data": data,
         "year": year,
         "bank": bank,
-        "chart": share_chart(series=series, target=data["target"], title=title, rtl=rules.language() == "fa")
+        "chart": charts.share_line(series=series, target=data["target"], title=title, rtl=rules.language() == "fa")
         if series
         else "",
         "by_bank": selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else [],
@@ -627,7 +565,10 @@ def lending_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result, written = importers.import_lending(upload.read(), upload.name, by=request.user)
+            # The one lending importer: the `lending` import kind, as `revive import lending FILE` runs it.
+            preview, written = import_file(
+                kind="lending", content=upload.read(), filename=upload.name, scope=scope, by=request.user
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -635,10 +576,23 @@ def lending_import(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("%(rows)s rows imported: %(created)s new, %(updated)s corrected.")
-                    % {k: num(v) for k, v in written.items()},
+                    % {
+                        "rows": num(written["rows"]),
+                        "created": num(written["new"]),
+                        "updated": num(written["changed"]),
+                    },
                 )
                 return redirect("web:lending_share")
-            errors = result.errors
+            en = rules.language() == "en"
+            errors = [
+                {
+                    "row": e.row,
+                    "column": e.column_en if en else e.column_fa,
+                    "value": e.value,
+                    "message": e.message,
+                }
+                for e in preview.errors
+            ]
             form.add_error("file", _("Nothing was imported: correct the rows below and send the file again."))
     context = _lending_context(
         request, scope, rules.year(None), None, import_form=form, import_errors=errors
