@@ -192,7 +192,8 @@ class Kind:
         pass
 
     def key_label(self, key: str) -> str:
-        return key
+        """The record's key as people read it: a composite key's parts ("P-20-001|gas") with spaces."""
+        return key.replace("|", " ").strip()
 
 
 _KINDS: dict[str, type[Kind]] = {}

@@ -82,9 +82,6 @@ class Filings(Kind):
         values["_month"] = month
         return f"{business_id}|{month[0]}/{month[1]:02d}", values
 
-    def key_label(self, key):
-        return key.replace("|", " ")
-
     def existing(self, keys):
         unit_ids = list({u.pk for u in self.units.values()})
         by_id = {u.pk: u.business_id for u in self.units.values()}

@@ -105,9 +105,6 @@ class Lending(Kind):
             "_bank": bank,
         }
 
-    def key_label(self, key):
-        return key.replace("|", " ").strip()
-
     def existing(self, keys):
         years = {int(k.split("/")[0]) for k in keys}
         return {
@@ -207,9 +204,6 @@ class Loans(Kind):
             "_unit": unit,
             "_progress": progress,
         }
-
-    def key_label(self, key):
-        return key.replace("|", " ")
 
     def existing(self, keys):
         by_id = {u.pk: u.business_id for u in self.units.values()}

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import cells
 from revive.core.errors import DomainError, lazy_message
 from revive.core.importing import Column, Kind, RowError
-from revive.core.text import search_key, to_ascii_digits
+from revive.core.text import to_ascii_digits
 from revive.indicators import services
 from revive.indicators.models import Indicator, Target
-from revive.registry.models import Province
+from revive.registry.importers import ProvinceLookup
 
 
-class Targets(Kind):
+class Targets(ProvinceLookup, Kind):
     name = "targets"
     label = _("Targets")
     model = Target
@@ -40,10 +40,7 @@ class Targets(Kind):
 
     def prepare(self, rows):
         self.indicators = {(i.code.lower(), i.jyear): i for i in Indicator.objects.all()}
-        self.provinces = {}
-        for p in Province.objects.all():
-            for name in (p.code, p.name_fa, p.name_en):
-                self.provinces[search_key(name)] = p
+        self.load_provinces()
 
     def parse(self, row):
         code = row.get("indicator", lambda v: to_ascii_digits(cells.text(v)).strip().lower())
@@ -58,19 +55,12 @@ class Targets(Kind):
             indicator = self.indicators.get((code, year))
             if indicator is None:
                 row.fail("indicator", _("No indicator with this code in that year."))
-        province = None
-        raw = row.get("province")
-        if raw is not None:
-            province = self.provinces.get(search_key(raw))
-            if province is None:
-                row.fail("province", _("Unknown province: give its ISO code, e.g. IR-20."))
-            elif indicator is not None and indicator.national_only:
-                row.fail(
-                    "province",
-                    _(
-                        "This figure is published for the whole banking system only; it has no province targets."
-                    ),
-                )
+        province = self.province(row)
+        if province is not None and indicator is not None and indicator.national_only:
+            row.fail(
+                "province",
+                _("This figure is published for the whole banking system only; it has no province targets."),
+            )
         value = row.get("value", cells.decimal)
         if row.failed:
             return None
@@ -79,9 +69,6 @@ class Targets(Kind):
             "_indicator": indicator,
             "_province": province,
         }
-
-    def key_label(self, key):
-        return key.replace("|", " ").strip()
 
     def check_all(self, parsed, preview):
         """Per indicator: the national value and the provinces (the file's over those already set) must agree."""

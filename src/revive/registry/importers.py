@@ -59,7 +59,25 @@ class _ParkLookup:
         return park
 
 
-class Parks(Kind):
+class ProvinceLookup:
+    """A `province` column given as the ISO code (IR-20) or the Persian or English name."""
+
+    def load_provinces(self) -> None:
+        self.provinces = {
+            search_key(name): p for p in Province.objects.all() for name in (p.code, p.name_fa, p.name_en)
+        }
+
+    def province(self, row: Row, key: str = "province"):
+        raw = row.get(key)
+        if raw is None:
+            return None
+        province = self.provinces.get(search_key(raw))
+        if province is None:
+            row.fail(key, _("Unknown province: give its ISO code, e.g. IR-20."))
+        return province
+
+
+class Parks(ProvinceLookup, Kind):
     name = "parks"
     label = _("Industrial parks")
     model = IndustrialPark
@@ -87,10 +105,7 @@ class Parks(Kind):
     compare = ("name_fa", "name_en", "name_key", "province_id", "kind", "ownership", "stage", "area_ha")
 
     def prepare(self, rows):
-        self.provinces = {}
-        for p in Province.objects.all():
-            for name in (p.code, p.name_fa, p.name_en):
-                self.provinces[search_key(name)] = p
+        self.load_provinces()
         self.current = {p.code.upper(): p.province_id for p in IndustrialPark.objects.all()}
         self.maps = {
             "kind": cells.choice_map(IndustrialPark.Kind.choices),
@@ -104,14 +119,9 @@ class Parks(Kind):
             row.fail("code", _("A park code has at most 12 characters."))
         name_fa = row.get("name_fa", default="")
         name_en = row.get("name_en", default="")
-        province = None
-        raw = row.get("province")
-        if raw is not None:
-            province = self.provinces.get(search_key(raw))
-            if province is None:
-                row.fail("province", _("Unknown province: give its ISO code, e.g. IR-20."))
-            elif not in_scope(self.scope, province.pk):
-                row.fail("province", OUTSIDE)
+        province = self.province(row)
+        if province is not None and not in_scope(self.scope, province.pk):
+            row.fail("province", OUTSIDE)
         if code in self.current and not in_scope(self.scope, self.current[code]):
             row.fail("code", OUTSIDE)
         values = {"name_fa": name_fa[:120]}
@@ -186,9 +196,6 @@ class Infrastructure(_ParkLookup, Kind):
         if row.failed:
             return None
         return f"{park.code}|{utility}", values
-
-    def key_label(self, key):
-        return key.replace("|", " ")
 
     def existing(self, keys):
         found = {}
