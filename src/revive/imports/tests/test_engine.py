@@ -9,7 +9,7 @@ from django.utils import translation
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION, scope_for
-from revive.imports.engine import import_file, import_write, preview_file
+from revive.imports.engine import import_file, preview_file
 from revive.registry.models import IndustrialPark, ProductionUnit
 
 pytestmark = pytest.mark.django_db
@@ -152,16 +152,6 @@ def test_command_with_an_unknown_user_or_a_kind_they_may_not_import_is_refused(
             call_command("import", "targets", str(path), "--user", user, stdout=io.StringIO())
 
 
-def test_a_file_without_the_english_name_column_keeps_the_english_names(world):
-    unit = ProductionUnit.objects.get(business_id="200000000011")
-    content = "business_id,name_fa,park,sector,size_class,employees\n200000000011,ریخته‌گری سمنان,P-20-001,24,small,31\n"
-    preview = preview_file(kind="units", content=content.encode(), filename="u.csv", scope=NATION)
-    assert [set(c.fields) for c in preview.changed] == [{"employees"}]
-    import_write(preview=preview, by="test", scope=NATION)
-    unit.refresh_from_db()
-    assert unit.name_en == "Semnan Foundry" and unit.employees == 31
-
-
 def test_command_speaks_persian_by_default_and_english_when_asked(world, tmp_path):
     path = tmp_path / "u.csv"
     path.write_text(UNITS_HEADER + "12,x,P-20-001,24,small,1\n")
@@ -171,37 +161,3 @@ def test_command_speaks_persian_by_default_and_english_when_asked(world, tmp_pat
             call_command("import", "units", str(path), "--lang", lang, stdout=io.StringIO(), stderr=err)
         assert expected in err.getvalue()
         assert ("۱ خطا" if lang == "fa" else "1 errors") in str(failure.value)
-
-
-def test_new_units_may_come_in_idle_with_the_day_their_history_starts(world):
-    from datetime import date
-
-    from revive.registry.models import UnitStatus
-
-    content = (
-        "business_id,name_fa,park,sector,size_class,employees,band,band_since\n"
-        "200000000097,واحد راکد,P-20-001,24,small,9,راکد,1404/11/01\n"
-        "200000000096,واحد فعال,P-20-001,24,small,9,,\n"
-    )
-    preview, written = import_file(
-        kind="units", content=content.encode(), filename="u.csv", scope=NATION, by="test"
-    )
-    assert preview.ok, [e.as_dict() for e in preview.errors]
-    idle = ProductionUnit.objects.get(business_id="200000000097")
-    assert idle.current_band == "idle" and idle.band_since == date(2026, 1, 21)
-    assert list(idle.statuses.values_list("band", "effective_date")) == [("idle", date(2026, 1, 21))]
-    assert (
-        AuditEvent.objects.get(action="import_units_create", object_id=str(idle.pk)).after["current_band"]
-        == "idle"
-    )
-    other = ProductionUnit.objects.get(business_id="200000000096")
-    assert other.current_band == "above_70" and not UnitStatus.objects.filter(unit=other).exists()
-
-
-def test_a_registered_units_band_is_not_changed_by_the_registry_file(world):
-    content = "business_id,name_fa,park,sector,size_class,band,band_since\n200000000011,x,P-20-001,24,small,idle,1405/13/01\n"
-    with translation.override("en"):
-        preview = preview_file(kind="units", content=content.encode(), filename="u.csv", scope=NATION)
-        messages = {e.column_en: str(e.message) for e in preview.errors}
-    assert "monthly filings" in messages["Band"] and "Band since" in messages
-    assert ProductionUnit.objects.get(business_id="200000000011").current_band != "idle"
