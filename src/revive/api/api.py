@@ -12,7 +12,7 @@ from revive.registry import selectors
 from revive.registry.models import Band, ProductionUnit, Province, Sector
 
 from .auth import Session, TokenAuth
-from .params import Page, PageSize, YearQuery, one_of
+from .params import BODY_SCHEMAS, Page, PageSize, YearQuery, one_of
 from .schemas import (
     ErrorOut,
     ParkDetail,
@@ -42,8 +42,11 @@ class ReviveAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-        for operations in schema["paths"].values():
+        for path, operations in schema["paths"].items():
             for method, operation in operations.items():
+                body = BODY_SCHEMAS.get(f"{method} {path.removeprefix('/api/v1')}")
+                if body is not None:
+                    operation["requestBody"] = body()
                 responses = operation.setdefault("responses", {})
                 extra = {**self.COMMON, **(self.WRITES if method != "get" else {})}
                 for code, text in extra.items():

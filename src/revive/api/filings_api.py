@@ -14,8 +14,11 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from revive.accounts.roles import Perm, has_perm
+from revive.api.params import BODY_SCHEMAS, In
+from revive.core import bounds
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
+from revive.filings import versions
 from revive.filings.versions import MAX_BATCH, filings_receive
 from revive.registry.models import ProductionUnit
 
@@ -24,18 +27,27 @@ from .schemas import ErrorOut
 router = Router(tags=["filings"])
 
 
-class FilingIn(Schema):
-    business_id: str = Field(description="The unit's 12-digit business ID.", examples=["200000000011"])
-    month: str = Field(
-        description="Iranian year and month, YYYY/MM (Persian digits too).", examples=["1405/08"]
+class FilingIn(In):
+    """One row, exactly as filings/versions.py checks it (the month's pattern is set when the schema is
+    served: it ends at the current month)."""
+
+    business_id: str = Field(
+        description="The unit's 12-digit business ID (ASCII, Persian or Arabic-Indic digits).",
+        pattern=versions.BUSINESS_ID_PATTERN,
+        examples=["200000000011"],
     )
-    production_value: int = Field(description="Production value in rials.", ge=0)
-    capacity_utilisation: int = Field(description="Capacity utilisation, 0 to 100 (%).", ge=0, le=100)
-    employees: int = Field(ge=0)
-    energy_kwh: int | None = Field(default=None, ge=0)
+    month: str = Field(
+        description=f"Iranian year and month, YYYY/MM, from {bounds.FIRST_YEAR}/01 to the current month "
+        "(Persian digits too).",
+        examples=["1405/08"],
+    )
+    production_value: int = Field(description="Production value in rials.", **bounds.RIALS.schema())
+    capacity_utilisation: int = Field(description="Capacity utilisation, 0 to 100 (%).", **bounds.PERCENT.schema())
+    employees: int = Field(description="Employees.", **bounds.EMPLOYEES.schema())
+    energy_kwh: int | None = Field(default=None, description="Energy used, kWh.", **bounds.ENERGY_KWH.schema())
 
 
-class FilingBatchIn(Schema):
+class FilingBatchIn(In):
     filings: list[FilingIn] = Field(min_length=1, max_length=MAX_BATCH)
 
 
@@ -57,24 +69,16 @@ class FilingBatchOut(Schema):
 
 
 def _body_schema() -> dict:
-    batch, one = FilingBatchIn.model_json_schema(), FilingIn.model_json_schema()
-    batch_props = dict(batch["properties"])
-    batch_props["filings"] = {**batch_props["filings"], "items": one}
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "oneOf": [
-                            {"type": "object", "properties": batch_props, "required": ["filings"]},
-                            one,
-                        ]
-                    }
-                }
-            },
-        }
-    }
+    """The request body: a batch or one row (a row never has `filings`, so exactly one matches)."""
+    one = FilingIn.model_json_schema()
+    one["properties"]["month"]["pattern"] = versions.month_pattern()
+    batch = FilingBatchIn.model_json_schema()
+    batch.pop("$defs", None)
+    batch["properties"]["filings"]["items"] = one
+    return {"required": True, "content": {"application/json": {"schema": {"oneOf": [batch, one]}}}}
+
+
+BODY_SCHEMAS["post /filings"] = _body_schema
 
 
 def _rows(request) -> list:
@@ -83,23 +87,21 @@ def _rows(request) -> list:
     except (ValueError, UnicodeDecodeError):
         raise DomainError(_("The request body is not valid JSON.")) from None
     if isinstance(body, dict) and "filings" in body:
-        return body["filings"] if isinstance(body["filings"], list) else [body["filings"]]
-    if isinstance(body, dict):
+        if set(body) == {"filings"} and isinstance(body["filings"], list):
+            return body["filings"]
+    elif isinstance(body, dict):
         return [body]
     raise DomainError(_('Send one filing as an object, or a batch as {"filings": [...]}.'), field="filings")
 
 
-@router.post(
-    "/filings",
-    response={200: FilingBatchOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
-    openapi_extra=_body_schema(),
-)
+@router.post("/filings", response={200: FilingBatchOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def filings_send(request):
     """Monthly filings: `{"filings": [...]}` (1 to 5,000) or one filing object. A month Revive has
     not seen is recorded (sent by the statistics system) or waits for review (sent by an owner); a
     changed figure for a month already sent becomes a new version waiting for review; the same
     figures again are `unchanged`. Any refused row (`details.errors`: index, field, reason) refuses
-    the whole batch."""
+    the whole batch: 400 when a row is not of the schema's shape, else 404 when a business ID names no
+    unit the caller may send for, else 409 (a closed unit, or a unit's month twice in the batch)."""
     user = request.auth
     if not has_perm(user, Perm.SEND_FILINGS):
         raise Http404

@@ -1,6 +1,7 @@
 """Query parameters shared by the API's operations, bounded by core/bounds.py so that the OpenAPI
 schema shows each range and a value outside it answers 400 before any handler runs."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from ninja import Schema
@@ -38,6 +39,11 @@ def one_of(*values: str):
 # Text in a request body: anything but a NUL character, which no column can hold (middleware_rules
 # refuses it with 400 before the handler; the schema says so).
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+
+
+# Request bodies whose schema depends on the day (a filing's month ends at the current month): built
+# each time the schema is served (ReviveAPI.get_openapi_schema), keyed "method /path" under /api/v1.
+BODY_SCHEMAS: dict[str, Callable[[], dict]] = {}
 
 
 class In(Schema):

@@ -15,6 +15,7 @@ of wall time on a 2-core machine shared with a dozen test runs); sending it agai
 written. Plain many-row inserts (core/bulk.py) instead of bulk_create saved a third.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from revive.core import audit, bulk, calendar, cells
+from revive.core import audit, bounds, bulk, calendar
+from revive.core.digits import range_pattern, to_ascii_digits
 from revive.core.errors import DomainError, lazy_message
 from revive.filings import totals
 from revive.filings.models import FilingSubmission, MonthlyFiling
@@ -170,11 +172,39 @@ def submission_new_version(
 # --- the API's batch ------------------------------------------------------------------------------------
 
 
+# The exact shape of a row, which the API's schema states (api/filings_api.py builds it from these):
+# every field below and no other, the business ID as 12 digits, the month as YYYY/MM from the first
+# year with data to the current month, each figure a whole number within its bound (core/bounds.py).
+# A row of that shape is refused only for what a schema cannot know: a unit that does not exist or
+# is not the sender's (404), a closed unit or a month sent twice in the batch (409).
+FIGURE_BOUNDS = {
+    "production_value": bounds.RIALS,
+    "capacity_utilisation": bounds.PERCENT,
+    "employees": bounds.EMPLOYEES,
+    "energy_kwh": bounds.ENERGY_KWH,
+}
+REQUIRED = ("business_id", "month", "production_value", "capacity_utilisation", "employees")
+FIELDS = (*REQUIRED, "energy_kwh")
+DIGIT = "[0-9۰-۹٠-٩]"
+BUSINESS_ID_PATTERN = f"^{DIGIT}{{12}}$"
+
+
+def month_pattern(today: date | None = None) -> str:
+    """The months a row may name, as a regular expression: YYYY/MM (ASCII, Persian or Arabic-Indic
+    digits) from FIRST_YEAR/01 to the current Iranian month."""
+    year, month, _day = calendar.to_jalali(today or calendar.tehran_today())
+    spans = [f"{range_pattern(year, year, 4)}/{range_pattern(1, month, 2)}"]
+    if year > bounds.FIRST_YEAR:
+        spans.insert(0, f"{range_pattern(bounds.FIRST_YEAR, year - 1, 4)}/{range_pattern(1, 12, 2)}")
+    return "^(?:" + "|".join(spans) + ")$"
+
+
 @dataclass
 class Refusal:
     index: int
     field: str
     reason: Any
+    status: int = 400  # 400: not the row's shape; 404: no such unit for the sender; 409: the data says no
 
     def as_dict(self) -> dict:
         return {"index": self.index, "field": self.field, "reason": str(self.reason)}
@@ -182,19 +212,16 @@ class Refusal:
 
 def _parse_rows(rows: list, *, units_allowed, today: date) -> tuple[list[dict], list[Refusal]]:
     """Every row checked before anything is written; the refusals name the row, the field and why."""
-    from revive.registry.services import clean_business_id
-
     refusals: list[Refusal] = []
-    cleaned: dict[int, str] = {}  # row index -> its business ID, cleaned once
+    shaped: list[tuple[int, dict]] = []
     for index, row in enumerate(rows):
-        if isinstance(row, dict) and row.get("business_id") is not None:
-            try:
-                cleaned[index] = clean_business_id(cells.text(row["business_id"]))
-            except DomainError:
-                pass
-    wanted = set(cleaned.values())
+        before = len(refusals)
+        values = _shape(index, row, today, refusals)
+        if len(refusals) == before:
+            shaped.append((index, values))
+    wanted = sorted({values["business_id"] for _i, values in shaped})
     units: dict[str, ProductionUnit] = {}
-    for chunk in bulk.chunks(sorted(wanted)):
+    for chunk in bulk.chunks(wanted):
         units |= {
             u.business_id: u
             for u in units_allowed.filter(business_id__in=chunk).only(
@@ -203,77 +230,87 @@ def _parse_rows(rows: list, *, units_allowed, today: date) -> tuple[list[dict], 
         }
     parsed: list[dict] = []
     seen: dict[tuple[int, int, int], int] = {}
-    for index, row in enumerate(rows):
-        before = len(refusals)
-        values = _parse_row(index, row, units, today, refusals, cleaned.get(index))
-        if values is not None and len(refusals) == before:
-            key = (values["unit"].pk, *values["ym"])
-            if key in seen:
-                message = _("The same unit and month are already in row %(row)s.")
-                refusals.append(Refusal(index, "month", lazy_message(message, row=seen[key])))
-                continue
-            seen[key] = index
-            parsed.append(values)
+    for index, values in shaped:
+        unit = units.get(values["business_id"])
+        if unit is None:
+            reason = _("No unit with this business ID that you may send figures for.")
+            refusals.append(Refusal(index, "business_id", reason, status=404))
+            continue
+        if unit.current_band == Band.CLOSED:
+            reason = _("This unit is closed and has left the programme.")
+            refusals.append(Refusal(index, "business_id", reason, status=409))
+            continue
+        key = (unit.pk, *values["ym"])
+        if key in seen:
+            message = _("The same unit and month are already in row %(row)s.")
+            refusals.append(Refusal(index, "month", lazy_message(message, row=seen[key]), status=409))
+            continue
+        seen[key] = index
+        parsed.append({"index": index, "unit": unit, "ym": values["ym"], "figures": values["figures"]})
     return parsed, refusals
 
 
-class _Row:
-    """One row being checked: each field parsed, each failure noted with the row's index."""
-
-    def __init__(self, index: int, row: dict, refusals: list[Refusal]):
-        self.index, self.row, self.refusals, self.failed = index, row, refusals, False
-
-    def fail(self, field: str, reason) -> None:
-        self.failed = True
-        self.refusals.append(Refusal(self.index, field, reason))
-
-    def get(self, field: str, parse, required: bool = True):
-        value = self.row.get(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _("This is required."))
-            return None
-        try:
-            return parse(value)
-        except DomainError as exc:
-            self.fail(field, exc.message)
-            return None
-
-
-def _parse_row(
-    index: int,
-    raw,
-    units: dict[str, ProductionUnit],
-    today: date,
-    refusals: list[Refusal],
-    business_id: str | None,
-):
-    from revive.registry.services import clean_business_id
-
-    if not isinstance(raw, dict):
+def _shape(index: int, row, today: date, refusals: list[Refusal]) -> dict:
+    """A row's fields read strictly as the schema states them (JSON types, no other fields)."""
+    if not isinstance(row, dict):
         refusals.append(Refusal(index, "", _("Each filing is an object with named fields.")))
-        return None
-    row = _Row(index, raw, refusals)
-    business_id = raw.get("_business_id") or row.get(
-        "business_id", lambda v: clean_business_id(cells.text(v))
-    )
-    unit = units.get(business_id) if business_id else None
-    if business_id and unit is None:
-        row.fail("business_id", _("No unit with this business ID that you may send figures for."))
-    elif unit is not None and unit.current_band == Band.CLOSED:
-        row.fail("business_id", _("This unit is closed and has left the programme."))
-    ym = row.get("month", cells.jalali_month)
-    if ym is not None and calendar.from_jalali(ym[0], ym[1], 1) > today:
-        row.fail("month", _("A month cannot be filed before it starts."))
-    figures = {
-        "production_value": row.get("production_value", cells.integer),
-        "capacity_utilisation": row.get("capacity_utilisation", cells.percent),
-        "employees": row.get("employees", cells.integer),
-        "energy_kwh": row.get("energy_kwh", cells.integer, required=False),
-    }
-    if row.failed:
-        return None
-    return {"index": index, "unit": unit, "ym": ym, "figures": figures}
+        return {}
+    values: dict[str, Any] = {"figures": {}}
+
+    def fail(field: str, reason) -> None:
+        refusals.append(Refusal(index, field, reason))
+
+    for field in sorted(set(row) - set(FIELDS), key=str):
+        fail(str(field), lazy_message(_("Unknown field; the fields are: %(fields)s."), fields=", ".join(FIELDS)))
+    for field in FIELDS:
+        value = row.get(field)
+        if value is None:
+            if field in REQUIRED:
+                fail(field, _("This is required."))
+            elif field in FIGURE_BOUNDS:
+                values["figures"][field] = None
+            continue
+        try:
+            if field == "business_id":
+                values[field] = _business_id(value)
+            elif field == "month":
+                values["ym"] = _month(value, today)
+            else:
+                values["figures"][field] = _whole_number(value, FIGURE_BOUNDS[field])
+        except DomainError as exc:
+            fail(field, exc.message)
+    return values
+
+
+def _business_id(value) -> str:
+    if not isinstance(value, str) or not re.fullmatch(BUSINESS_ID_PATTERN, value):
+        raise DomainError(
+            lazy_message(_("“%(value)s” is not a business ID: it must be exactly 12 digits."), value=value)
+        )
+    return to_ascii_digits(value)
+
+
+def _month(value, today: date) -> tuple[int, int]:
+    text = to_ascii_digits(value) if isinstance(value, str) else ""
+    if not re.fullmatch(r"[0-9]{4}/[0-9]{2}", text):
+        raise DomainError(
+            lazy_message(_("“%(value)s” is not an Iranian month: expected YYYY/MM, e.g. 1405/08."), value=value)
+        )
+    ym = calendar.parse_jalali_month(text)  # a month from 01 to 12
+    if ym[0] < bounds.FIRST_YEAR:
+        raise DomainError(lazy_message(_("Filings start in %(year)s."), year=bounds.FIRST_YEAR))
+    if calendar.from_jalali(ym[0], ym[1], 1) > today:
+        raise DomainError(_("A month cannot be filed before it starts."))
+    return ym
+
+
+def _whole_number(value, bound: bounds.Bound) -> int:
+    """A JSON whole number (12 or 12.0, as JSON Schema's integer), within `bound`; text is refused."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DomainError(_("Enter a whole number, e.g. 1250000."))
+    return bound.check(value)
 
 
 @transaction.atomic
@@ -294,14 +331,16 @@ def filings_receive(*, rows: list, by, units_allowed, record_new: bool) -> dict:
     today = calendar.tehran_today()
     parsed, refusals = _parse_rows(rows, units_allowed=units_allowed, today=today)
     if refusals:
-        raise DomainError(
+        refused = DomainError(
             lazy_message(
                 _("%(n)s of the %(total)s filings were refused; nothing was written."),
                 n=len({r.index for r in refusals}),
                 total=len(rows),
             ),
-            errors=[r.as_dict() for r in refusals],
+            errors=[r.as_dict() for r in sorted(refusals, key=lambda r: r.index)],
         )
+        refused.status_code = min(r.status for r in refusals)  # any bad shape is a 400
+        raise refused
     records = month_records(sorted({p["unit"].pk for p in parsed}), {p["ym"] for p in parsed})
     source = FilingSubmission.Source.API
     new_submissions: list[FilingSubmission] = []

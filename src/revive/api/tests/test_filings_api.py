@@ -112,7 +112,7 @@ def test_an_owner_sends_for_their_own_unit_only_and_waits_for_review(client, uni
     assert response.status_code == 200 and response.json()["items"][0]["result"] == "waiting_review"
     assert not MonthlyFiling.objects.filter(jyear=1405, jmonth=7).exists()
     response = _post(client, unit_owner, {"filings": [_row("230000000011")]})
-    assert response.status_code == 400
+    assert response.status_code == 404  # another unit: as if it did not exist
     assert response.json()["details"]["errors"][0]["field"] == "business_id"
 
 
@@ -126,3 +126,56 @@ def test_the_integration_account_has_no_pages(client, integration):
     html = client.get("/home/").content.decode()
     assert "/overview/" not in html
     assert client.get("/overview/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"employees": 9_999_999_999}, "employees"),  # was accepted: overflows PostgreSQL's integer
+        ({"production_value": 10**25}, "production_value"),
+        ({"employees": "30"}, "employees"),  # text is not the schema's integer
+        ({"capacity_utilisation": 0.45}, "capacity_utilisation"),
+        ({"business_id": "2000-0000-0011"}, "business_id"),
+        ({"business_id": 200000000011}, "business_id"),
+        ({"month": "1405-7"}, "month"),
+        ({"month": "1389/12"}, "month"),  # before the first year with data
+        ({"employes": 3}, "employes"),  # a misspelt field is named, not ignored
+    ],
+)
+def test_a_row_not_of_the_schemas_shape_is_a_400_naming_the_field(client, integration, world, change, field):
+    response = _post(client, integration, {"filings": [{**_row(), **change}]})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["details"]["errors"]] == [field]
+    assert not FilingSubmission.objects.exists()
+
+
+def test_a_row_of_the_right_shape_is_refused_only_for_what_a_schema_cannot_know(client, integration, world):
+    unknown = _post(client, integration, {"filings": [_row("999999999999")]})
+    assert unknown.status_code == 404 and unknown.json()["details"]["errors"][0]["field"] == "business_id"
+    twice = _post(client, integration, {"filings": [_row(), _row(business_id="۲۰۰۰۰۰۰۰۰۰۱۱")]})
+    assert twice.status_code == 409 and twice.json()["details"]["errors"][0]["index"] == 1
+    ProductionUnit.objects.filter(business_id="200000000011").update(current_band=Band.CLOSED)
+    assert _post(client, integration, _row()).status_code == 409
+    assert not FilingSubmission.objects.exists()
+
+
+def test_the_schemas_month_pattern_is_exactly_the_months_the_service_accepts():
+    import re
+    from datetime import date
+
+    from revive.core.digits import to_persian_digits
+    from revive.core.errors import DomainError
+    from revive.filings import versions
+
+    today = date(2026, 12, 5)  # 1405/09/14
+    pattern = re.compile(versions.month_pattern(today))
+    for year in (1300, 1389, 1390, 1391, 1404, 1405, 1406):
+        for month in range(14):
+            for text in (f"{year}/{month:02d}", to_persian_digits(f"{year}/{month:02d}")):
+                try:
+                    versions._month(text, today)
+                    accepted = True
+                except DomainError:
+                    accepted = False
+                assert bool(pattern.fullmatch(text)) == accepted, text
+                assert accepted == (1390 <= year and 1 <= month <= 12 and (year, month) <= (1405, 9))
