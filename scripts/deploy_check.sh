@@ -144,6 +144,10 @@ localise "$APP/deploy/nginx/revive" > "/etc/nginx/sites-available/$SVC"
 ln -sf "../sites-available/$SVC" "/etc/nginx/sites-enabled/$SVC"
 nginx -t -q && { nginx -s reload 2>/dev/null || nginx; }
 sleep 1
+BIG=$(mktemp); head -c $((51 * 1024 * 1024)) /dev/zero > "$BIG"  # over the import limit, under nginx's
+BIG_STATUS=$(curl -sk -o /dev/null -w '%{http_code}' --resolve "$HOST:$HTTPS_PORT:127.0.0.1" \
+  -F "file=@$BIG;filename=big.csv" "https://$HOST:$HTTPS_PORT/imports/"); rm -f "$BIG"
+check "a 51 MB upload reaches the application, not nginx's 413 ($BIG_STATUS)" test "$BIG_STATUS" != 413 -a "$BIG_STATUS" != 000
 REDIRECT=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: $HOST" "http://127.0.0.1:$HTTP_PORT/login/")
 check "http answers a redirect to https ($REDIRECT)" test "$REDIRECT" = "301 https://$HOST/login/"
 
@@ -158,6 +162,13 @@ echo "the unit wrote: ${DUMP:-nothing}"
 check "backup unit: a 0600 file owned by $SVC in a 0700 folder" \
   test "$(stat -c '%a %U' "$DUMP" 2>&1) $(stat -c %a "$ROOT/backups")" = "600 $SVC 700"
 check "backup unit: a dump older than 14 days is deleted" test ! -e "$OLD"
+# The guide's upgrade starts with a backup through revive-manage (it once loaded no environment and
+# fell back to an empty SQLite file): it must be this PostgreSQL database, private.
+BEFORE=$ROOT/backups/before-upgrade-$(date +%Y%m%d).dump
+manage backup "$BEFORE"
+check "upgrade's backup through $SVC-manage: PostgreSQL's dump, 0600" \
+  test "$(head -c 5 "$BEFORE" 2>&1) $(stat -c %a "$BEFORE" 2>&1)" = "PGDMP 600"
+rm -f "$BEFORE"
 USERS=$(manage shell -c "from revive.accounts.models import User; print(User.objects.count())" 2>/dev/null | tail -1)
 runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && set +a && \
   REVIVE_DATABASE_URL='${DB_URL%/*}/${DB}_restore' .venv/bin/revive restore '$DUMP'"

@@ -109,6 +109,13 @@ def main() -> None:
             str(junk and junk.status),
         )
         report("the font loads", bool(font), str(font))
+        download = page.request.get(f"{BASE}/parks/P-20-901/?export=csv&table=units")
+        cache = download.headers.get("cache-control", "")
+        report(
+            "a download (a park's units as CSV) is not stored: Cache-Control no-store",
+            download.status == 200 and "no-store" in cache and "csv" in download.headers.get("content-type", ""),
+            f"{download.status} {cache!r} {download.headers.get('content-type')!r}",
+        )
         page.screenshot(path=str(Path(tempfile.gettempdir()) / "deploy_check.png"))
         browser.close()
 

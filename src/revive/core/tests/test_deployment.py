@@ -61,3 +61,24 @@ def test_run_unit_reads_an_environment_file_as_systemd_does(tmp_path):
         "REVIVE_B": "two words",
         "REVIVE_C": "x=y",
     }
+
+
+def test_nginx_lets_an_import_reach_the_page_and_keeps_the_port():
+    """The guide's nginx allowed 30 MB while imports take 50 MB (nginx's bare 413 instead of the page's
+    message), and `Host $host` dropped the port, so every form failed CSRF on a port other than 443."""
+    from revive.imports.reading import MAX_BYTES
+
+    site = (ROOT / "deploy" / "nginx" / "revive").read_text(encoding="utf-8")
+    limit = re.search(r"client_max_body_size (\d+)m;", site)
+    assert limit and int(limit[1]) * 1024 * 1024 > MAX_BYTES
+    assert re.search(r"proxy_set_header Host \$http_host;", site)
+    assert re.search(r"proxy_set_header X-Forwarded-Proto \$scheme;", site)
+
+
+def test_gunicorn_is_a_pinned_dependency():
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    assert [d for d in dependencies if re.fullmatch(r"gunicorn==[0-9.]+", d.split(";")[0].strip())]
