@@ -20,7 +20,15 @@ from revive.finance.models import LoanKind, LoanState
 from revive.imports.engine import import_file
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, month_cell, name_in, table_response, tables_response
+from revive.web.access import page_scope
+from revive.web.exports import export_format, tables_response
+from revive.web.finance.exports import (
+    credit_lines_table,
+    funnel_tables,
+    lending_tables,
+    loan_requests_export,
+    loan_tables,
+)
 from revive.web.finance.forms import (
     CreditLineForm,
     DecisionForm,
@@ -42,19 +50,9 @@ UNITS = [
 ]
 
 
-def _scope(request: HttpRequest, perm: str = Perm.VIEW_FINANCE):
-    if not has_perm(request.user, perm):
-        raise Http404
-    return scope_for(request.user)
-
-
 def _unit(request: HttpRequest) -> str:
     unit = request.GET.get("unit", money.BILLION_RIAL)
     return unit if unit in dict(UNITS) else money.BILLION_RIAL
-
-
-def _year(request: HttpRequest) -> int:
-    return rules.year(request.GET.get("year"))
 
 
 def check_filters(scope, *, province: str = "", bank: str = ""):
@@ -87,31 +85,9 @@ def _filters(request: HttpRequest) -> selectors.LoanFilters:
     )
 
 
-def _export(fmt: str, qs, lang: str):
-    header = [
-        _("Request"), _("Business ID"), _("Unit"), _("Province code"), _("Province"), _("Type"), _("State"),
-        _("Registered on (Iranian)"), _("Registered on (Gregorian)"), _("Amount requested (rials)"),
-        _("Bank code"), _("Bank"), _("Letter number"), _("Introduced on (Iranian)"), _("Introduced on (Gregorian)"),
-        _("Amount introduced (rials)"), _("Decided on (Iranian)"), _("Decided on (Gregorian)"),
-        _("Amount granted (rials)"),
-    ]  # fmt: skip
-    rows = (
-        [
-            r.pk, r.unit.business_id, r.unit.name(lang), r.province.code, name_in(r.province, lang),
-            r.get_kind_display(), state_label(r.state), *date_cells(r.registered_on), r.amount_requested,
-            r.bank.code if r.bank else "", name_in(r.bank, lang), r.letter_number,
-            *date_cells(r.introduced_on), r.amount, *date_cells(r.decided_on), r.amount_paid,
-        ]
-        for r in qs.iterator(chunk_size=2000)
-    )  # fmt: skip
-    return table_response(
-        fmt=fmt, filename="revive-loan-requests", header=header, rows=rows, rtl=lang == "fa"
-    )
-
-
 @login_required
 def loan_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_FINANCE)
     filters = _filters(request)
     check_filters(scope, province=filters.province, bank=filters.bank)
     error, qs = None, None
@@ -121,7 +97,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         error, qs = exc, selectors.LoanRequest.objects.none()
     fmt = export_format(request)
     if fmt and error is None:
-        return _export(fmt, qs, rules.language())
+        return loan_requests_export(fmt, qs, rules.language())
     context = {
         "page": rules.paginate(request, qs, 50),
         "filters": filters,
@@ -149,7 +125,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def loan_new(request: HttpRequest) -> HttpResponse:
     owner = has_perm(request.user, Perm.REQUEST_LOAN) and scope_for(request.user).kind == ScopeKind.UNIT
-    scope = scope_for(request.user) if owner else _scope(request, Perm.MANAGE_LOANS)
+    scope = scope_for(request.user) if owner else page_scope(request, Perm.MANAGE_LOANS)
     case_id = "" if owner else request.GET.get("case") or request.POST.get("case") or ""
     case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdigit() else None
     # An owner asks for their own unit only, dated today; officers name the unit (or come from a case).
@@ -250,39 +226,16 @@ def _detail_context(request: HttpRequest, scope, loan, **forms) -> dict:
 
 @login_required
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_FINANCE)
     loan = selectors.loan_get(scope=scope, pk=pk)
     if export_format(request):
-        return tables_response(request=request, filename=f"revive-loan-{loan.pk}", tables=_loan_tables(loan))
+        return tables_response(request=request, filename=f"revive-loan-{loan.pk}", tables=loan_tables(loan, _timeline(loan)))
     return render(request, "web/finance/detail.html", _detail_context(request, scope, loan))
-
-
-def _loan_tables(loan) -> dict:
-    """The request page's tables: its timeline, disbursements, repayment schedule and repayments."""
-    today = calendar.tehran_today()
-
-    def instalment_status(i) -> str:
-        return _("paid") if i.paid_on else _("overdue") if i.due_on < today else _("not yet due")
-
-    dated = [_("Date (Iranian)"), _("Date (Gregorian)")]
-    timeline = ([*dated, _("Who"), _("Event"), _("From state"), _("To state"), _("Amount (rials)"), _("Note")],
-                ([*date_cells(e["on"]), e["actor_label"], str(e["label"]), str(e["from_label"]), str(e["to_label"]),
-                  e["amount"] if e["amount"] is not None else "", e["text"]] for e in _timeline(loan)))  # fmt: skip
-    schedule = ([_("Instalment"), _("Due on (Iranian)"), _("Due on (Gregorian)"), _("Amount (rials)"),
-                 _("Paid (rials)"), _("Paid on (Iranian)"), _("Paid on (Gregorian)"), _("Status")],
-                ([i.number, *date_cells(i.due_on), i.amount, i.paid_amount, *date_cells(i.paid_on),
-                  instalment_status(i)] for i in loan.installments.all()))  # fmt: skip
-    return {
-        "timeline": timeline,
-        "disbursements": ([*dated, _("Amount (rials)")], ([*date_cells(d.on), d.amount] for d in loan.disbursements.all())),
-        "instalments": schedule,
-        "repayments": ([*dated, _("Amount (rials)")], ([*date_cells(r.on), r.amount] for r in loan.repayments.all())),
-    }  # fmt: skip
 
 
 def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done: str) -> HttpResponse:
     """Run one service with a bound form; on error show the request page again with the form's errors."""
-    scope = _scope(request, perm)
+    scope = page_scope(request, perm)
     loan = selectors.loan_get(scope=scope, pk=pk)
     if form.is_valid():
         try:
@@ -369,8 +322,8 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def credit_lines(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    year = _year(request)
+    scope = page_scope(request, Perm.VIEW_FINANCE)
+    year = rules.year(request.GET.get("year"))
     can_set = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation
     form = CreditLineForm(request.POST or None, initial={"year": year}) if can_set else None
     if request.method == "POST":
@@ -391,13 +344,8 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
     rows = selectors.credit_lines(scope=scope, year=year)
     if request.method == "GET" and export_format(request):
-        lang = rules.language()
-        header = [_("Bank code"), _("Bank"), _("Province code"), _("Province"), _("Amount (rials)"), _("Used (rials)"),
-                  _("Remaining (rials)"), _("Share used")]  # fmt: skip
-        table = ([r["bank"].code, name_in(r["bank"], lang), r["province"].code if r["province"] else "",
-                  name_in(r["province"], lang), r["amount"], r["used"], r["remaining"], r["share_used"]] for r in rows)  # fmt: skip
         return tables_response(
-            request=request, filename=f"revive-credit-lines-{year}", tables={"lines": (header, table)}
+            request=request, filename=f"revive-credit-lines-{year}", tables={"lines": credit_lines_table(rows)}
         )
     totals = {k: sum(r[k] for r in rows if r["province"] is None) for k in ("amount", "used", "remaining")}
     context = {"rows": rows, "year": year, "form": form, "totals": totals, "unit": _unit(request)}
@@ -411,14 +359,14 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def funnel(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    year = _year(request)
+    scope = page_scope(request, Perm.VIEW_FINANCE)
+    year = rules.year(request.GET.get("year"))
     province, bank = check_filters(
         scope, province=request.GET.get("province", ""), bank=request.GET.get("bank", "")
     )
     data = selectors.funnel(scope=scope, year=year, province=province, bank=bank)
     if export_format(request):
-        return tables_response(request=request, filename=f"revive-funnel-{year}", tables=_funnel_tables(data))
+        return tables_response(request=request, filename=f"revive-funnel-{year}", tables=funnel_tables(data))
     months = data["by_month"]
     chart = charts.bar_chart(
         categories=[
@@ -447,35 +395,6 @@ def funnel(request: HttpRequest) -> HttpResponse:
         "unit": _unit(request),
     }
     return render(request, "web/finance/funnel.html", context)
-
-
-def _funnel_tables(data: dict) -> dict:
-    lang = rules.language()
-    flow = [_("Registered"), _("Introduced"), _("Paid"), _("Amount paid (rials)")]
-
-    def counts(r: dict) -> list:
-        return [r["registered"], r["introduced"], r["paid"], r["amount_paid"]]
-
-    return {
-        "bank": (
-            [_("Rank"), _("Bank code"), _("Bank"), _("Introduced"), _("Paid"), _("Paid share"),
-             _("Amount introduced (rials)"), _("Amount paid (rials)"), _("Days to decision (median)"),
-             _("Days to disbursement (median)")],
-            ([r["rank"], r["code"], name_in(r["bank"], lang), r["introduced"], r["paid"], r["paid_rate"],
-              r["amount_introduced"], r["amount_paid"], r["median_days"]["introduced_to_decision"],
-              r["median_days"]["decision_to_disbursement"]] for r in data["by_bank"]),
-        ),
-        "province": (
-            [_("Province code"), _("Province"), *flow, _("Introduced share"), _("Paid share"),
-             _("Amount requested (rials)")],
-            ([r["code"], name_in(r["province"], lang), *counts(r), r["introduced_rate"], r["paid_rate"],
-              r["amount_requested"]] for r in data["by_province"]),
-        ),
-        "sector": ([_("Sector group"), *flow], ([str(r["label"]), *counts(r)] for r in data["by_sector"])),
-        "month": (
-            [_("Month"), *flow], ([month_cell(data["year"], r["month"]), *counts(r)] for r in data["by_month"])
-        ),
-    }  # fmt: skip
 
 
 # --- industry share of lending --------------------------------------------------------------------
@@ -507,8 +426,8 @@ def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> d
 
 @login_required
 def lending_share(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    year = _year(request)
+    scope = page_scope(request, Perm.VIEW_FINANCE)
+    year = rules.year(request.GET.get("year"))
     _province, bank = check_filters(scope, bank=request.GET.get("bank", ""))
     if export_format(request):
         return _lending_export(request, scope, year, bank)
@@ -516,16 +435,9 @@ def lending_share(request: HttpRequest) -> HttpResponse:
 
 
 def _lending_export(request: HttpRequest, scope, year: int, bank):
-    lang = rules.language()
     data = selectors.lending_share(scope=scope, year=year, bank=bank)
     by_bank = selectors.lending_share_by_bank(scope=scope, year=year) if bank is None else []
-    amounts = [_("All facilities (rials)"), _("Industry and mining (rials)"), _("Share")]
-    tables = {
-        "month": ([_("Month"), *amounts], ([month_cell(year, r["month"]), r["total"], r["industry_mining"], r["share"]]
-                                           for r in data["by_month"] if r["total"] is not None)),
-        "bank": ([_("Bank code"), _("Bank"), *amounts], ([r["bank"].code, name_in(r["bank"], lang), r["total"],
-                                                          r["industry_mining"], r["share"]] for r in by_bank)),
-    }  # fmt: skip
+    tables = lending_tables(data, by_bank, year)
     suffix = f"-{bank.code}" if bank else ""
     return tables_response(request=request, filename=f"revive-lending-share-{year}{suffix}", tables=tables)
 
@@ -533,7 +445,7 @@ def _lending_export(request: HttpRequest, scope, year: int, bank):
 @login_required
 @require_POST
 def lending_figure(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_LOANS)
+    scope = page_scope(request, Perm.MANAGE_LOANS)
     if not scope.is_nation:
         raise Http404
     form = LendingFigureForm(request.POST)
@@ -557,7 +469,7 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def lending_import(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request, Perm.MANAGE_LOANS)
+    scope = page_scope(request, Perm.MANAGE_LOANS)
     if not scope.is_nation:
         raise Http404
     form = LendingImportForm(request.POST, request.FILES)
