@@ -1,9 +1,13 @@
 """Planning pages: start a plan and read it, the ranked projects, scenarios; scope, CSRF and bad input."""
 # ruff: noqa: F811 (the fixtures come from revive/planning/tests/fixtures.py)
 
+import csv as csv_module
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION
@@ -59,6 +63,17 @@ def test_finished_plan_page_in_both_languages_with_exports(semnan_run, officer_s
     assert "200000000011" in text and "200000000022" in text
     xlsx = client.get(reverse("web:plan_run", args=[semnan_run.pk]), {"export": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(xlsx.streaming_content) if xlsx.streaming else xlsx.content
+    first = load_workbook(io.BytesIO(content)).worksheets[0]
+
+    def value(cell):  # 25 in the workbook is "25.0" in the CSV: compare numbers as numbers
+        try:
+            return float(cell)
+        except (TypeError, ValueError):
+            return "" if cell is None else str(cell)
+
+    cells = [[value(v) for v in row] for row in first.iter_rows(values_only=True)]
+    assert cells == [[value(v) for v in row] for row in csv_module.reader(text.strip().splitlines())]
 
 
 def test_bad_plan_input_is_shown_next_to_the_field_and_nothing_is_written(
