@@ -12,11 +12,13 @@ import math
 import random
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import cache
 
 from django.db import transaction
 
 from revive.core import audit, calendar
 from revive.core.errors import DomainError
+from revive.demo.writing import Writer
 from revive.finance.models import (
     TERMS,
     CreditLine,
@@ -88,12 +90,22 @@ def _price(year: int) -> float:
     return PRICE_RISE ** max(year - 1400, 0)
 
 
+@cache
+def _jalali(d: date) -> tuple[int, int, int]:
+    """The Iranian date of a day: a few thousand distinct days, hundreds of thousands of calls."""
+    return calendar.to_jalali(d)
+
+
+def _jyear(d: date) -> int:
+    return _jalali(d)[0]
+
+
 def _round(rials: float, step: int = 100_000_000) -> int:
     return max(step, int(round(rials / step)) * step)
 
 
 def _add_months(d: date, n: int) -> date:
-    y, m, day = calendar.to_jalali(d)
+    y, m, day = _jalali(d)
     year, month = calendar.add_months((y, m), n)
     return calendar.from_jalali(year, month, min(day, calendar.month_length(year, month)))
 
@@ -125,7 +137,7 @@ def generate(*, seed: int, today: date | None = None) -> dict:
     plans = _linked_plans(rng, today, by_unit)
     linked_per_year: dict[int, int] = defaultdict(int)
     for p in plans:
-        linked_per_year[calendar.current_jalali_year(p["registered_on"])] += 1
+        linked_per_year[_jyear(p["registered_on"])] += 1
     for year in range(FIRST_YEAR, current + 1):
         period = calendar.jalali_year(year)
         end = min(period.end, today)
@@ -147,35 +159,17 @@ def generate(*, seed: int, today: date | None = None) -> dict:
         money_rows.append(extra)
     order = sorted(range(len(loans)), key=lambda i: (loans[i].registered_on, loans[i].unit_id))
     loans, events, money_rows = ([seq[i] for i in order] for seq in (loans, events, money_rows))
-    LoanRequest.objects.bulk_create(loans, batch_size=2000)
-    event_rows, disbursements, installments, repayments = [], [], [], []
-    for loan, loan_events, extra in zip(loans, events, money_rows, strict=True):
-        for e in loan_events:
-            e.loan_id = loan.pk
-            event_rows.append(e)
-        for row in extra["disbursements"]:
-            row.loan_id = loan.pk
-            disbursements.append(row)
-        for row in extra["installments"]:
-            row.loan_id = loan.pk
-            installments.append(row)
-        for row in extra["repayments"]:
-            row.loan_id = loan.pk
-            repayments.append(row)
-    LoanEvent.objects.bulk_create(event_rows, batch_size=5000)
-    Disbursement.objects.bulk_create(disbursements, batch_size=5000)
-    Installment.objects.bulk_create(installments, batch_size=5000)
-    Repayment.objects.bulk_create(repayments, batch_size=5000)
+    event_rows, disbursements, installments, repayments = _write(loans, events, money_rows)
     lines = _credit_lines(rng, loans, current)
     figures = _lending_series(rng, banks, today)
     case_events = _case_events(loans)
     counts = {
         "loan_requests": len(loans),
         "linked_to_cases": sum(1 for loan in loans if loan.case_id),
-        "loan_events": len(event_rows),
-        "disbursements": len(disbursements),
-        "installments": len(installments),
-        "repayments": len(repayments),
+        "loan_events": event_rows,
+        "disbursements": disbursements,
+        "installments": installments,
+        "repayments": repayments,
         "credit_lines": lines,
         "lending_figures": figures,
         "case_events": case_events,
@@ -190,6 +184,71 @@ def generate(*, seed: int, today: date | None = None) -> dict:
         after={"seed": seed, "today": today.isoformat(), **counts},
     )
     return counts
+
+
+class _Loan:
+    """A loan request as the simulation builds it (a model instance each would cost more than the rest)."""
+
+    __slots__ = (
+        "pk", "unit_id", "province_id", "park_id", "sector_group", "case_id", "obstacle_id", "kind", "state",
+        "amount_requested", "project_progress", "registered_on", "reviewed_on", "approved_on", "bank_id",
+        "letter_number", "introduced_on", "amount", "term_months", "decided_on", "amount_paid", "reason",
+        "first_disbursed_on", "closed_on", "version",
+    )  # fmt: skip
+    COLUMNS = __slots__[1:]
+
+    def __init__(self, **given) -> None:
+        for name in self.__slots__:
+            setattr(self, name, None)
+        self.state, self.letter_number, self.reason, self.version = S.REGISTERED, "", "", 1
+        for name, value in given.items():
+            setattr(self, name, value)
+
+
+def _write(loans: list[_Loan], events: list[list[tuple]], money: list[dict]) -> tuple[int, int, int, int]:
+    """The loans with ids in their order, then their events, disbursements, instalments and repayments;
+    returns how many of each of the last four."""
+    writer = Writer()
+    day = writer.day
+    first = writer.first_id(LoanRequest)
+    dates = {"registered_on", "reviewed_on", "approved_on", "introduced_on", "decided_on",
+             "first_disbursed_on", "closed_on"}  # fmt: skip
+    texts = {"kind", "state", "sector_group"}
+    loan_rows = []
+    for i, loan in enumerate(loans):
+        loan.pk = first + i
+        loan_rows.append(
+            (loan.pk,)
+            + tuple(
+                day(v) if name in dates else str(v) if name in texts else v
+                for name, v in zip(_Loan.COLUMNS, (getattr(loan, c) for c in _Loan.COLUMNS), strict=True)
+            )
+        )
+    writer.insert(LoanRequest, ["id", *_Loan.COLUMNS], loan_rows)
+    del loan_rows
+    event_rows, disbursements, installments, repayments = [], [], [], []
+    for loan, loan_events, extra in zip(loans, events, money, strict=True):
+        pk = loan.pk
+        for on, kind, from_state, to_state, text, amount in loan_events:
+            event_rows.append((pk, day(on), ACTOR, kind, str(from_state), str(to_state), text, amount))
+        disbursements.extend((pk, day(on), amount) for on, amount in extra["disbursements"])
+        installments.extend(
+            (pk, k, day(due), amount, paid, day(paid_on))
+            for k, due, amount, paid, paid_on in extra["installments"]
+        )
+        repayments.extend((pk, day(on), amount) for on, amount in extra["repayments"])
+    writer.insert(
+        LoanEvent,
+        ["loan_id", "on", "actor_label", "kind", "from_state", "to_state", "text", "amount"],
+        event_rows,
+    )
+    writer.insert(Disbursement, ["loan_id", "on", "amount"], disbursements)
+    writer.insert(
+        Installment, ["loan_id", "number", "due_on", "amount", "paid_amount", "paid_on"], installments
+    )
+    writer.insert(Repayment, ["loan_id", "on", "amount"], repayments)
+    writer.reset_sequences()
+    return len(event_rows), len(disbursements), len(installments), len(repayments)
 
 
 def _linked_plans(rng: random.Random, today: date, by_unit: dict) -> list[dict]:
@@ -221,7 +280,7 @@ def _linked_plans(rng: random.Random, today: date, by_unit: dict) -> list[dict]:
 def _simulate(rng, draw, plan, today, banks, bank_codes, bank_weights):
     unit_id, province_id, park_id, sector, size, _band = plan["unit"]
     reg = plan["registered_on"]
-    year = calendar.current_jalali_year(reg)
+    year = _jyear(reg)
     linked = plan["case"] is not None
     kind = LoanKind.WORKING_CAPITAL
     if not linked:
@@ -239,29 +298,17 @@ def _simulate(rng, draw, plan, today, banks, bank_codes, bank_weights):
         math.log(low) + (math.log(high) - math.log(low)) * min(max(rng.gauss(position, 0.2), 0), 1)
     )
     requested = plan.get("amount") or _round(billions * BN * _price(year))
-    loan = LoanRequest(
+    loan = _Loan(
         unit_id=unit_id, province_id=province_id, park_id=park_id, sector_group=sector,
         case_id=plan["case"], obstacle_id=plan["obstacle"], kind=kind, amount_requested=requested,
         project_progress=rng.randint(61, 95) if kind == LoanKind.FIXED_CAPITAL else None,
-        registered_on=reg, state=S.REGISTERED,
+        registered_on=reg,
     )  # fmt: skip
-    events = [
-        LoanEvent(on=reg, kind="registered", to_state=S.REGISTERED, amount=requested, actor_label=ACTOR)
-    ]
+    events = [(reg, "registered", "", S.REGISTERED, "", requested)]
     extra = {"disbursements": [], "installments": [], "repayments": []}
 
     def step(to: str, on: date, text: str = "", amount=None) -> None:
-        events.append(
-            LoanEvent(
-                on=on,
-                kind="transition",
-                from_state=loan.state,
-                to_state=to,
-                text=text,
-                amount=amount,
-                actor_label=ACTOR,
-            )
-        )
+        events.append((on, "transition", loan.state, to, text, amount))
         loan.state = to
         loan.version += 1
 
@@ -337,8 +384,8 @@ def _disburse_and_repay(rng, loan, events, extra, today) -> None:
         amount = min(amount, left)
         if amount <= 0:
             break
-        extra["disbursements"].append(Disbursement(on=on, amount=amount))
-        events.append(LoanEvent(on=on, kind="disbursement", amount=amount, actor_label=ACTOR))
+        extra["disbursements"].append((on, amount))
+        events.append((on, "disbursement", "", "", "", amount))
         left -= amount
         on += timedelta(days=rng.randint(20, 60))
     loan.first_disbursed_on = first
@@ -350,36 +397,30 @@ def _disburse_and_repay(rng, loan, events, extra, today) -> None:
     for k in range(1, n + 1):
         due = _add_months(first, k)
         amount = base + (1 if k <= rest else 0)
-        row = Installment(number=k, due_on=due, amount=amount)
         pay_on = due + timedelta(days=rng.choice([0, 0, 0, 3, 10, 25]))
         if k < stop and pay_on <= today:
-            row.paid_amount, row.paid_on = amount, pay_on
-            extra["repayments"].append(Repayment(on=pay_on, amount=amount))
+            extra["installments"].append((k, due, amount, amount, pay_on))
+            extra["repayments"].append((pay_on, amount))
             paid_total += amount
             last_paid = pay_on
-        extra["installments"].append(row)
+        else:
+            extra["installments"].append((k, due, amount, 0, None))
     # One event per repaid year rather than per instalment keeps the timeline readable.
     if paid_total:
-        events.append(
-            LoanEvent(on=last_paid, kind="repayment", amount=paid_total, actor_label=ACTOR, text="اقساط")
-        )
+        events.append((last_paid, "repayment", "", "", "اقساط", paid_total))
     if paid_total == loan.amount_paid:
         loan.closed_on = last_paid
-        events.append(
-            LoanEvent(
-                on=last_paid, kind="transition", from_state=loan.state, to_state=S.CLOSED, actor_label=ACTOR
-            )
-        )
+        events.append((last_paid, "transition", loan.state, S.CLOSED, "", None))
         loan.state = S.CLOSED
 
 
-def _credit_lines(rng: random.Random, loans: list[LoanRequest], current: int) -> int:
+def _credit_lines(rng: random.Random, loans: list[_Loan], current: int) -> int:
     """Each bank's national line and its province quotas, set a little above what the year's introductions use."""
     used: dict[tuple, int] = defaultdict(int)
     for loan in loans:
         if loan.introduced_on is None or loan.state in (S.REJECTED, S.WITHDRAWN):
             continue
-        year = calendar.current_jalali_year(loan.introduced_on)
+        year = _jyear(loan.introduced_on)
         used[(year, loan.bank_id, loan.province_id)] += loan.amount
         used[(year, loan.bank_id, None)] += loan.amount
     rows = []
@@ -430,7 +471,7 @@ def _lending_series(rng: random.Random, banks: dict, today: date) -> int:
     return len(rows)
 
 
-def _case_events(loans: list[LoanRequest]) -> int:
+def _case_events(loans: list[_Loan]) -> int:
     """The loan events the services would have put on the linked cases' timelines (registration, decision)."""
     from revive.cases.models import CaseEvent, Obstacle
 
@@ -459,10 +500,10 @@ def _case_events(loans: list[LoanRequest]) -> int:
     return len(rows)
 
 
-def _funnel_by_year(loans: list[LoanRequest]) -> dict:
+def _funnel_by_year(loans: list[_Loan]) -> dict:
     out: dict[str, dict] = {}
     for loan in loans:
-        year = str(calendar.current_jalali_year(loan.registered_on))
+        year = str(_jyear(loan.registered_on))
         row = out.setdefault(year, {"registered": 0, "introduced": 0, "paid": 0, "amount_paid": 0})
         row["registered"] += 1
         row["introduced"] += loan.introduced_on is not None

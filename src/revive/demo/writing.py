@@ -1,0 +1,86 @@
+"""Plain many-row inserts for the demo generators: tuples, not model instances.
+
+Hundreds of thousands of rows through bulk_create spend most of their time building model instances and
+an SQL expression per value. Here each row is a tuple of the columns a generator decides; every other
+concrete column gets its model default (auto_now and auto_now_add: this moment), adapted once. Dates are
+adapted once per distinct day. SQLite gets executemany, PostgreSQL COPY; explicit ids are followed by a
+sequence reset, so later rows made by the services get the next ids.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.utils import timezone
+
+BATCH = 50_000
+
+
+class Writer:
+    def __init__(self) -> None:
+        self.ops = connection.ops
+        self.postgres = connection.vendor == "postgresql"
+        self.now = timezone.now()
+        self._days: dict[date, Any] = {}
+        self._explicit_ids: list[type[models.Model]] = []
+
+    def day(self, value: date | None) -> Any:
+        """A date as the database takes it (None stays None), adapted once per day."""
+        if value is None:
+            return None
+        adapted = self._days.get(value)
+        if adapted is None:
+            adapted = self._days[value] = self.ops.adapt_datefield_value(value)
+        return adapted
+
+    def first_id(self, model: type[models.Model]) -> int:
+        last = model._base_manager.order_by("-pk").values_list("pk", flat=True).first()
+        return (last or 0) + 1
+
+    def _defaults(self, model: type[models.Model], given: Sequence[str]) -> tuple[list[str], tuple]:
+        """The columns a row does not give (the primary key apart) and their defaults, ready to send."""
+        names, values = [], []
+        for field in model._meta.concrete_fields:
+            if field.attname in given or field.name in given or field.primary_key:
+                continue
+            auto = isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add)
+            value = self.now if auto else field.get_default()  # blank text "", a nullable column None
+            names.append(field.attname)
+            values.append(field.get_db_prep_save(value, connection))
+        return names, tuple(values)
+
+    def insert(self, model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> int:
+        """INSERT rows whose values follow `fields` (names or attnames, the primary key may be one of
+        them); values must already be what the database takes (dates through `day`)."""
+        meta = model._meta
+        if meta.pk.attname in fields or meta.pk.name in fields:
+            self._explicit_ids.append(model)
+        extra, defaults = self._defaults(model, fields)
+        columns = [meta.get_field(name).column for name in fields] + [
+            meta.get_field(name).column for name in extra
+        ]
+        if not rows:
+            return 0
+        qn = self.ops.quote_name
+        quoted = ", ".join(qn(c) for c in columns)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({quoted}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row + defaults)
+            else:
+                sql = (
+                    f"INSERT INTO {qn(meta.db_table)} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"
+                )
+                for start in range(0, len(rows), BATCH):
+                    cursor.executemany(sql, [row + defaults for row in rows[start : start + BATCH]])
+        return len(rows)
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: the sequences of tables given explicit ids continue after the highest."""
+        if self.postgres and self._explicit_ids:
+            with connection.cursor() as cursor:
+                for sql in self.ops.sequence_reset_sql(no_style(), self._explicit_ids):
+                    cursor.execute(sql)
