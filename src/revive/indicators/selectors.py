@@ -755,3 +755,12 @@ def _finish_index(v: dict) -> dict:
     v["month_index"] = 100 * v["month"] / v["month_last"] if v["month_last"] else None
     v["ytd_index"] = 100 * v["ytd"] / v["ytd_last"] if v["ytd_last"] else None
     return v
+
+
+def reported_values(*, scope: Scope, year: int) -> QuerySet[ReportedValue]:
+    """The hand-reported figures of the year that the scope sees, with who entered and approved them."""
+    return (
+        ReportedValue.objects.visible_to(scope)
+        .filter(jyear=year)
+        .select_related("indicator", "province", "entered_by", "approved_by")
+    )

@@ -14,26 +14,15 @@ from django.views.decorators.http import require_http_methods
 from revive.accounts.roles import Perm, has_perm
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
-from revive.core.scoping import scope_for
 from revive.indicators import press, reports, selectors, services
 from revive.indicators.models import Indicator, ReportedValue
 from revive.registry import selectors as registry
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, month_cell, tables_response
+from revive.web.access import page_scope, staff
+from revive.web.exports import export_format, tables_response
 from revive.web.forms import carry_current_version
+from revive.web.indicators.exports import backtest_tables, dashboard_tables, production_tables, reported_table
 from revive.web.indicators.forms import ReportedValueForm, ReportForm, TargetsForm
-
-
-def _scope(request: HttpRequest):
-    scope = scope_for(request.user)
-    if not has_perm(request.user, Perm.VIEW_REGISTRY):
-        raise Http404
-    selectors.require_scope(scope)
-    return scope
-
-
-def _year(request: HttpRequest, today) -> int:
-    return rules.year(request.GET.get("year"), today)
 
 
 def _can_set_targets(request, scope) -> bool:
@@ -42,10 +31,10 @@ def _can_set_targets(request, scope) -> bool:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     started = time.monotonic()
     today = calendar.tehran_today()
-    year = _year(request, today)
+    year = rules.year(request.GET.get("year"), today)
     try:
         province = selectors.scoped_province(scope, request.GET.get("province", ""))
     except Http404:
@@ -54,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ranking = selectors.province_ranking(scope=scope, year=year, today=today)
     if export_format(request):
         suffix = f"-{province.code}" if province else ""
-        tables = _dashboard_tables(data["rows"], ranking)
+        tables = dashboard_tables(data["rows"], ranking)
         return tables_response(request=request, filename=f"revive-targets-{year}{suffix}", tables=tables)
     this_year = registry.revivals_by_month(scope=scope, year=year, province=province)
     last_year = registry.revivals_by_month(scope=scope, year=year - 1, province=province)
@@ -77,34 +66,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _dashboard_tables(rows: list, ranking: list[dict]) -> dict:
-    lang = rules.language()
-    return {
-        "targets": (
-            [_("Programme"), _("Indicator code"), _("Indicator"), _("Unit of measure"), _("Target"), _("Actual"),
-             _("Progress"), _("Monthly pace needed"), _("Year-end forecast"), _("Forecast, low end (80%)"),
-             _("Forecast, high end (80%)"), _("Note")],
-            ([r.indicator.programme.name(lang), r.indicator.code, r.indicator.name(lang),
-              r.indicator.unit_fa if lang == "fa" else r.indicator.unit_en, r.target, r.actual, r.progress,
-              r.needed_per_month, r.forecast, r.forecast_low, r.forecast_high, r.note] for r in rows),
-        ),
-        "ranking": (
-            [_("Rank"), _("Province code"), _("Province"), _("Revived"), _("Jobs restored"), _("Target"),
-             _("Progress")],
-            ([r["rank"], r["province"].code, r["province"].name(lang), r["revived_units"], r["jobs_restored"],
-              r["target"], r["progress"]] for r in ranking),
-        ),
-    }  # fmt: skip
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets_edit(request: HttpRequest, code: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     if not _can_set_targets(request, scope):
         raise Http404
     today = calendar.tehran_today()
-    year = _year(request, today)
+    year = rules.year(request.GET.get("year"), today)
     indicator = get_object_or_404(Indicator, jyear=year, code=code)
     provinces = list(registry.provinces(scope=scope))
     existing = {
@@ -143,38 +112,20 @@ def targets_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def backtest(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     province = selectors.scoped_province(scope, request.GET.get("province", ""))
     data = selectors.backtest(scope=scope, province=province)
     if export_format(request):
         suffix = f"-{province.code}" if province else ""
         return tables_response(
-            request=request, filename=f"revive-backtest{suffix}", tables=_backtest_tables(data)
+            request=request, filename=f"revive-backtest{suffix}", tables=backtest_tables(data)
         )
     return render(request, "web/indicators/backtest.html", {"data": data, "province": province})
 
 
-def _backtest_tables(data: dict) -> dict:
-    def made_on(r: dict) -> list[str]:  # a forecast is made on the last day of its month
-        return date_cells(calendar.jalali_month(r["year"], r["month"]).end)
-
-    return {
-        "month": (
-            [_("Month of the year"), _("Mean error"), _("Inside the interval")],
-            ([m["month"], m["mape"], m["coverage"]] for m in data["summary"]["by_month"]),
-        ),
-        "forecasts": (
-            [_("Month"), _("Forecast made on (Iranian)"), _("Forecast made on (Gregorian)"), _("Revived so far"),
-             _("Forecast"), _("Low end (80%)"), _("High end (80%)"), _("Outcome"), _("Error")],
-            ([month_cell(r["year"], r["month"]), *made_on(r), r["actual_to_date"], r["forecast"], r["low"],
-              r["high"], r["outcome"], r["error"]] for r in data["rows"]),
-        ),
-    }  # fmt: skip
-
-
 @login_required
 def production(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     today = calendar.tehran_today()
     province = selectors.scoped_province(scope, request.GET.get("province", ""))
     # The latest month whose filings are due (the 10th of the next month) is the default.
@@ -192,33 +143,17 @@ def production(request: HttpRequest) -> HttpResponse:
     if export_format(request) and error is None:
         suffix = f"-{province.code}" if province else ""
         return tables_response(request=request, filename=f"revive-production-{year}-{month:02d}{suffix}",
-                               tables=_production_tables(data))  # fmt: skip
+                               tables=production_tables(data))  # fmt: skip
     return render(request, "web/indicators/production.html",
                   {"data": data, "province": province, "error": error, "month_text": f"{year}/{month:02d}"},
                   status=400 if error else 200)  # fmt: skip
 
 
-def _production_tables(data: dict) -> dict:
-    lang = rules.language()
-    figures = [_("Month index"), _("Year-to-date index"), _("Production value, month (rials)"),
-               _("Production value, same month last year (rials)"), _("Production value, year to date (rials)"),
-               _("Production value, same period last year (rials)")]  # fmt: skip
-
-    def values(r: dict) -> list:
-        return [r["month_index"], r["ytd_index"], r["month"], r["month_last"], r["ytd"], r["ytd_last"]]
-
-    return {
-        "group": ([_("Sector group"), *figures], ([str(r["label"]), *values(r)] for r in data["by_group"])),
-        "province": ([_("Province code"), _("Province"), *figures],
-                     ([r["province"].code, r["province"].name(lang), *values(r)] for r in data["by_province"])),
-    }  # fmt: skip
-
-
 @login_required
 def press_summary(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     today = calendar.tehran_today()
-    year = _year(request, today)
+    year = rules.year(request.GET.get("year"), today)
     province = selectors.scoped_province(scope, request.GET.get("province", ""))
     texts = {
         lang: press.summary(scope=scope, year=year, lang=lang, today=today, province=province)
@@ -230,13 +165,13 @@ def press_summary(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def reported(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     today = calendar.tehran_today()
-    year = _year(request, today)
+    year = rules.year(request.GET.get("year"), today)
     lang = rules.language()
     if request.method == "GET" and export_format(request):
         return tables_response(request=request, filename=f"revive-reported-{year}",
-                               tables={"reported": _reported_table(_reported_rows(scope, year), lang)})  # fmt: skip
+                               tables={"reported": reported_table(selectors.reported_values(scope=scope, year=year), lang)})  # fmt: skip
     hand = list(Indicator.objects.filter(jyear=year, kind=Indicator.Kind.REPORTED).order_by("code"))
     can_enter = has_perm(request.user, Perm.SET_TARGETS) or has_perm(request.user, Perm.MANAGE_CASES)
     can_approve = _can_set_targets(request, scope)
@@ -275,7 +210,7 @@ def reported(request: HttpRequest) -> HttpResponse:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else None, str(exc.message))
             carry_current_version(form, exc)
-    rows = _reported_rows(scope, year)
+    rows = selectors.reported_values(scope=scope, year=year)
     return render(
         request,
         "web/indicators/reported.html",
@@ -290,30 +225,9 @@ def reported(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _reported_rows(scope, year: int):
-    return (
-        ReportedValue.objects.visible_to(scope)
-        .filter(jyear=year)
-        .select_related("indicator", "province", "entered_by", "approved_by")
-    )
-
-
-def _reported_table(rows, lang: str):
-    header = [_("Indicator code"), _("Indicator"), _("Month"), _("Province code"), _("Province"), _("Value"),
-              _("Status"), _("Entered by"), _("Entered on (Iranian)"), _("Entered on (Gregorian)"), _("Approved by"),
-              _("Approved on (Iranian)"), _("Approved on (Gregorian)"), _("Note")]  # fmt: skip
-    return header, (
-        [r.indicator.code, r.indicator.name(lang), month_cell(r.jyear, r.jmonth), r.province.code if r.province else "",
-         r.province.name(lang) if r.province else "", r.value, r.get_status_display(),
-         r.entered_by.username if r.entered_by else "", *date_cells(r.entered_at),
-         r.approved_by.username if r.approved_by else "", *date_cells(r.approved_at), r.note]
-        for r in rows
-    )  # fmt: skip
-
-
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     lang = rules.language()
     provinces = list(registry.provinces(scope=scope))
     today = calendar.tehran_today()
