@@ -19,21 +19,37 @@ FEATURES: list[tuple[str, str]] = [
     ("band_3ago", "band"),
     ("band_drop_3", "band"),
     ("band_min_12", "band"),
+    ("band_change_6", "band"),
+    ("band_change_12", "band"),
+    ("band_mean_12", "band"),
+    ("band_drops_12", "band"),
+    ("months_in_band", "band"),
     ("util_now", "utilisation"),
     ("util_mean_3", "utilisation"),
     ("util_change_3", "utilisation"),
     ("util_change_6", "utilisation"),
     ("util_above_band_floor", "utilisation"),
     ("util_vs_own_12", "utilisation"),
+    ("util_change_12", "utilisation"),
+    ("util_slope_6", "utilisation"),
+    ("util_slope_12", "utilisation"),
+    ("util_std_6", "utilisation"),
+    ("util_std_12", "utilisation"),
+    ("util_min_6", "utilisation"),
     ("missing_filings_3", "filings"),
     ("missing_filings_6", "filings"),
+    ("missing_filings_12", "filings"),
     ("months_since_filed", "filings"),
     ("late_3", "late"),
     ("late_6", "late"),
+    ("late_12", "late"),
     ("arrears_now", "arrears"),
     ("arrears_6", "arrears"),
+    ("arrears_12", "arrears"),
+    ("arrears_run", "arrears"),
     ("idle_months_24", "history"),
     ("months_since_idle", "history"),
+    ("stops_24", "history"),
     ("months_observed", "history"),
     ("interventions_12", "support"),
     ("sector", "sector"),
@@ -81,10 +97,39 @@ class FeatureBuilder:
         self.band_ff = np.where(last_b >= 0, np.take_along_axis(b, np.maximum(last_b, 0), axis=1), -1).astype(
             np.int8
         )
+        prev = np.concatenate([np.full((U, 1), -1, dtype=np.int8), self.band_ff[:, :-1]], axis=1)
+        moved = (self.band_ff != prev) & (prev >= 0)
+        self.last_change = np.maximum.accumulate(np.where(moved, cols, -1), axis=1)
+        dropped = moved & (self.band_ff < prev)
+        self.cs_drop = np.concatenate([z, np.cumsum(dropped, axis=1, dtype=np.int32)], axis=1)
+        stops = self.idle & (prev >= 1)
+        self.cs_stop = np.concatenate([z, np.cumsum(stops, axis=1, dtype=np.int32)], axis=1)
+        self.last_clear = np.maximum.accumulate(np.where(panel.arrears == 0, cols, -1), axis=1)
         self.first_obs = np.where(self.observed.any(axis=1), self.observed.argmax(axis=1), T)
         _, self.sector_code = np.unique(panel.sector.astype(str), return_inverse=True)
         _, self.province_code = np.unique(panel.province.astype(str), return_inverse=True)
         self.log_jobs = np.log1p(panel.jobs.astype(np.float64))
+
+    def _util_stats(self, t: int, w: int, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Least-squares slope (points a month), standard deviation and minimum of the utilisation
+        figures in the last w months (months without a figure left out; NaN under 3 figures)."""
+        u = self.panel.utilisation[rows, max(t + 1 - w, 0) : t + 1].astype(np.float64)
+        m = ~np.isnan(u)
+        x = np.arange(u.shape[1], dtype=np.float64)[None, :]
+        uz = np.where(m, u, 0.0)
+        n = m.sum(axis=1)
+        sx, su = (m * x).sum(axis=1), uz.sum(axis=1)
+        sxx, sxu, suu = (m * x * x).sum(axis=1), (uz * x).sum(axis=1), (uz * uz).sum(axis=1)
+        with np.errstate(all="ignore"):
+            slope = (n * sxu - sx * su) / (n * sxx - sx * sx)
+            var = suu / n - (su / n) ** 2
+        few = n < 3
+        slope[few] = np.nan
+        std = np.sqrt(np.maximum(var, 0.0))
+        std[few] = np.nan
+        lo = np.where(m, u, np.inf).min(axis=1)
+        lo[n == 0] = np.nan
+        return slope, std, lo
 
     def _window(self, cs: np.ndarray, t: int, w: int, rows) -> np.ndarray:
         return cs[rows, t + 1] - cs[rows, max(t + 1 - w, 0)]
@@ -114,6 +159,16 @@ class FeatureBuilder:
         out[:, COL["band_3ago"]] = lag(bf, 3)
         out[:, COL["band_drop_3"]] = win3.max(axis=1) - band_now
         out[:, COL["band_min_12"]] = band_min_12
+        band_6 = lag(bf, 6).astype(np.float32)
+        band_12 = lag(bf, 12).astype(np.float32)
+        out[:, COL["band_change_6"]] = np.where(band_6 >= 0, band_now - band_6, np.nan)
+        out[:, COL["band_change_12"]] = np.where(band_12 >= 0, band_now - band_12, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[:, COL["band_mean_12"]] = np.nanmean(win12, axis=1)
+        out[:, COL["band_drops_12"]] = self._window(self.cs_drop, t, 12, rows)
+        lc = self.last_change[rows, t]
+        out[:, COL["months_in_band"]] = np.where(lc >= 0, t - lc, 24).clip(0, 24)
         out[:, COL["util_now"]] = util_now
         out[:, COL["util_mean_3"]] = util_mean_3
         out[:, COL["util_change_3"]] = util_now - lag(self.util_ff, 3)
@@ -126,6 +181,17 @@ class FeatureBuilder:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             out[:, COL["util_vs_own_12"]] = util_now - np.nanmean(u12, axis=1)
+        out[:, COL["util_change_12"]] = util_now - lag(self.util_ff, 12)
+        s6, sd6, lo6 = self._util_stats(t, 6, rows)
+        s12, sd12, _ = self._util_stats(t, 12, rows)
+        out[:, COL["util_slope_6"]], out[:, COL["util_std_6"]], out[:, COL["util_min_6"]] = s6, sd6, lo6
+        out[:, COL["util_slope_12"]], out[:, COL["util_std_12"]] = s12, sd12
+        span12 = np.minimum(12, t + 1 - np.minimum(self.first_obs[rows], t))
+        out[:, COL["missing_filings_12"]] = span12 - self._window(self.cs_filed, t, 12, rows)
+        out[:, COL["late_12"]] = self._window(self.cs_late, t, 12, rows)
+        out[:, COL["arrears_12"]] = self._window(self.cs_arr, t, 12, rows)
+        out[:, COL["arrears_run"]] = np.minimum(t - self.last_clear[rows, t], 24)
+        out[:, COL["stops_24"]] = self._window(self.cs_stop, t, 24, rows)
         out[:, COL["missing_filings_3"]] = span3 - self._window(self.cs_filed, t, 3, rows)
         out[:, COL["missing_filings_6"]] = span6 - self._window(self.cs_filed, t, 6, rows)
         out[:, COL["months_since_filed"]] = np.where(lf >= 0, t - lf, 24).clip(0, 24)
