@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import bounds, calendar, rules
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, PermissionRefused
 from revive.core.text import parse_int
 from revive.registry.models import Band, UnitStatus
 
@@ -107,6 +107,12 @@ def carry_current_version(form: forms.Form, exc: DomainError) -> None:
     if "current_version" in exc.details and "version" in form.fields:
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = str(exc.details["current_version"])
+
+
+def refusal_status(exc: DomainError) -> int:
+    """The status of a page that shows a service's refusal on its form: 403 when the user's role may not
+    make the change (PermissionRefused, as the API answers), else 400 (the form is shown again)."""
+    return 403 if isinstance(exc, PermissionRefused) else 400
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:

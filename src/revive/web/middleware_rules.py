@@ -1,7 +1,8 @@
 """Two rules every page follows, enforced once here rather than in each view.
 
 - A DomainError that leaves a page's view (a year out of range, a value a service refuses, a stale
-  version) answers 400 (409 for a conflict) with its message in the user's language, never a server
+  version) answers its status (400; 409 for a conflict; 403 for a change the user's role does not
+  make) with its message in the user's language, never a server
   error. Views still show errors next to their form fields when they catch them; this is the net
   under every query parameter and every value a view passes on unchecked.
 - A request carrying a NUL byte (in its path, query, form fields or JSON body) answers 400 before any
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from revive.core.errors import ConflictError, DomainError
+from revive.core.errors import ConflictError, DomainError, PermissionRefused
 
 
 class RequestRulesMiddleware:
@@ -44,7 +45,7 @@ class RequestRulesMiddleware:
             request,
             "web/bad_request.html",
             {"message": exception.message, "conflict": conflict, "back": request.path},
-            status=exception.status_code if conflict else 400,
+            status=exception.status_code if isinstance(exception, ConflictError | PermissionRefused) else 400,
         )
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
 from revive.cases import selectors as case_selectors
 from revive.core import calendar, money, rules
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, PermissionRefused
 from revive.core.scoping import ScopeKind, scope_for
 from revive.finance import selectors, services, workflow
 from revive.finance.labels import state_label
@@ -39,7 +39,7 @@ from revive.web.finance.forms import (
     MoneyForm,
     StepForm,
 )
-from revive.web.forms import add_domain_error, carry_current_version
+from revive.web.forms import add_domain_error, carry_current_version, refusal_status
 from revive.web.templatetags.revive import num
 
 UNITS = [
@@ -233,13 +233,19 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/finance/detail.html", _detail_context(request, scope, loan))
 
 
-def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done: str) -> HttpResponse:
-    """Run one service with a bound form; on error show the request page again with the form's errors."""
-    scope = page_scope(request, perm)
+def _act(request: HttpRequest, pk: int, *, form, key: str, run, done: str) -> HttpResponse:
+    """Run one service with a bound form; on error show the request page again with the form's errors.
+    Who may make the change is the service's rule (finance.workflow.require_role): a role that may not
+    gets its refusal here as through the API (403 with the same message)."""
+    scope = page_scope(request, Perm.VIEW_FINANCE)
     loan = selectors.loan_get(scope=scope, pk=pk)
+    status = 400
     if form.is_valid():
         try:
             run(loan, form.cleaned_data)
+        except PermissionRefused as exc:  # above the forms, which this role is not shown
+            messages.error(request, exc.message)
+            status = refusal_status(exc)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -247,7 +253,7 @@ def _act(request: HttpRequest, pk: int, *, perm: str, form, key: str, run, done:
             return redirect("web:loan", pk=loan.pk)
     loan.refresh_from_db()
     context = _detail_context(request, scope, loan, **{key: form})
-    return render(request, "web/finance/detail.html", context, status=400)
+    return render(request, "web/finance/detail.html", context, status=status)
 
 
 @login_required
@@ -259,7 +265,7 @@ def loan_step(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     form = StepForm(request.POST)
-    return _act(request, pk, perm=Perm.MANAGE_LOANS, form=form, key="step_form", run=run, done=_("Saved."))
+    return _act(request, pk, form=form, key="step_form", run=run, done=_("Saved."))
 
 
 @login_required
@@ -273,7 +279,7 @@ def loan_introduce(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = IntroduceForm(request.POST)
     done = _("The introduction letter was recorded.")
-    return _act(request, pk, perm=Perm.MANAGE_LOANS, form=form, key="introduce_form", run=run, done=done)
+    return _act(request, pk, form=form, key="introduce_form", run=run, done=done)
 
 
 @login_required
@@ -287,7 +293,7 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = DecisionForm(request.POST)
     done = _("The bank's decision was recorded.")
-    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="decision_form", run=run, done=done)
+    return _act(request, pk, form=form, key="decision_form", run=run, done=done)
 
 
 @login_required
@@ -300,7 +306,7 @@ def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = MoneyForm(request.POST, prefix="d")
     done = _("The disbursement was recorded.")
-    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="disburse_form", run=run, done=done)
+    return _act(request, pk, form=form, key="disburse_form", run=run, done=done)
 
 
 @login_required
@@ -313,7 +319,7 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = MoneyForm(request.POST, prefix="r")
     done = _("The repayment was recorded.")
-    return _act(request, pk, perm=Perm.DECIDE_LOANS, form=form, key="repay_form", run=run, done=done)
+    return _act(request, pk, form=form, key="repay_form", run=run, done=done)
 
 
 # --- credit lines ---------------------------------------------------------------------------------
@@ -324,11 +330,12 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 def credit_lines(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request, Perm.VIEW_FINANCE)
     year = rules.year(request.GET.get("year"))
-    can_set = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation
-    form = CreditLineForm(request.POST or None, initial={"year": year}) if can_set else None
-    if request.method == "POST":
-        if not can_set:
-            raise Http404
+    can_set = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation  # the form is offered
+    posted = request.method == "POST"  # who may set a line is the service's rule: its refusal is shown
+    form = CreditLineForm(request.POST, initial={"year": year}) if posted else None
+    form = form or (CreditLineForm(initial={"year": year}) if can_set else None)
+    status = 400
+    if posted:
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -339,6 +346,7 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 add_domain_error(form, exc)
                 carry_current_version(form, exc)
+                status = refusal_status(exc)
             else:
                 messages.success(request, _("The credit line was saved."))
                 return redirect(f"{reverse('web:credit_lines')}?year={d['year']}")
@@ -349,9 +357,7 @@ def credit_lines(request: HttpRequest) -> HttpResponse:
         )
     totals = {k: sum(r[k] for r in rows if r["province"] is None) for k in ("amount", "used", "remaining")}
     context = {"rows": rows, "year": year, "form": form, "totals": totals, "unit": _unit(request)}
-    return render(
-        request, "web/finance/credit_lines.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "web/finance/credit_lines.html", context, status=status if posted else 200)
 
 
 # --- funnel ---------------------------------------------------------------------------------------
@@ -445,10 +451,11 @@ def _lending_export(request: HttpRequest, scope, year: int, bank):
 @login_required
 @require_POST
 def lending_figure(request: HttpRequest) -> HttpResponse:
-    scope = page_scope(request, Perm.MANAGE_LOANS)
-    if not scope.is_nation:
-        raise Http404
+    """Who may enter the figures is the service's rule (national staff who manage loans): its refusal
+    is shown on the form (403)."""
+    scope = page_scope(request, Perm.VIEW_FINANCE)
     form = LendingFigureForm(request.POST)
+    status = 400
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -459,11 +466,12 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
             carry_current_version(form, exc)
+            status = refusal_status(exc)
         else:
             messages.success(request, _("The figures were saved."))
             return redirect(f"{reverse('web:lending_share')}?year={d['month'][0]}")
     context = _lending_context(request, scope, rules.year(None), None, figure_form=form)
-    return render(request, "web/finance/lending_share.html", context, status=400)
+    return render(request, "web/finance/lending_share.html", context, status=status)
 
 
 @login_required

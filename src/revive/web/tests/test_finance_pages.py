@@ -269,11 +269,38 @@ def test_credit_line_page_shows_used_and_remaining(login, national_admin, world,
     assert "۷۰٫۰ میلیارد ریال" in body and "۳۰٫۰ میلیارد ریال" in body
 
 
-def test_provincial_officer_cannot_set_credit_lines(login, officer_semnan):
-    r = login(officer_semnan).post(
-        "/loans/credit-lines/", {"year": "1405", "bank": bank().pk, "amount": "100"}
+def test_provincial_officer_cannot_set_credit_lines_and_is_told_why(login, officer_semnan):
+    """The rule is the service's (finance.services.credit_line_set): the page shows its refusal."""
+    from revive.finance.models import CreditLine
+
+    client = login(officer_semnan)
+    client.cookies["django_language"] = "en"
+    r = client.post("/loans/credit-lines/", {"year": "1405", "bank": bank().pk, "amount": "100"})
+    assert r.status_code == 403
+    assert "Only national staff who manage loans set credit lines and lending figures." in r.content.decode()
+    r = client.post("/loans/lending-share/figures/", {"month": "1405/07", "total": "200", "industry_mining": "62"})
+    assert r.status_code == 403 and "Only national staff who manage loans" in r.content.decode()
+    assert not CreditLine.objects.exists() and not LendingFigure.objects.exists()
+
+
+def test_a_bank_gets_the_same_refusal_on_the_page_as_through_the_api(login, bank_melli, melli_loan):
+    """Who moves a request along is the service's rule (finance.workflow.require_role): the page and
+    the API both answer 403 with its message, in the user's language."""
+    from revive.accounts.services import token_create
+
+    form = {"to": "withdrawn", "note": "x", "version": melli_loan.version}
+    page = login(bank_melli).post(f"/loans/{melli_loan.pk}/step/", form, HTTP_ACCEPT_LANGUAGE="fa")
+    api = Client().post(
+        f"/api/v1/loan-requests/{melli_loan.pk}/transitions",
+        {"to": "withdrawn", "reason": "x", "version": melli_loan.version},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=bank_melli)}",
+        HTTP_ACCEPT_LANGUAGE="fa",
     )
-    assert r.status_code == 404
+    message = api.json()["message"]
+    assert page.status_code == api.status_code == 403
+    assert message == "نقش شما اجازهٔ این تغییر در درخواست را نمی‌دهد." and message in page.content.decode()
+    assert LoanRequest.objects.get().state == LoanState.INTRODUCED
 
 
 def test_a_second_credit_line_for_the_same_bank_and_year_replaces_only_once_confirmed(login, national_admin):
