@@ -388,3 +388,15 @@ def survival(years: list[dict]) -> str:
         value_label=lambda v: pct(v / 100, 0),
         rtl=rules.language() == "fa",
     )
+
+
+def calibration(cal: list[dict]) -> str:
+    """The risk model's calibration: the share that went idle per decile against the predicted probability."""
+    return line_chart(
+        categories=[str(c["decile"]) for c in cal],
+        values=[c["observed"] for c in cal],
+        title=_("Calibration by decile: the share that went idle (points) against the predicted probability (line)"),
+        value_label=lambda v: pct(v),
+        rtl=rules.language() == "fa",
+        more=(Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
+    )

@@ -12,38 +12,21 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases.models import OPEN_STATES, Case
 from revive.core import rules
 from revive.core.errors import DomainError
-from revive.core.rules import language as _lang  # the one rule for the page's language
-from revive.core.scoping import ScopeKind, scope_for
+from revive.core.scoping import ScopeKind
 from revive.insight import selectors, services
 from revive.insight.models import AttributionEffect
-from revive.insight.words import reason_words
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Sector
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, name_in, table_response
-from revive.web.templatetags.revive import pct
-
-
-def _scope(request: HttpRequest):
-    """National and provincial staff only (a provincial officer sees their province); others get 404."""
-    if not has_perm(request.user, Perm.VIEW_REGISTRY):
-        raise Http404
-    scope = scope_for(request.user)
-    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
-        raise Http404
-    return scope
-
-
-def _reasons(score, lang: str) -> list[str]:
-    sector = name_in(score.sector, lang) if score.sector_id else ""
-    province = name_in(score.province, lang) if score.province_id else ""
-    return [reason_words(r, lang, sector, province) for r in score.reasons]
+from revive.web.access import page_scope, staff
+from revive.web.exports import date_cells, export_format, table_response
+from revive.web.insight.exports import attribution_table, calibration_table, reason_texts, watchlist_table
 
 
 @login_required
 def watchlist(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    lang = _lang()
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
+    lang = rules.language()
     run = selectors.latest_risk_run()
     province = None
     code = request.GET.get("province", "")
@@ -72,25 +55,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
     items = selectors.watchlist(scope=scope, run=run, filters=filters)
     fmt = export_format(request)
     if fmt:
-        header = [
-            _("National rank"), _("Business ID"), _("Unit"), _("Province"), _("Park"), _("Sector"),
-            _("Probability of going idle within %(n)s months") % {"n": run.horizon},
-            _("Reason 1"), _("Reason 2"), _("Reason 3"), _("Scored on (Iranian month)"),
-        ]  # fmt: skip
-        rows = (
-            [
-                s.rank,
-                s.unit.business_id,
-                s.unit.name(lang),
-                s.province.code,
-                s.park.code,
-                s.sector.isic_division,
-                round(s.probability, 4),
-                *(_reasons(s, lang) + ["", "", ""])[:3],
-                run.as_of,
-            ]  # fmt: skip
-            for s in items.iterator(chunk_size=2000)
-        )
+        header, rows = watchlist_table(items, run, lang)
         return table_response(
             fmt=fmt, filename="revive-watchlist", header=header, rows=rows, rtl=lang == "fa"
         )
@@ -100,7 +65,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
         Case.objects.filter(unit_id__in=unit_ids, state__in=OPEN_STATES).values_list("unit_id", flat=True)
     )
     for s in page.object_list:
-        s.words = _reasons(s, lang)
+        s.words = reason_texts(s, lang)
         s.has_open_case = s.unit_id in open_case
     ctx.update(
         {
@@ -121,7 +86,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def watch_open_case(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
     if not has_perm(request.user, Perm.MANAGE_CASES):
         raise Http404
     score = selectors.score_get(scope=scope, pk=pk)
@@ -136,8 +101,8 @@ def watch_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def model(request: HttpRequest) -> HttpResponse:
-    _scope(request)
-    lang = _lang()
+    page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
+    lang = rules.language()
     run = selectors.latest_risk_run()
     ctx = {"run": run, "lang": lang}
     if run is not None and run.backtest:
@@ -146,27 +111,14 @@ def model(request: HttpRequest) -> HttpResponse:
         cal = b.get("calibration") or []
         ctx["calibration"] = cal
         if cal:
-            ctx["chart"] = charts.line_chart(
-                categories=[str(c["decile"]) for c in cal],
-                values=[c["observed"] for c in cal],
-                title=_(
-                    "Calibration by decile: the share that went idle (points) against the predicted probability (line)"
-                ),
-                value_label=lambda v: pct(v),
-                rtl=lang == "fa",
-                more=(charts.Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
-            )
+            ctx["chart"] = charts.calibration(cal)
         ctx["rows"] = [
             (_("Gradient boosting (calibrated)"), b.get("auc"), b.get("precision_at_5pct")),
             (_("Office rule: below 50% now, or fell a band in the last 3 months"), b.get("baseline_auc"), b.get("baseline_precision_at_5pct")),
             (_("Logistic regression"), b.get("logit_auc"), b.get("logit_precision_at_5pct")),
         ]  # fmt: skip
     if export_format(request) and run is not None:
-        header = [_("Decile"), _("Predicted"), _("Observed"), _("Rows")]
-        rows = (
-            [c["decile"], round(c["predicted"], 4), round(c["observed"], 4), c["rows"]]
-            for c in run.backtest.get("calibration", [])
-        )
+        header, rows = calibration_table(run.backtest.get("calibration", []))
         return table_response(
             fmt=export_format(request),
             filename="revive-risk-calibration",
@@ -181,8 +133,8 @@ def model(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def attribution(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
-    lang = _lang()
+    scope = page_scope(request, Perm.VIEW_REGISTRY, allow=staff)
+    lang = rules.language()
     run = selectors.latest_attribution_run()
     province = None
     code = request.GET.get("province", "")
@@ -196,27 +148,7 @@ def attribution(request: HttpRequest) -> HttpResponse:
     effects.sort(key=lambda e: order.get(e.kind, 9))
     fmt = export_format(request)
     if fmt:
-        header = [
-            _("Intervention"), _("Province"), _("Effect on the probability of producing (12 months)"), _("Interval (95%), low"),
-            _("Interval (95%), high"), _("Pre-trends hold"), _("Units treated"), _("Revived after it (gross count)"),
-            _("Net jobs"), _("Cost per net job-year (rials)"), _("Note"),
-        ]  # fmt: skip
-        rows = (
-            [
-                e.get_kind_display(),
-                province.code if province else "",
-                e.att_producing,
-                e.ci_low,
-                e.ci_high,
-                e.pretrend_ok,
-                e.units_treated,
-                e.gross_revived,
-                None if e.net_jobs is None else round(e.net_jobs, 1),
-                e.cost_per_net_job_rials,
-                e.note,
-            ]  # fmt: skip
-            for e in effects
-        )
+        header, rows = attribution_table(effects, province)
         return table_response(
             fmt=fmt, filename="revive-attribution", header=header, rows=rows, rtl=lang == "fa"
         )
