@@ -32,6 +32,9 @@ def test_database_urls():
         "s@cret",
         "5432",
     )
+    assert pg["OPTIONS"]["options"] == "-c jit=off"  # short queries: compiling them costs more than it saves
+    mine = database_from_url("postgres://u@h/revive?options=-c%20work_mem%3D64MB", base_dir=Path("/"))
+    assert mine["OPTIONS"]["options"] == "-c work_mem=64MB"  # the URL's own options are kept
     with pytest.raises(ConfigError, match="unsupported"):
         database_from_url("mysql://x/y", base_dir=Path("/"))
 
