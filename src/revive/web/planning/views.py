@@ -22,7 +22,7 @@ from revive.web import charts
 from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
 from revive.web.planning.forms import PlanForm, ProjectStatusForm, ScenarioForm
-from revive.web.templatetags.revive import num
+from revive.web.templatetags.revive import decimal_text, num
 
 BASELINE_NAMES = {
     "greedy": gettext_lazy("value for money first"),
@@ -96,42 +96,6 @@ def _runs_table(scope):
 def _summary(result: dict) -> dict:
     best = result.get("best_rule", "")
     return {"best_rule_name": BASELINE_NAMES.get(best, best)}
-
-
-def _decimal(value: float | None, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.{places}f}"
-    return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b")) if _lang() == "fa" else text
-
-
-def _sweep_charts(result: dict) -> tuple[str, str]:
-    sweep = result.get("sweep") or []
-    if not sweep:
-        return "", ""
-    rtl = _lang() == "fa"
-    labels = [num(p["money"] // 10**9) for p in sweep]
-    value = charts.line_chart(
-        categories=labels,
-        values=[p["value"] for p in sweep],
-        title=_("Value of the plan against the money available (billion rials)"),
-        value_label=lambda v: num(round(v)),
-        rtl=rtl,
-    )
-    marginal = charts.bar_chart(
-        categories=labels,
-        series=[
-            charts.Series(
-                _("value per extra billion rials"),
-                [max(p.get("per_billion") or 0, 0) for p in sweep],
-                "series-a",
-            )
-        ],
-        title=_("Where the next billion rials buys most"),
-        value_label=lambda v: _decimal(v) if v < 10 else num(round(v)),
-        rtl=rtl,
-    )
-    return value, marginal
 
 
 EXPORT_HEADER = [
@@ -297,7 +261,7 @@ def _explain(rows: list[dict], result: dict) -> None:
     for r in rows:
         r["province_name"] = provinces.get(r["province"], r["province"])
         r["park_name"] = to_persian_digits(r["park_fa"]) if lang == "fa" else r["park_en"]
-        r["per_billion"] = _decimal(r["value"] / (r["cost"] / 1e9), 1) if r["cost"] else None
+        r["per_billion"] = decimal_text(r["value"] / (r["cost"] / 1e9), 1) if r["cost"] else None
         names = banks.get(r["bank"]) if r["bank"] else None
         r["bank_name"] = (names[0] if lang == "fa" else names[1]) if names else r["bank"]
         r["project_list"] = [
@@ -327,9 +291,9 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"run": run, "result": run.result or {}, "step": step_text(run.step)}
     if run.status == PlanRun.Status.DONE:
         context.update(_summary(run.result))
-        context["value_chart"], context["marginal_chart"] = _sweep_charts(run.result)
+        context["value_chart"], context["marginal_chart"] = charts.plan_sweep(run.result)
         context["sweep"] = [
-            {**p, "per_billion_text": _decimal(p.get("per_billion"))} for p in run.result.get("sweep", [])
+            {**p, "per_billion_text": decimal_text(p.get("per_billion"))} for p in run.result.get("sweep", [])
         ]
         rows = run.result.get("rows", [])
         context["page"] = page = rules.paginate(request, rows, 100)
@@ -428,8 +392,8 @@ def projects(request: HttpRequest) -> HttpResponse:
         )
     page = rules.paginate(request, items, 50)
     for p in page.object_list:
-        p.units_per_billion_text = _decimal(p.units_per_billion, 3)
-        p.jobs_per_billion_text = _decimal(p.jobs_per_billion, 2)
+        p.units_per_billion_text = decimal_text(p.units_per_billion, 3)
+        p.jobs_per_billion_text = decimal_text(p.jobs_per_billion, 2)
     return render(
         request,
         "web/planning/projects.html",
@@ -441,11 +405,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "statuses": InfraProject.Status.choices,
             "utilities": Utility.choices,
-            "totals": {
-                "cost": sum(p.cost for p in items),
-                "units": sum(p.units for p in items),
-                "jobs": sum(p.jobs for p in items),
-            },
+            "totals": items.totals,  # the whole list's, from the ranking (only the page is built)
             "can_manage": has_perm(request.user, Perm.MANAGE_CASES),
         },
     )
