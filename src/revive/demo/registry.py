@@ -5,8 +5,7 @@ by month with numpy (about 50k units over 90 months at scale 1) and written with
 (SQLite) or COPY (PostgreSQL), because several million filings through the ORM would take an hour.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -27,6 +26,7 @@ from revive.core.calendar import (
 )
 from revive.core.errors import DomainError
 from revive.core.text import normalize, search_key
+from revive.demo.writing import large_cache, secondary_indexes_dropped
 from revive.filings.models import FilingTotal, MonthlyFiling
 from revive.registry.models import (
     Band,
@@ -252,45 +252,6 @@ class _Writer:
                 )
 
 
-@contextmanager
-def _secondary_indexes_dropped(model: type) -> Iterator[None]:
-    """Drop a table's plain (non-unique) indexes and rebuild them from their own definitions afterwards.
-
-    Building an index once over millions of rows is faster than keeping it up to date row by row;
-    both databases run the DDL inside the surrounding transaction, so a failure restores them.
-    """
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [table],
-            )
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND schemaname = current_schema()",
-                [table],
-            )
-        else:
-            yield
-            return
-        indexes = [
-            (name, sql) for name, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")
-        ]
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        if connection.vendor == "postgresql":
-            # Check foreign keys as the rows arrive: queueing millions of deferred checks until commit
-            # is slower, and PostgreSQL will not build an index while checks are pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for _name, sql in indexes:
-            cursor.execute(sql)
-
-
 def registry_has_data() -> bool:
     return ProductionUnit.objects.exists() or IndustrialPark.objects.exists()
 
@@ -334,21 +295,12 @@ def generate(*, seed: int, scale: float = 1.0, today: date | None = None, progre
     writer = _Writer()
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     rng_parks, rng_units, rng_sim, rng_files, rng_names = streams
-    saved_cache = None
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            saved_cache = cursor.execute("PRAGMA cache_size").fetchone()[0]
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB: the filing indexes stay in memory
-    try:
+    with large_cache():  # the filing indexes stay in memory
         provinces = list(Province.objects.order_by("code"))
         parks = _make_parks(rng_parks, provinces, scale, progress)
         units = _make_units(rng_units, rng_names, provinces, parks, scale, today, progress)
         history = _simulate(rng_sim, units, today, progress)
         counts = _write(writer, rng_files, parks, units, history, today, progress)
-    finally:
-        if saved_cache is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(saved_cache)}")
     counts = {
         "provinces": len(provinces),
         "sectors": Sector.objects.count(),
@@ -856,7 +808,7 @@ def _write(
     del status_rows, rows
 
     _say(progress, "writing monthly filings")
-    with _secondary_indexes_dropped(MonthlyFiling):
+    with secondary_indexes_dropped(MonthlyFiling):
         filings = _write_filings(
             writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
         )

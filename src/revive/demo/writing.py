@@ -7,7 +7,8 @@ adapted once per distinct day. SQLite gets executemany, PostgreSQL COPY; explici
 sequence reset, so later rows made by the services get the next ids.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,67 @@ from django.db import connection, models
 from django.utils import timezone
 
 BATCH = 50_000
+
+
+@contextmanager
+def large_cache(kib: int = 262_144) -> Iterator[None]:
+    """SQLite: a page cache of `kib` (256 MB) while the demo is written, so the indexes being filled stay in
+    memory (the default is 2 MB); a larger one already set stays as it is."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        saved = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        # negative: KiB; positive: pages
+        if saved < 0 and -saved >= kib:
+            saved = None
+        else:
+            cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(saved)}")
+
+
+@contextmanager
+def secondary_indexes_dropped(model: type) -> Iterator[None]:
+    """Drop a table's plain (non-unique) indexes and rebuild them from their own definitions afterwards.
+
+    Building an index once over millions of rows is faster than keeping it up to date row by row;
+    both databases run the DDL inside the surrounding transaction, so a failure restores them.
+    """
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND schemaname = current_schema()",
+                [table],
+            )
+        else:
+            yield
+            return
+        indexes = [
+            (name, sql) for name, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")
+        ]
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        if connection.vendor == "postgresql":
+            # Check foreign keys as the rows arrive: queueing millions of deferred checks until commit
+            # is slower, and PostgreSQL will not build an index while checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for _name, sql in indexes:
+            cursor.execute(sql)
 
 
 class Writer:
