@@ -3,13 +3,11 @@ and the licence-suspension warning list."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from revive.accounts.roles import Perm, Role, has_perm
@@ -18,7 +16,8 @@ from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
 from revive.notices import selectors, services
 from revive.notices.models import DEFAULT_CHANNELS, Channel, Contact, DeadlineRules, Holiday, Kind, Preference
-from revive.web.forms import JalaliDateField, add_domain_error
+from revive.web.forms import add_domain_error
+from revive.web.notices.forms import HolidayForm, RulesForm
 
 
 @login_required
@@ -114,25 +113,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
-
-
-class RulesForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    class Meta:
-        model = DeadlineRules
-        fields = services.RULE_FIELDS
-        widgets = {f: forms.NumberInput(attrs={"min": 0, "max": 365}) for f in services.RULE_FIELDS[:-1]}
-
-
-class HolidayForm(forms.Form):
-    day = JalaliDateField(
-        label=gettext_lazy("Date"),
-        help_text=gettext_lazy("Iranian date, for example 1405/01/13"),
-        widget=forms.TextInput(attrs={"maxlength": 20, "dir": "ltr", "inputmode": "numeric", "size": 11}),
-    )
-    name_fa = forms.CharField(label=gettext_lazy("Name (Persian)"), max_length=120)
-    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=120, required=False)
 
 
 def _require_national_admin(request: HttpRequest) -> None:
