@@ -1,14 +1,19 @@
 """Every page of the scope walk, timed as a national administrator and as Semnan's provincial officer on the
 national demo; then the national units download (CSV and XLSX) and the monthly PDF.
 
-    .venv/bin/python bench/bench_pages.py [--requests 7] [--only /filings/] [--no-downloads]
+    .venv/bin/python bench/bench_pages.py [--requests 7] [--only /filings/] [--no-downloads] [--demo FILE]
     REVIVE_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/revive_bench .venv/bin/python bench/bench_pages.py
 
-SQLite: a copy of the national demo, var/revive.sqlite3 (`make demo` makes it), in var/bench/pages.sqlite3,
-refreshed when the demo is newer; migrated, never written to otherwise (two bench users are added).
-PostgreSQL: only when REVIVE_BENCH_POSTGRES_URL is set (or --postgres, which uses the default URL below). An
-empty database gets the national demo generated into it first (seed 1, scale 1.0): that takes several minutes
-once; bench/bench_overview.py uses the same database, so either one fills it for the other.
+SQLite: a copy of the national demo, var/revive.sqlite3 (`make demo` makes it; --demo FILE for another one),
+in var/bench/pages.sqlite3, refreshed when the demo is newer; migrated, never written to otherwise (two bench
+users are added).
+PostgreSQL: only when REVIVE_BENCH_POSTGRES_URL is set (or --postgres, which uses the default URL below). A
+database that already holds the demo is migrated and used as it is (point the URL at it to walk it again
+without rebuilding). An empty one is filled from the SQLite copy with COPY (bench/sqlite_to_postgres.py,
+about 2.5 minutes for the national demo) or, without a SQLite demo, generated (seed 1, scale 1.0: about 19
+minutes); bench/bench_overview.py uses the same database, so either one fills it for the other.
+On PostgreSQL the database server's CPU time for each page is read from /proc (the server runs on this
+machine) and printed beside this process's: together they are what a page costs whatever else runs.
 
 The pages are the ones test_scope_walk.py classifies: its list pages, and its object pages opened on one
 demo record of Semnan (the biggest park, the meeting with most resolutions, ...). A page the walk knows but this
@@ -88,6 +93,7 @@ def main() -> None:
         "--postgres", action="store_true", help=f"also PostgreSQL (default {POSTGRES_DEFAULT})"
     )
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--demo", type=Path, default=DEMO, help=f"the SQLite national demo (default {DEMO})")
     parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -97,9 +103,9 @@ def main() -> None:
     postgres_url = os.environ.get("REVIVE_BENCH_POSTGRES_URL") or (POSTGRES_DEFAULT if args.postgres else "")
     results = []
     if not args.no_sqlite:
-        if not DEMO.exists():
-            raise SystemExit(f"{DEMO} is missing: `make demo` (or `revive demo-data --seed 1`) makes it")
-        refresh_copy()
+        if not args.demo.exists():
+            raise SystemExit(f"{args.demo} is missing: `make demo` (or `revive demo-data --seed 1`) makes it")
+        refresh_copy(args.demo)
         results.append(run_child("sqlite", f"sqlite:///{COPY}", args))
     if postgres_url:
         if (reason := postgres_unreachable(postgres_url)) is None:
@@ -113,24 +119,26 @@ def main() -> None:
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
-def refresh_copy() -> None:
+def refresh_copy(demo: Path) -> None:
     COPY.parent.mkdir(parents=True, exist_ok=True)
-    if COPY.exists() and COPY.stat().st_mtime >= DEMO.stat().st_mtime:
+    if COPY.exists() and COPY.stat().st_mtime >= demo.stat().st_mtime:
         return
-    print(f"copying {DEMO.name} to {COPY.relative_to(PROJECT_DIR)}", file=sys.stderr)
+    print(f"copying {demo} to {COPY.relative_to(PROJECT_DIR)}", file=sys.stderr)
     for suffix in ("-wal", "-shm"):
         Path(str(COPY) + suffix).unlink(missing_ok=True)
     import sqlite3
 
     # The backup API copies a consistent database even while the demo server has it open.
-    with sqlite3.connect(DEMO) as source, sqlite3.connect(COPY) as target:
+    with sqlite3.connect(demo) as source, sqlite3.connect(COPY) as target:
         source.backup(target)
 
 
 def run_child(backend: str, url: str, args) -> dict:
     env = dict(os.environ, REVIVE_DATABASE_URL=url)
     command = [sys.executable, __file__, "--child", backend, "--requests", str(args.requests)]
-    command += ["--only", args.only] + (["--no-downloads"] if args.no_downloads else [])
+    command += ["--only", args.only, "--demo", str(args.demo)] + (
+        ["--no-downloads"] if args.no_downloads else []
+    )
     done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
     if done.returncode:
         print(done.stdout, end="")
@@ -167,13 +175,13 @@ def print_result(r: dict) -> None:
     print(
         f"{r['backend']}: {r['units']:,} units, {r['filings']:,} monthly filings; {r['requests']} requests a page"
     )
-    header = f"{'page':<46}{'user':<10}{'status':>7}{'median':>10}{'p95':>10}{'cpu med':>10}{'queries':>9}"
+    header = f"{'page':<46}{'user':<10}{'status':>7}{'median':>10}{'p95':>10}{'cpu med':>10}{'db cpu':>9}{'queries':>9}"
     print(header)
     print("-" * len(header))
     for p in rows[:SLOWEST]:
         print(
             f"{p['path'][:45]:<46}{p['user']:<10}{p['status']:>7}{p['median']:>8.0f}ms{p['p95']:>8.0f}ms"
-            f"{p['cpu']:>8.0f}ms{p['queries']:>9}"
+            f"{p['cpu']:>8.0f}ms{_db(p):>9}{p['queries']:>9}"
         )
     over = [p for p in rows if p["p95"] > GOAL_MS]
     print(
@@ -190,17 +198,24 @@ def print_result(r: dict) -> None:
     if r["downloads"]:
         print()
         print(
-            f"{'download':<16}{'seconds':>9}{'cpu s':>7}{'goal':>8}{'peak MB':>9}{'size MB':>9}{'queries':>9}"
+            f"{'download':<16}{'seconds':>9}{'cpu s':>7}{'db cpu s':>9}{'goal':>8}{'peak MB':>9}{'size MB':>9}"
+            f"{'queries':>9}"
         )
         for d in r["downloads"]:
             goal = DOWNLOAD_GOALS_S[d["name"]]
             print(
-                f"{d['name']:<16}{d['seconds']:>9.2f}{d['cpu']:>7.2f}{goal:>7.0f}s{d['peak_mb']:>9.1f}{d['size_mb']:>9.1f}"
+                f"{d['name']:<16}{d['seconds']:>9.2f}{d['cpu']:>7.2f}"
+                f"{'' if d.get('db_cpu') is None else format(d['db_cpu'], '.2f'):>9}"
+                f"{goal:>7.0f}s{d['peak_mb']:>9.1f}{d['size_mb']:>9.1f}"
                 f"{d['queries']:>9}  {'yes' if d['seconds'] <= goal else 'NO'}"
             )
     if r["not_walked"]:
         print()
         print("not walked: " + "; ".join(f"{name} ({why})" for name, why in sorted(r["not_walked"].items())))
+
+
+def _db(p: dict) -> str:
+    return "" if p.get("db_cpu") is None else f"{p['db_cpu']:.0f}ms"
 
 
 # --- the child: one database ------------------------------------------------------------------------
@@ -216,7 +231,7 @@ def measure(args) -> dict:
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 404s of pages a user may not open
     call_command("migrate", verbosity=0, interactive=False)
-    ensure_demo_data()
+    ensure_demo_data(args.demo)
     users = bench_users()
     pages, not_walked = walk_pages()
     results = []
@@ -230,7 +245,7 @@ def measure(args) -> dict:
             results.append(result)
             print(
                 f"  {path:<45}{label:<10}{result['status']:>4}{result['median']:>8.0f} ms{result['p95']:>8.0f} ms"
-                f"{result['cpu']:>8.0f} ms cpu{result['queries']:>5} queries",
+                f"{result['cpu']:>8.0f} ms cpu{_db(result):>9}{result['queries']:>5} queries",
                 file=sys.stderr,
             )
     downloads = [] if args.no_downloads else time_downloads(users["national"])
@@ -255,7 +270,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_demo_data() -> None:
+def ensure_demo_data(sqlite_demo: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -263,9 +278,23 @@ def ensure_demo_data() -> None:
 
     if demo.registry_has_data():
         return
+    started = time.perf_counter()
+    if connection.vendor == "postgresql" and sqlite_demo.exists():
+        # The SQLite demo copied table by table: minutes, where generating it here takes about 19.
+        print(f"postgresql: copying the national demo from {sqlite_demo}", file=sys.stderr)
+        refresh_copy(sqlite_demo)  # (migrated, as the demo itself is never written to)
+        env = dict(os.environ, REVIVE_DATABASE_URL=f"sqlite:///{COPY}")
+        subprocess.run([sys.executable, "-m", "revive", "migrate", "--noinput"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        sys.path.insert(0, str(Path(__file__).parent))
+        import sqlite_to_postgres
+
+        sqlite_to_postgres.copy(
+            str(COPY), os.environ["REVIVE_DATABASE_URL"], log=lambda line: print(line, file=sys.stderr)
+        )
+        return
     # The whole demo as `make demo` makes it (cases, loans, plans too), not the registry alone.
     print(f"{connection.vendor}: generating the national demo data (seed 1, scale 1.0)", file=sys.stderr)
-    started = time.perf_counter()
     call_command("demo_data", seed=1, stdout=sys.stderr)
     print(f"  generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if connection.vendor == "postgresql":
@@ -367,15 +396,17 @@ def time_page(client, path: str, n: int) -> dict:
         status = get()  # warm-up
     except Exception as exc:  # a page that fails is reported, and the walk goes on
         print(f"  {path}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return {"status": 500, "median": 0, "p95": 0, "cpu": 0, "queries": 0}
+        return {"status": 500, "median": 0, "p95": 0, "cpu": 0, "db_cpu": None, "queries": 0}
     if status == 404:
-        return {"status": 404, "median": 0, "p95": 0, "cpu": 0, "queries": 0}
-    times, cpu = [], []
+        return {"status": 404, "median": 0, "p95": 0, "cpu": 0, "db_cpu": None, "queries": 0}
+    times, cpu, db_cpu = [], [], 0.0
     for _ in range(n):
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started, started_cpu, started_db = time.perf_counter(), time.process_time(), db_server_cpu()
         get()
         times.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+        if started_db is not None and (ended_db := db_server_cpu()) is not None:
+            db_cpu += ended_db - started_db
     with CaptureQueriesContext(connection) as captured:
         get()
     times.sort()
@@ -385,8 +416,26 @@ def time_page(client, path: str, n: int) -> dict:
         "p95": times[max(math.ceil(0.95 * len(times)) - 1, 0)],
         # This process's CPU time (SQLite runs in it): what the page costs whatever else the machine runs.
         "cpu": statistics.median(cpu),
+        # The PostgreSQL server's CPU time for the page (a mean: /proc counts in 10 ms ticks); None on SQLite.
+        "db_cpu": db_cpu * 1000 / n if connection.vendor == "postgresql" else None,
         "queries": len(captured.captured_queries),
     }
+
+
+def db_server_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL server process serving this connection, read from /proc
+    (the bench's server runs on this machine); None on SQLite or when it cannot be read."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def time_downloads(user) -> list[dict]:
@@ -444,17 +493,21 @@ def time_downloads(user) -> list[dict]:
         except Exception as exc:  # a benchmark reports what it could not measure and goes on
             print(f"{name}: failed ({exc})", file=sys.stderr)
             continue
-        started, started_cpu = time.perf_counter(), _cpu()
+        started, started_cpu, started_db = time.perf_counter(), _cpu(), db_server_cpu()
         call()
-        seconds, cpu = time.perf_counter() - started, _cpu() - started_cpu
+        seconds, cpu, ended_db = time.perf_counter() - started, _cpu() - started_cpu, db_server_cpu()
+        # (`revive report` runs in its own process: its server time is not this connection's)
+        db_cpu = (
+            ended_db - started_db if None not in (started_db, ended_db) and name != "revive report" else None
+        )
         # Peak Python memory in a separate, untimed run: tracemalloc slows everything down.
         tracemalloc.start()
         with CaptureQueriesContext(connection) as captured:
             size = call()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        done.append({"name": name, "seconds": seconds, "cpu": cpu, "peak_mb": peak / 2**20, "size_mb": size / 2**20,
-                     "queries": len(captured.captured_queries)})  # fmt: skip
+        done.append({"name": name, "seconds": seconds, "cpu": cpu, "db_cpu": db_cpu, "peak_mb": peak / 2**20,
+                     "size_mb": size / 2**20, "queries": len(captured.captured_queries)})  # fmt: skip
     return done
 
 
