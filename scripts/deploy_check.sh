@@ -177,7 +177,10 @@ RESTORED=$(runuser -u "$SVC" -- sh -c "cd '$APP' && set -a && . '$ENV_FILE' && s
 check "restore gives back the users ($USERS = $RESTORED)" test -n "$USERS" -a "$USERS" = "$RESTORED"
 
 say "9. Chromium over https"
-PY=${CHECK_PYTHON:-$APP/.venv/bin/python}
+# The browser's Python is the check's own, outside the installation (never the app's venv, which
+# belongs to $SVC and holds what the guide installs).
+PY=${CHECK_PYTHON:-/var/tmp/$SVC-check-venv/bin/python}
+[ -x "$PY" ] || python3 -m venv "${PY%/bin/python}"
 "$PY" -c "import playwright" 2>/dev/null || "$PY" -m pip install -q playwright
 BROWSER_OUT=$(mktemp)
 "$PY" "$APP/scripts/deploy_check_browser.py" "https://$HOST:$HTTPS_PORT" "$ADMIN" "$ADMIN_PASSWORD" | tee "$BROWSER_OUT"
