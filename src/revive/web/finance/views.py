@@ -451,9 +451,11 @@ def _lending_export(request: HttpRequest, scope, year: int, bank):
 @login_required
 @require_POST
 def lending_figure(request: HttpRequest) -> HttpResponse:
-    """Who may enter the figures is the service's rule (national staff who manage loans): its refusal
-    is shown on the form (403)."""
-    scope = page_scope(request, Perm.VIEW_FINANCE)
+    """The form is national staff's (who else posts gets 404, as the scope walk checks); the service
+    applies the same rule itself (finance.services.lending_figure_set)."""
+    scope = page_scope(request, Perm.MANAGE_LOANS)
+    if not scope.is_nation:
+        raise Http404
     form = LendingFigureForm(request.POST)
     status = 400
     if form.is_valid():
