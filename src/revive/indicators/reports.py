@@ -20,6 +20,16 @@ from revive.indicators import press, selectors
 from revive.registry import selectors as registry
 from revive.registry.models import Province
 
+# Sections other apps add to the report, each a function (scope=, province=) -> dict with "template" (rendered
+# with the dict as `s`), "title", "header" and "table" (the XLSX sheet). Registered in their AppConfig.ready():
+# indicators may not import them (the import graph).
+SECTIONS: list = []
+
+
+def add_section(provider) -> None:
+    if provider not in SECTIONS:
+        SECTIONS.append(provider)
+
 
 def parse_month(text: str, today: date | None = None) -> tuple[int, int]:
     """'1405/08' in any digits; a month that has not started is refused."""
@@ -69,6 +79,7 @@ def report_data(*, scope: Scope, year: int, month: int, province: Province | Non
         else [],
         "production": selectors.production_index(scope=scope, year=year, month=month, province=province),
         "press": press.summary(scope=scope, year=year, lang=_lang(), today=as_of, province=province),
+        "sections": [provider(scope=scope, province=province) for provider in SECTIONS],
     }
 
 
@@ -166,6 +177,14 @@ def render_xlsx(data: dict) -> bytes:
     for i, row in enumerate(data["production"]["by_group"], start=1):
         g.write_row(i, 0, [str(row["label"]), _round(row["month_index"]), _round(row["ytd_index"])])
     g.set_column(0, 0, 30)
+    for section in data.get("sections", []):
+        if not section["table"]:  # nothing to tabulate (the PDF says why)
+            continue
+        x = sheet(str(section["title"])[:31])
+        x.write_row(0, 0, section["header"], bold)
+        for i, row in enumerate(section["table"], start=1):
+            x.write_row(i, 0, ["" if v is None else v for v in row])
+        x.set_column(0, 0, 36)
     book.close()
     return buffer.getvalue()
 

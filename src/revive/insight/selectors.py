@@ -52,6 +52,14 @@ def effects(
     return qs.filter(province__isnull=True)
 
 
+def effects_in_order(
+    *, scope: Scope, run: AttributionRun, province_id: int | None = None
+) -> list[AttributionEffect]:
+    """`effects` in the order of the kinds (working capital, fixed capital, infrastructure, resolution)."""
+    order = {k: i for i, k in enumerate(AttributionEffect.Kind.values)}
+    return sorted(effects(scope=scope, run=run, province_id=province_id), key=lambda e: order.get(e.kind, 9))
+
+
 def provinces_estimated(*, scope: Scope, run: AttributionRun) -> list[int]:
     return list(
         AttributionEffect.objects.visible_to(scope)
