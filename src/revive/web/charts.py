@@ -400,3 +400,32 @@ def calibration(cal: list[dict]) -> str:
         rtl=rules.language() == "fa",
         more=(Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
     )
+
+
+def plan_schedule(rows: list[dict], target: int | None) -> tuple[str, str]:
+    """The year plan month by month: units revived so far against the year's target, and money released
+    and spent each month. `rows` are the schedule's rows with their cumulative count (`so_far`)."""
+    rtl = rules.language() == "fa"
+    labels = [calendar.month_name(r["jmonth"], rules.language()) for r in rows]
+    more = ()
+    if target is not None:
+        more = (Series(_("The year's target"), [target] * len(rows), "series-b"),)
+    cumulative = line_chart(
+        categories=labels,
+        values=[r["so_far"] for r in rows],
+        title=_("Units revived this year, month by month, against the year's target"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+        more=more,
+    )
+    money = bar_chart(
+        categories=labels,
+        series=[
+            Series(_("money released"), [(r["loan_released"] + r["infra_released"]) / 1e9 for r in rows], "series-b"),
+            Series(_("money spent"), [(r["loan_spent"] + r["infra_spent"]) / 1e9 for r in rows], "series-a"),
+        ],
+        title=_("Money released and spent each month (billion rials)"),
+        value_label=lambda v: num(round(v)),
+        rtl=rtl,
+    )
+    return cumulative, money

@@ -11,42 +11,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 from revive.accounts.roles import Perm, has_perm
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
-from revive.core.rules import language as _lang  # the one rule for the page's language
-from revive.core.scoping import ScopeKind, scope_for
 from revive.core.text import to_persian_digits
 from revive.planning import selectors, services
 from revive.planning.models import InfraProject, PlanRun
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Utility
 from revive.web import charts
-from revive.web.exports import date_cells, export_format, name_in, table_response, tables_response
+from revive.web.access import page_scope, staff
+from revive.web.exports import export_format, name_in, table_response, tables_response
 from revive.web.forms import add_domain_error
+from revive.web.planning.exports import (
+    BASELINE_NAMES,
+    month_label,
+    projects_table,
+    run_tables,
+    runs_table,
+    scenario_table,
+)
 from revive.web.planning.forms import PlanForm, ProjectStatusForm, ScenarioForm
 from revive.web.templatetags.revive import decimal_text, num
-
-BASELINE_NAMES = {
-    "greedy": gettext_lazy("value for money first"),
-    "most_jobs_first": gettext_lazy("most jobs first"),
-    "oldest_first": gettext_lazy("oldest case first"),
-}
-
-
-def _scope(request: HttpRequest):
-    """Planners only (national and provincial); everyone else gets 404, like a missing page."""
-    if not has_perm(request.user, Perm.PLAN):
-        raise Http404
-    scope = scope_for(request.user)
-    if scope.kind not in (ScopeKind.NATION, ScopeKind.PROVINCE):
-        raise Http404
-    return scope
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plans(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     if request.method == "GET" and export_format(request):
-        return tables_response(request=request, filename="revive-plans", tables={"plans": _runs_table(scope)})
+        return tables_response(request=request, filename="revive-plans", tables={"plans": runs_table(selectors.runs(scope=scope))})
     national = scope.is_nation
     form = PlanForm(
         request.POST or None,
@@ -62,7 +53,7 @@ def plans(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 year=d["year"],
                 objective=d["objective"],
-                province=d.get("province") or (d["scenario"].province if d.get("scenario") else None),
+                province=d.get("province"),  # none: the scenario's (plan_run_start's default)
                 scenario=d.get("scenario"),
                 time_limit=d["time_limit"],
                 budgets={"loan_total": d.get("loan_budget"), "infra_total": d.get("infra_budget")},
@@ -80,149 +71,20 @@ def plans(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _runs_table(scope):
-    lang = _lang()
-    header = [_("Plan"), _("Province code"), _("Province"), _("Scenario"), _("Status"), _("Units"), _("Jobs"),
-              _("Author"), _("Started on (Iranian)"), _("Started on (Gregorian)")]  # fmt: skip
-    rows = (
-        [r.pk, r.province.code if r.province else "", name_in(r.province, lang), r.scenario.name if r.scenario else "",
-         r.get_status_display(), (r.result or {}).get("units", ""), (r.result or {}).get("jobs", ""),
-         r.author.username if r.author else "", *date_cells(r.created_at)]
-        for r in selectors.runs(scope=scope).iterator(chunk_size=500)
-    )  # fmt: skip
-    return header, rows
-
-
 def _summary(result: dict) -> dict:
     best = result.get("best_rule", "")
     return {"best_rule_name": BASELINE_NAMES.get(best, best)}
 
 
-EXPORT_HEADER = [
-    gettext_lazy("Business ID"),
-    gettext_lazy("Unit"),
-    gettext_lazy("Province code"),
-    gettext_lazy("Park"),
-    gettext_lazy("Loan (rials)"),
-    gettext_lazy("Bank"),
-    gettext_lazy("Projects"),
-    gettext_lazy("Share of projects (rials)"),
-    gettext_lazy("Cost (rials)"),
-    gettext_lazy("Value"),
-    gettext_lazy("Jobs"),
-]
-
-
-def _unit_rows(result: dict):
-    """The plan unit by unit, the run page's default download."""
-    lang = _lang()
-    banks = result.get("banks", {})
-    header = [str(h) for h in EXPORT_HEADER]
-    rows = (
-        [
-            r["business_id"],
-            r["name_fa"] if lang == "fa" or not r["name_en"] else r["name_en"],
-            r["province"],
-            r["park_fa"] if lang == "fa" else r["park_en"],
-            r["loan"],
-            (banks.get(r["bank"], [r["bank"], r["bank"]])[0 if lang == "fa" else 1]) if r["bank"] else "",
-            "; ".join(p["id"] for p in r["projects"]),
-            r["project_share"],
-            r["cost"],
-            r["value"],
-            r["jobs"],
-        ]
-        for r in result.get("rows", [])
-    )
-    return header, rows
-
-
-def _run_tables(result: dict) -> dict:
-    """Every table of a finished run's page: the units first (the default), then the comparisons."""
-    lang = _lang()
-    baselines = result.get("baselines", {})
-    rules = [(_("This plan"), result.get("objective")),
-             *((BASELINE_NAMES[k], baselines.get(k)) for k in BASELINE_NAMES),
-             (_("Best possible (proven bound)"), result.get("bound"))]  # fmt: skip
-    sweep = ([_("Money available (rials)"), _("Spent (rials)"), _("Units"), _("Value"),
-              _("Value per extra billion rials"), _("Today's budget")],
-             ([p["money"], p["spent"]["loans"] + p["spent"]["infra"], p["units"], p["value"], p.get("per_billion"),
-               _("yes") if p.get("factor") == 1.0 else _("no")] for p in result.get("sweep", [])))  # fmt: skip
-    provinces = ([_("Province code"), _("Province"), _("Units"), _("Jobs"), _("Loans (rials)"),
-                  _("Infrastructure (rials)")],
-                 ([p["province"], p["name_fa"] if lang == "fa" else p["name_en"], p["units"], p["jobs"], p["loans"],
-                   p["infra"]] for p in result.get("by_province", [])))  # fmt: skip
-    tables = {
-        "units": _unit_rows(result),
-        "baselines": ([_("Rule"), _("Value")], ([str(name), value] for name, value in rules)),
-        "sweep": sweep,
-        "province": provinces,
-    }
-    if result.get("schedule"):
-        tables.update(_schedule_tables(result["schedule"]))
-    return tables
-
-
-def _month_label(year: int, month: int) -> str:
-    lang = _lang()
-    text = f"{calendar.month_name(month, lang)} {year}"
-    return to_persian_digits(text) if lang == "fa" else text
-
-
-def _schedule_tables(sched: dict) -> dict:
-    """The year plan's downloads: month by month, and unit by unit with its month and bank."""
-    months = ([_("Month"), _("Units revived"), _("Jobs restored"), _("Units revived so far"),
-               _("Jobs restored so far"), _("Loan money released (rials)"), _("Infrastructure money released (rials)"),
-               _("Loans paid (rials)"), _("Projects started (rials)"), _("Projects started")],
-              ([_month_label(r["jyear"], r["jmonth"]), r["units"], r["jobs"],
-                sched.get("revived_before", 0) + r["cum_units"], sched.get("jobs_before", 0) + r["cum_jobs"],
-                r["loan_released"], r["infra_released"], r["loan_spent"], r["infra_spent"], r["projects_started"]]
-               for r in sched["rows"]))  # fmt: skip
-    first, year = sched["first_month"], sched["rows"][0]["jyear"] if sched["rows"] else ""
-    units = ([_("Business ID"), _("Month"), _("Bank")],
-             ([u["unit_id"], _month_label(year, first + u["month"] - 1), u["bank"] or ""] for u in sched["units"]))  # fmt: skip
-    projects = ([_("Project"), _("Start month")],
-                ([p["project_id"], _month_label(year, first + p["start_month"] - 1)] for p in sched["projects"]))  # fmt: skip
-    return {"schedule": months, "schedule_units": units, "schedule_projects": projects}
-
-
 def _schedule_context(sched: dict) -> dict:
     """The schedule's rows with month names, and its two charts."""
-    rtl = _lang() == "fa"
     before, target = sched.get("revived_before", 0), sched.get("target_units")
     rows = [
-        {**r, "label": _month_label(r["jyear"], r["jmonth"]), "so_far": before + r["cum_units"],
+        {**r, "label": month_label(r["jyear"], r["jmonth"]), "so_far": before + r["cum_units"],
          "jobs_so_far": sched.get("jobs_before", 0) + r["cum_jobs"]}
         for r in sched["rows"]
     ]  # fmt: skip
-    labels = [calendar.month_name(r["jmonth"], _lang()) for r in rows]
-    more = ()
-    if target is not None:
-        more = (charts.Series(_("The year's target"), [target] * len(rows), "series-b"),)
-    cumulative = charts.line_chart(
-        categories=labels,
-        values=[r["so_far"] for r in rows],
-        title=_("Units revived this year, month by month, against the year's target"),
-        value_label=lambda v: num(round(v)),
-        rtl=rtl,
-        more=more,
-    )
-    money = charts.bar_chart(
-        categories=labels,
-        series=[
-            charts.Series(
-                _("money released"),
-                [(r["loan_released"] + r["infra_released"]) / 1e9 for r in rows],
-                "series-b",
-            ),
-            charts.Series(
-                _("money spent"), [(r["loan_spent"] + r["infra_spent"]) / 1e9 for r in rows], "series-a"
-            ),
-        ],
-        title=_("Money released and spent each month (billion rials)"),
-        value_label=lambda v: num(round(v)),
-        rtl=rtl,
-    )
+    cumulative, money = charts.plan_schedule(rows, target)
     return {"schedule_rows": rows, "schedule_chart": cumulative, "money_chart": money, "schedule": sched}
 
 
@@ -253,7 +115,7 @@ def step_text(step: str) -> str:
 
 def _explain(rows: list[dict], result: dict) -> None:
     """Attach names to the rows shown: the bank and the projects (with how many planned units share each)."""
-    lang = _lang()
+    lang = rules.language()
     banks, projects = result.get("banks", {}), result.get("projects", {})
     provinces = {
         p["province"]: p["name_fa"] if lang == "fa" else p["name_en"] for p in result.get("by_province", [])
@@ -282,11 +144,11 @@ def _explain(rows: list[dict], result: dict) -> None:
 
 @login_required
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     run = selectors.run_get(scope=scope, pk=pk)
     if export_format(request) and run.status == PlanRun.Status.DONE:
         return tables_response(
-            request=request, filename=f"revive-plan-{run.pk}", tables=_run_tables(run.result)
+            request=request, filename=f"revive-plan-{run.pk}", tables=run_tables(run.result)
         )
     context = {"run": run, "result": run.result or {}, "step": step_text(run.step)}
     if run.status == PlanRun.Status.DONE:
@@ -315,7 +177,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan the rest of the year again from today: the same parameters, with what is done or started since
     (revived units, funded and started projects, loans introduced) taken from the database as it is now."""
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     run = selectors.run_get(scope=scope, pk=pk)
     params = run.parameters or {}
     try:
@@ -338,7 +200,7 @@ def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the run page polls; once the run is finished the page reloads itself."""
-    run = selectors.run_get(scope=_scope(request), pk=pk)
+    run = selectors.run_get(scope=page_scope(request, Perm.PLAN, allow=staff), pk=pk)
     response = render(request, "web/planning/_run_status.html", {"run": run, "step": step_text(run.step)})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -347,7 +209,7 @@ def plan_run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def projects(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     province = None
     code = request.GET.get("province", "")
     if code:
@@ -362,33 +224,9 @@ def projects(request: HttpRequest) -> HttpResponse:
     items = selectors.ranked_projects(scope=scope, filters=filters)
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
-        lang = _lang()
-        header = [
-            _("Rank"), _("Project"), _("Name"), _("Province code"), _("Park"), _("Utility"), _("Status"),
-            _("Cost (rials)"), _("Duration (months)"), _("Progress (%)"), _("Units unblocked"), _("Jobs"),
-            _("Units per billion rials"), _("Jobs per billion rials"),
-        ]  # fmt: skip
-        rows = (
-            [
-                i,
-                p.pk,
-                p.name(lang),
-                p.province.code,
-                p.park.name(lang),
-                p.get_utility_display(),
-                p.get_status_display(),
-                p.cost,
-                p.duration_months,
-                p.progress,
-                p.units,
-                p.jobs,
-                round(p.units_per_billion, 4),
-                round(p.jobs_per_billion, 3),
-            ]  # fmt: skip
-            for i, p in enumerate(items, 1)
-        )
+        header, rows = projects_table(items)
         return table_response(
-            fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=lang == "fa"
+            fmt=fmt, filename="revive-infra-projects", header=header, rows=rows, rtl=rules.language() == "fa"
         )
     page = rules.paginate(request, items, 50)
     for p in page.object_list:
@@ -414,7 +252,7 @@ def projects(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     project = selectors.project_get(scope=scope, pk=pk)
     can_manage = has_perm(request.user, Perm.MANAGE_CASES)
     form = ProjectStatusForm(
@@ -449,10 +287,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scenarios(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     if request.method == "GET" and export_format(request):
         return tables_response(
-            request=request, filename="revive-scenarios", tables={"scenarios": _scenario_table(scope)}
+            request=request, filename="revive-scenarios", tables={"scenarios": scenario_table(selectors.scenarios(scope=scope))}
         )
     form = ScenarioForm(
         request.POST or None, provinces=registry_selectors.provinces(scope=scope), national=scope.is_nation
@@ -487,32 +325,10 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scenario_table(scope):
-    """Saved scenarios with one column per kind of change, so a spreadsheet can sort and filter them."""
-    lang = _lang()
-    header = [_("Scenario"), _("Name"), _("Province code"), _("Province"), _("Bank credit multiplier"),
-              _("Infrastructure budget multiplier"), _("Loans capped at (rials)"), _("Infrastructure budget (rials)"),
-              _("Projects delayed (project: months)"), _("Quotas dropped (bank: province)"), _("Note"), _("Author"),
-              _("Saved on (Iranian)"), _("Saved on (Gregorian)"), _("Plans run")]  # fmt: skip
-
-    def row(s) -> list:
-        c = s.changes or {}
-        return [
-            s.pk, s.name, s.province.code if s.province else "", name_in(s.province, lang),
-            c.get("loan_multiplier", ""), c.get("infra_multiplier", ""), c.get("loan_total", ""), c.get("infra_total", ""),
-            "; ".join(f"{p}: {m}" for p, m in (c.get("delays") or {}).items()),
-            "; ".join(f"{d[0]}: {d[1]}" if d[1] else str(d[0]) for d in c.get("drop_quotas") or []),
-            s.note, s.author.username if s.author else "", *date_cells(s.created_at),
-            "; ".join(str(r.pk) for r in s.runs.all()),
-        ]  # fmt: skip
-
-    return header, (row(s) for s in selectors.scenarios(scope=scope).prefetch_related("runs"))
-
-
 @login_required
 @require_POST
 def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     scenario = selectors.scenario_get(scope=scope, pk=pk)
     form = PlanForm(
         request.POST,
@@ -529,8 +345,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             year=form.cleaned_data["year"],
             objective=form.cleaned_data["objective"],
-            province=scenario.province,
-            scenario=scenario,
+            scenario=scenario,  # for the scenario's province (plan_run_start's default)
             time_limit=form.cleaned_data["time_limit"],
         )
     except DomainError as exc:
@@ -541,7 +356,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = page_scope(request, Perm.PLAN, allow=staff)
     ids = [request.GET.get("a", ""), request.GET.get("b", "")]
     if not all(i.isdigit() for i in ids):  # nothing chosen yet: the page says how to choose
         return render(request, "web/planning/compare.html", {"data": None})
@@ -550,7 +365,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Both plans must be finished to compare them."))
         return redirect("web:scenarios")
     data = selectors.compare(a, b)
-    names = {p.code: name_in(p, _lang()) for p in registry_selectors.provinces(scope=scope)}
+    names = {p.code: name_in(p, rules.language()) for p in registry_selectors.provinces(scope=scope)}
     for key in ("only_a", "only_b"):
         data[key] = [{**r, "province_name": names.get(r["province"], r["province"])} for r in data[key]]
     return render(request, "web/planning/compare.html", {"data": data})
