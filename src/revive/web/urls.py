@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("revive.web.insight.urls")),
     path("", include("revive.web.indicators.urls")),
     path("", include("revive.web.imports.urls")),
+    path("", include("revive.web.filings.urls")),
     path("", include("revive.web.field.urls")),
     path("", include("revive.web.notices.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Routes of the import pages and of owners' monthly filings."""
+"""Routes of the import pages."""
 
 from django.urls import path
 
@@ -10,7 +10,4 @@ urlpatterns = [
     path("imports/<int:pk>/status/", v.import_job_status, name="import_job_status"),
     path("imports/<int:pk>/confirm/", v.import_job_confirm, name="import_job_confirm"),
     path("imports/templates/<slug:kind>.xlsx", v.import_template, name="import_template"),
-    path("filings/", v.filings, name="filings"),
-    path("filings/new/", v.filing_new, name="filing_new"),
-    path("filings/<int:pk>/review/", v.filing_review, name="filing_review"),
 ]
