@@ -1,11 +1,14 @@
 """Who may open a page: a permission, and for some pages the kinds of reader; anyone else gets 404, like a
-missing page. The scope itself comes from core.scoping.scope_for (the one place that decides it)."""
+missing page. The scope itself comes from core.scoping.scope_for (the one place that decides it). And the
+reader's scope in words, for page headings."""
 
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from revive.accounts.roles import has_perm
+from revive.core import rules
 from revive.core.scoping import Scope, ScopeKind, scope_for
 
 
@@ -27,3 +30,18 @@ def staff(scope: Scope) -> bool:
 def registry_reader(scope: Scope) -> bool:
     """Who reads the registry: the nation, a province, a park, a unit (not a bank or an agency)."""
     return scope.sees_registry
+
+
+def scope_label(user, scope: Scope) -> str:
+    """Whose work or figures these are, spelled out: a province, a park, a unit, a bank or an agency."""
+    if scope.kind == "nation":
+        return _("nationwide")
+    if scope.kind == "park" and user.park_id:
+        return str(user.park.name_fa if rules.language() == "fa" else user.park.name_en)
+    if scope.kind == "unit" and user.unit_id:
+        return user.unit.name(rules.language())
+    if scope.kind in ("bank", "agency") and user.organisation_id:
+        return str(user.organisation)
+    if scope.kind == "province" and user.province_id:
+        return str(user.province)
+    return ""

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from revive.accounts.roles import Perm
-from revive.core import calendar
+from revive.core import calendar, rules
 from revive.core.errors import DomainError
-from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.text import to_persian_digits
 from revive.web.access import page_scope
 
@@ -24,7 +23,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     `month=YYYY/MM` shows that month; otherwise the month of `value` (what the field holds, in any digits),
     otherwise this month. Only days that exist are offered: Esfand 1403 has a 30th, Esfand 1404 does not.
     """
-    lang = _lang()
+    lang = rules.language()
     selected: date | None = None
     try:
         selected = calendar.parse_jalali(request.GET.get("value", "")[:40])

@@ -16,7 +16,7 @@ from revive.filings.selectors import filing_gap, unit_filings
 from revive.registry import selectors, services
 from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
-from revive.web.access import page_scope, registry_reader
+from revive.web.access import page_scope, registry_reader, scope_label
 from revive.web.exports import export_format, table_response, tables_response
 from revive.web.forms import StatusForm, add_domain_error
 from revive.web.registry.exports import (
@@ -64,15 +64,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "chart": charts.revivals_by_month(data["by_month"], data["by_month_last_year"], year),
             "totals": _totals(data["provinces"]),
             # a park manager's or an owner's overview is of their park or unit, and says so
-            "scope_label": _scope_label(request.user, scope) if scope.kind in ("park", "unit") else "",
+            "scope_label": scope_label(request.user, scope) if scope.kind in ("park", "unit") else "",
         },
     )
-
-
-def _scope_label(user, scope) -> str:
-    from revive.web.home.views import _scope_label as label
-
-    return label(user, scope)
 
 
 def _totals(rows: list[dict]) -> dict:
