@@ -1,0 +1,44 @@
+"""indicators/reports.py: the report's month and the monthly report as a workbook."""
+
+import pytest
+from django.utils import translation
+
+from revive.core.errors import DomainError
+from revive.core.scoping import NATION
+from revive.indicators import reports
+
+pytestmark = pytest.mark.django_db
+
+
+def test_report_month_in_the_future_is_refused_and_arabic_digits_work(world):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(DomainError, match="has not started yet"):
+        reports.parse_month("1405/10")
+    assert reports.parse_month("١٤٠٥/٠٨") == (1405, 8)
+    assert reports.parse_month("۱۴۰۵/۰۸") == (1405, 8)
+
+
+def test_report_command_writes_xlsx(programme_1405, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    call_command("report", "--month", "۱۴۰۵/۰۸", "--format", "xlsx", "--lang", "en", "--out", str(out))
+    with translation.override("en"):
+        data = reports.report_data(scope=NATION, year=1405, month=8)
+    book = load_workbook(out)
+    assert book.sheetnames == ["Summary", "By month", "Provinces", "Production"]
+    summary = list(book["Summary"].iter_rows(values_only=True))
+    assert summary[3][:6] == ("Programme", "Indicator", "Unit", "Target", "Actual", "Progress")
+    rows = {r[1]: r for r in summary[4 : 4 + len(data["figures"]["rows"])]}
+    revived = next(r for r in data["figures"]["rows"] if r.indicator.code == "revived_units")
+    assert rows["Idle units revived"][0] == "Reviving idle units"
+    assert rows["Idle units revived"][3:5] == (10, revived.actual)  # the target set in programme_1405
+    assert rows["Jobs restored"][3] == 200
+    by_month = list(book["By month"].iter_rows(values_only=True))
+    assert by_month[0] == ("Month", "1405", "1404") and len(by_month) == 1 + 8
+    assert [r[1] for r in by_month[1:]] == [m["this"] for m in data["by_month"]]
+    assert sum(r[1] for r in by_month[1:]) == revived.actual
+    provinces = {r[1]: r for r in list(book["Provinces"].iter_rows(values_only=True))[1:]}
+    assert {code: r[5] for code, r in provinces.items()} == {"IR-23": 4, "IR-20": 4, "IR-10": 2}
