@@ -429,3 +429,40 @@ def plan_schedule(rows: list[dict], target: int | None) -> tuple[str, str]:
         rtl=rtl,
     )
     return cumulative, money
+
+
+def unit_capacity(filings: list) -> str:
+    """A unit's capacity utilisation month by month, from its monthly filings (oldest first)."""
+    if not filings:
+        return ""
+    lang = rules.language()
+    return line_chart(
+        categories=[
+            # "Aban 04" / "آبان ۰۴": two-digit years keep 24 labels readable
+            f"{calendar.month_name(f.jmonth, lang)[: 3 if lang == 'en' else None]} {digits(f'{f.jyear % 100:02d}')}"
+            for f in filings
+        ],
+        values=[f.capacity_utilisation for f in filings],
+        title=_("Capacity utilisation by month (%)"),
+        value_label=lambda v: num(int(v)),
+        rtl=lang == "fa",
+    )
+
+
+def loan_funnel(months: list[dict]) -> str:
+    """Loan requests introduced to a bank and paid, by month of registration."""
+    return bar_chart(
+        categories=[
+            calendar.month_name(r["month"], rules.language())[:3]
+            if rules.language() == "en"
+            else calendar.month_name(r["month"], "fa")
+            for r in months
+        ],
+        series=[
+            Series(_("introduced"), [r["introduced"] for r in months], "series-b"),
+            Series(_("paid"), [r["paid"] for r in months], "series-a"),
+        ],
+        title=_("Requests introduced and paid, by month of registration"),
+        value_label=lambda v: num(int(v)),
+        rtl=rules.language() == "fa",
+    )

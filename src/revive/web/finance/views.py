@@ -127,7 +127,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
     owner = has_perm(request.user, Perm.REQUEST_LOAN) and scope_for(request.user).kind == ScopeKind.UNIT
     scope = scope_for(request.user) if owner else page_scope(request, Perm.MANAGE_LOANS)
     case_id = "" if owner else request.GET.get("case") or request.POST.get("case") or ""
-    case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdigit() else None
+    case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdecimal() else None
     # An owner asks for their own unit only, dated today; officers name the unit (or come from a case).
     business_id = request.user.unit.business_id if owner else request.GET.get("unit") or request.POST.get("unit") or ""
     unit = case.unit if case else registry_selectors.unit_get(scope=scope, business_id=business_id)
@@ -373,22 +373,7 @@ def funnel(request: HttpRequest) -> HttpResponse:
     data = selectors.funnel(scope=scope, year=year, province=province, bank=bank)
     if export_format(request):
         return tables_response(request=request, filename=f"revive-funnel-{year}", tables=funnel_tables(data))
-    months = data["by_month"]
-    chart = charts.bar_chart(
-        categories=[
-            calendar.month_name(r["month"], rules.language())[:3]
-            if rules.language() == "en"
-            else calendar.month_name(r["month"], "fa")
-            for r in months
-        ],
-        series=[
-            charts.Series(_("introduced"), [r["introduced"] for r in months], "series-b"),
-            charts.Series(_("paid"), [r["paid"] for r in months], "series-a"),
-        ],
-        title=_("Requests introduced and paid, by month of registration"),
-        value_label=lambda v: num(int(v)),
-        rtl=rules.language() == "fa",
-    )
+    chart = charts.loan_funnel(data["by_month"])
     context = {
         "data": data,
         "year": year,

@@ -27,7 +27,6 @@ from revive.web.registry.exports import (
     provinces_export,
     unit_table,
 )
-from revive.web.templatetags.revive import digits, num
 
 
 def public(request: HttpRequest) -> HttpResponse:
@@ -199,22 +198,7 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
                 messages.success(request, _("The status was recorded."))
                 return redirect("web:unit", business_id=unit.business_id)
     filings = unit_filings(scope=scope, unit=unit, months=24)
-    lang = rules.language()
-    chart = (
-        charts.line_chart(
-            categories=[
-                # "Aban 04" / "آبان ۰۴": two-digit years keep 24 labels readable
-                f"{calendar.month_name(f.jmonth, lang)[: 3 if lang == 'en' else None]} {digits(f'{f.jyear % 100:02d}')}"
-                for f in filings
-            ],
-            values=[f.capacity_utilisation for f in filings],
-            title=_("Capacity utilisation by month (%)"),
-            value_label=lambda v: num(int(v)),
-            rtl=lang == "fa",
-        )
-        if filings
-        else ""
-    )
+    chart = charts.unit_capacity(filings)
     return render(
         request,
         "web/unit.html",
