@@ -248,7 +248,7 @@ class Pass:
 
     def filings(self, *, chase: bool) -> None:
         from revive.filings.models import FilingSubmission, MonthlyFiling
-        from revive.notices.selectors import open_units_known_before
+        from revive.filings.selectors import open_units_known_before
         from revive.registry.models import IndustrialPark, ProductionUnit
 
         r = self.rules
@@ -349,7 +349,7 @@ class Pass:
             )
 
     def suspension(self, y: int, m: int) -> None:
-        from revive.notices.selectors import suspension_candidates
+        from revive.filings.selectors import suspension_candidates
 
         units = suspension_candidates(months=self.rules.suspension_months, through=(y, m))
         by_province = Counter(u["province_id"] for u in units)

@@ -161,7 +161,7 @@ def test_filings_remind_the_owner_then_flag_to_park_manager_and_officer(world, p
 
 
 def test_six_months_without_filing_makes_the_suspension_list(world, people, national_admin, login):
-    from revive.notices.selectors import suspension_candidates
+    from revive.filings.selectors import suspension_candidates
 
     semnan = world["units"]["200000000011"]
     rows = suspension_candidates(months=6, through=(1405, 8))

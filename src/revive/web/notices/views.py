@@ -14,6 +14,7 @@ from revive.accounts.roles import Perm, Role, has_perm
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import scope_for
+from revive.filings import selectors as filing_selectors
 from revive.notices import selectors, services
 from revive.notices.models import DEFAULT_CHANNELS, Channel, Contact, DeadlineRules, Holiday, Kind, Preference
 from revive.web.forms import add_domain_error
@@ -42,7 +43,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("notice") if str(i).isdigit() and len(str(i)) < 12]
+    ids = [int(i) for i in request.POST.getlist("notice") if str(i).isdecimal() and len(str(i)) < 12]
     if request.POST.get("all"):
         services.notice_mark_read(user=request.user)
     elif ids:
@@ -177,8 +178,8 @@ def suspension_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user)
     months = DeadlineRules.current().suspension_months
-    through = selectors.as_of(calendar.tehran_today())
-    units = selectors.suspension_candidates(months=months, through=through, scope=scope)
+    through = filing_selectors.suspension_through(calendar.tehran_today())
+    units = filing_selectors.suspension_candidates(months=months, through=through, scope=scope)
     page = rules.paginate(request, units, 100)
     return render(
         request,

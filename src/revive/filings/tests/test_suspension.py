@@ -7,7 +7,7 @@ import pytest
 from revive.core import calendar
 from revive.core.scoping import NATION, scope_for
 from revive.filings.models import MonthlyFiling
-from revive.notices.selectors import suspension_candidates
+from revive.filings.selectors import suspension_candidates
 from revive.registry.models import Band, ProductionUnit, UnitStatus
 
 pytestmark = pytest.mark.django_db
