@@ -1,6 +1,6 @@
 """Benchmark of the early warning and the attribution on the national demo (about 50,000 units x 60 months).
 
-    .venv/bin/python bench/bench_insight.py [--database sqlite:///var/revive.sqlite3] [--threads 1]
+    .venv/bin/python bench/bench_insight.py [--database sqlite:///var/revive.sqlite3] [--threads 1] [--panel DIR]
 
 Builds the database's panel (timed), writes it as plain files, then times `revive risk --panel` (the
 walk-forward backtest against the office rule and a logistic regression, and the watch list) and
@@ -36,11 +36,15 @@ def _default_database() -> str:
 
 def _timed(argv: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # the machine's load (runnable processes, 1-minute average) before and after: wall time on two shared
+    # cores is CPU time x roughly load / 2 once the load passes 2
+    print(f"    [{Path(argv[0]).name} {argv[1]}: load {load:.1f} -> {os.getloadavg()[0]:.1f}]")
     return done, wall, cpu
 
 
@@ -48,16 +52,21 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--database", default=_default_database())
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--panel", default="", help="an exported panel folder to use instead of exporting one")
     args = p.parse_args()
     env = {**os.environ, "REVIVE_DATABASE_URL": args.database, "REVIVE_DEBUG": "1"}
     revive = str(ROOT / ".venv" / "bin" / "revive")
     print(f"Early warning and attribution on {args.database}")
     with tempfile.TemporaryDirectory(prefix="revive-panel-") as d:
-        done, wall, cpu = _timed([revive, "risk", "--export-panel", d], env)
-        if done.returncode:
-            print(f"  export failed: {done.stderr.strip()[-400:]}")
-            return
-        print(f"  panel from the database: {done.stdout.strip()}  ({wall:.1f} s wall, {cpu:.1f} s CPU)")
+        if args.panel:
+            d = args.panel
+            print(f"  panel: {d}")
+        else:
+            done, wall, cpu = _timed([revive, "risk", "--export-panel", d], env)
+            if done.returncode:
+                print(f"  export failed: {done.stderr.strip()[-400:]}")
+                return
+            print(f"  panel from the database: {done.stdout.strip()}  ({wall:.1f} s wall, {cpu:.1f} s CPU)")
         done, wall, cpu = _timed(
             [revive, "risk", "--panel", d, "--json", "--threads", str(args.threads)], env
         )
