@@ -234,13 +234,14 @@ def _load_months(path: Path, ids: dict[str, int]):
         texts = [str(c).strip() for c in cat.categories]
         values = np.array([convert(t) for t in texts], dtype=np.float64)
         codes = cat.codes.to_numpy()
-        # a category always exists for each code; -1 (a missing cell) cannot occur with keep_default_na
+        # code -1: a row too short to have this cell, which takes the bad value
         return np.append(values, bad_value)[codes], texts, codes
 
     def fail(mask, name, texts, codes, reason):
         if mask.any():
             i = int(np.argmax(mask))
-            raise PanelError(reason(texts[codes[i]]), file=MONTHS, row=i + 2, column=name)
+            text = texts[codes[i]] if codes[i] >= 0 else ""  # -1: the row is short of this cell
+            raise PanelError(reason(text), file=MONTHS, row=i + 2, column=name)
 
     def lookup(table):
         return lambda t: table.get(t, -1)

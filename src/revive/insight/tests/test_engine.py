@@ -135,6 +135,13 @@ def test_attribute_command_prints_every_kind(tmp_path, capsys):
         ("months.csv", "unit_id,month,band,utilisation,filed,filed_late\n", 1, "arrears"),
         (
             "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,gt70,80,1,0,0\n"
+            "U00001,1400/01,gt70,80,1\n",
+            3,
+            "filed_late",
+        ),
+        (
+            "months.csv",
             "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,gt70,80,yes,0,0\n",
             2,
             "filed",
