@@ -28,8 +28,10 @@ from revive.web.tests.test_scope_walk import LISTS, PUBLIC, _semnan_objects, _ur
 pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 25
-VALUES = ["abc", HUGE, "-1", "0", "IR-20", "P-20-001", "۱۴۰۵", "a\x00b", "<b>x</b>", "zz-unknown"]
-ALWAYS = ["abc", HUGE, "a\x00b"]  # every page gets these; the rest are sampled
+VALUES = ["abc", "²", HUGE, "-1", "0", "IR-20", "P-20-001", "۱۴۰۵", "a\x00b", "<b>x</b>", "zz-unknown"]
+# every page gets these; the rest are sampled. "²" is not a number, but "²".isdigit() is true and
+# int("²") fails: it found `int(x) if x.isdigit()` answering 500 (?page=² on every paged page).
+ALWAYS = ["²", HUGE, "a\x00b"]
 SAMPLE = 3
 # Pages the walk does not call, and why.
 SKIP = {

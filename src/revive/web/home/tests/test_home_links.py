@@ -9,7 +9,7 @@ from django.urls import reverse
 from revive.cases import services as cases
 from revive.cases.models import Resolution
 from revive.registry.models import Organisation
-from revive.web.tests.test_home import PERSONAS, work  # noqa: F401  (the fixture)
+from revive.web.home.tests.test_home import PERSONAS, work  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
