@@ -89,7 +89,7 @@ def paginate(request, items, per_page: int):
     from django.core.paginator import Paginator
 
     raw = to_ascii_digits(str(request.GET.get("page") or "1")).strip()
-    number = int(raw) if raw.isdigit() and len(raw) <= 7 else (bounds.PAGE.maximum if raw.isdigit() else 1)
+    number = int(raw) if raw.isdecimal() and len(raw) <= 7 else (bounds.PAGE.maximum if raw.isdecimal() else 1)
     return Paginator(items, per_page).get_page(number)
 
 
@@ -138,7 +138,7 @@ def require_version(sent: Any) -> int:
         value = sent
     else:
         text = to_ascii_digits(str(sent or "")).strip()
-        value = int(text) if text.isdigit() and len(text) <= 9 else -1
+        value = int(text) if text.isdecimal() and len(text) <= 9 else -1
     if value < 0:
         raise ConflictError(
             _("This form is out of date or incomplete. Reload the page and make your change again."),

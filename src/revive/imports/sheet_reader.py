@@ -143,7 +143,7 @@ def _measure_walk(book: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
             state["filled"] = False
         elif tag == "row":
             ref = attrs.get("r")
-            state["row"] = int(ref) if ref and ref.isdigit() else state["row"] + 1
+            state["row"] = int(ref) if ref and ref.isdecimal() else state["row"] + 1
             state["col"] = 0
         elif tag in ("v", "is", "f") and state["cell"] is not None:
             state["filled"] = True

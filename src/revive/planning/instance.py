@@ -118,11 +118,11 @@ def clean_overrides(overrides: dict | None) -> dict:
         delays[str(pid)] = months
     if delays:
         known = set(
-            InfraProject.objects.filter(pk__in=[int(p) for p in delays if str(p).isdigit()]).values_list(
+            InfraProject.objects.filter(pk__in=[int(p) for p in delays if str(p).isdecimal()]).values_list(
                 "pk", flat=True
             )
         )
-        missing = [p for p in delays if not p.isdigit() or int(p) not in known]
+        missing = [p for p in delays if not p.isdecimal() or int(p) not in known]
         if missing:
             raise DomainError(
                 lazy_message(_("Unknown infrastructure project: %(id)s."), id=missing[0]), field="delays"

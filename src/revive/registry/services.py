@@ -28,7 +28,7 @@ RELAPSE_WINDOW = timedelta(days=365)
 def clean_business_id(raw: str) -> str:
     """Business IDs are exactly 12 digits; Persian and Arabic digits, spaces and dashes are accepted."""
     value = to_ascii_digits(raw or "").replace(" ", "").replace("-", "").strip()
-    if len(value) != 12 or not value.isdigit():
+    if len(value) != 12 or not (value.isascii() and value.isdigit()):
         raise DomainError(
             lazy_message(_("“%(value)s” is not a business ID: it must be exactly 12 digits."), value=raw),
             field="business_id",

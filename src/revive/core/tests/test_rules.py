@@ -39,3 +39,24 @@ def test_the_api_year_pattern_admits_exactly_the_years_the_rule_accepts():
                 accepted = False
             assert bool(pattern.search(written)) == accepted, written
     assert rules.year("۱۴۰۵") == 1405 and bounds.FIRST_YEAR == 1390
+
+
+def test_a_superscript_page_or_version_is_not_a_number():
+    """`int(x) if x.isdigit()` answered 500: "²".isdigit() is true and int("²") fails (?page=² on every
+    paged page); the rules read such text as no number."""
+    from django.test import RequestFactory
+
+    from revive.core.errors import ConflictError
+
+    page = rules.paginate(RequestFactory().get("/units/", {"page": "²"}), list(range(30)), 10)
+    assert page.number == 1
+    with pytest.raises(ConflictError):
+        rules.require_version("²")
+
+
+def test_a_business_id_is_twelve_ascii_persian_or_arabic_digits():
+    from revive.registry.services import clean_business_id
+
+    assert clean_business_id("۲۰۰۰-۰۰۰۰-۰۰۱۱") == "200000000011"
+    with pytest.raises(DomainError):
+        clean_business_id("²" * 12)

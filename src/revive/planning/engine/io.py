@@ -257,7 +257,7 @@ def load_periods(directory: str | Path, months: int):
     infra: dict[int, int] = {}
     for row, r in _rows(d / PERIODS, ["month", "loan_budget", "infra_budget"]):
         text = r["month"]
-        if not text.isdigit() or int(text) < 1:
+        if not text.isdecimal() or int(text) < 1:
             raise InstanceError(
                 f"{text!r} is not a month number (1, 2, ...)", file=PERIODS, row=row, column="month"
             )

@@ -302,7 +302,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             officer=officer,
             by=request.user,
-            version=int(raw_version) if raw_version.isdigit() else None,
+            version=int(raw_version) if raw_version.isdecimal() else None,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -342,7 +342,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     # Searching and paging the agenda post the same form (so what is typed and ticked stays); only the
     # record button (or a plain submit) records the meeting.
     recording = request.method == "POST" and data.get("action") != "search" and not data.get("page")
-    chosen = {int(x) for x in data.getlist("cases") if x.isdigit()}
+    chosen = {int(x) for x in data.getlist("cases") if x.isdecimal()}
     if recording:
         form = MeetingForm(data, province_id=province.id)
     else:
@@ -494,7 +494,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
 def _resolution_id(raw: str | None) -> int | None:
     """`?id=` of the resolution list (a home task's link): a number, else no filter."""
     raw = to_ascii_digits(raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+    return int(raw) if raw.isdecimal() and len(raw) <= 12 else None
 
 
 @login_required
