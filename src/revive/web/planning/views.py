@@ -358,7 +358,7 @@ def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
 def compare(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request, Perm.PLAN, allow=staff)
     ids = [request.GET.get("a", ""), request.GET.get("b", "")]
-    if not all(i.isdigit() for i in ids):  # nothing chosen yet: the page says how to choose
+    if not all(i.isdecimal() for i in ids):  # nothing chosen yet: the page says how to choose
         return render(request, "web/planning/compare.html", {"data": None})
     a, b = (selectors.run_get(scope=scope, pk=int(i)) for i in ids)
     if not (a.status == b.status == PlanRun.Status.DONE):
