@@ -78,9 +78,9 @@ def main() -> None:
         if ready:
             page.click("form[action$='/confirm/'] button")
             done = False
-            for _ in range(60):
-                page.goto(job_url)
-                if "P-20-901" in page.goto(f"{BASE}/parks/P-20-901/").text():
+            for _ in range(120):  # the worker writes it; the park's page then answers 200 with its name
+                park = page.goto(f"{BASE}/parks/P-20-901/")  # (a 404 page names the path it was asked for)
+                if park and park.status == 200 and "شهرک آزمون استقرار" in park.text():
                     done = True
                     break
                 time.sleep(1)
