@@ -78,6 +78,22 @@ def last_filed(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
     return found
 
 
+def not_filed(month: tuple[int, int], *, known_before: date) -> list[dict]:
+    """Units (not closed, known before that day) with no filing for the month, nationally: whom the deadline
+    pass reminds, then flags. Each row as open_units_known_before gives it."""
+    filed = set(
+        MonthlyFiling.objects.filter(jyear=month[0], jmonth=month[1]).values_list("unit_id", flat=True)
+    )
+    return [u for u in open_units_known_before(known_before) if u["id"] not in filed]
+
+
+def returned_since(day: date):
+    """Submissions an expert returned for correction since that day, with their senders."""
+    return FilingSubmission.objects.filter(
+        status=FilingSubmission.Status.RETURNED, reviewed_at__date__gte=day
+    ).select_related("submitted_by")
+
+
 def months_missing(last: tuple[int, int] | None, due: tuple[int, int]) -> int | None:
     """How many months past due since the last filing (None: the unit never filed)."""
     if last is None:

@@ -247,8 +247,7 @@ class Pass:
     # --- monthly filings ----------------------------------------------------------------------
 
     def filings(self, *, chase: bool) -> None:
-        from revive.filings.models import FilingSubmission, MonthlyFiling
-        from revive.filings.selectors import open_units_known_before
+        from revive.filings.selectors import not_filed, returned_since
         from revive.registry.models import IndustrialPark, ProductionUnit
 
         r = self.rules
@@ -257,10 +256,7 @@ class Pass:
         due = calendar.from_jalali(cy, cm, min(r.filing_due_day, calendar.month_length(cy, cm)))
         filings = reverse("web:filings")
         if chase:
-            filed = set(MonthlyFiling.objects.filter(jyear=y, jmonth=m).values_list("unit_id", flat=True))
-            missing = [
-                u for u in open_units_known_before(calendar.from_jalali(cy, cm, 1)) if u["id"] not in filed
-            ]
+            missing = not_filed((y, m), known_before=calendar.from_jalali(cy, cm, 1))
             month = _month(y, m)
             owned = ProductionUnit.objects.in_bulk(
                 [u["id"] for u in missing if u["id"] in self.people.owners]
@@ -332,9 +328,7 @@ class Pass:
                         filings,
                     )
                 self.suspension(y, m)
-        for sub in FilingSubmission.objects.filter(
-            status=FilingSubmission.Status.RETURNED, reviewed_at__date__gte=self.today - CATCH_UP
-        ).select_related("submitted_by"):
+        for sub in returned_since(self.today - CATCH_UP):
             self.tell(
                 [sub.submitted_by],
                 Kind.FILING_RETURNED,

@@ -1,9 +1,11 @@
-"""Missing filers: the national query (the month's filers read once) and the provincial one (a probe per unit)
-find the same units: not closed, no filing for the month, no filing waiting for review."""
+"""Filing reads. Missing filers: the national query (the month's filers read once) and the provincial one (a probe
+per unit) find the same units: not closed, no filing for the month, no filing waiting for review. The deadline
+pass's reads: units with no filing for a month, submissions returned since a day."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from revive.accounts.models import User
 from revive.core.scoping import NATION, Scope, ScopeKind
@@ -38,3 +40,21 @@ def test_missing_filers_nationally_and_by_province(world):
         assert n == len(found)
         by_province |= {u.business_id for u in found}
     assert by_province == expected
+
+
+def test_not_filed_and_returned_since_for_the_deadline_pass(world, officer_semnan):
+    units = list(ProductionUnit.objects.order_by("business_id"))
+    filed, returned = units[0], units[1]
+    services.filing_submit(unit=filed, jyear=1405, jmonth=7, production_value=10, capacity_utilisation=60,
+                           employees=3, by=None, filed_on=date(2026, 11, 1))  # fmt: skip
+    ids = {u["id"] for u in selectors.not_filed((1405, 7), known_before=date(2026, 11, 22))}
+    assert filed.pk not in ids and returned.pk in ids
+    assert ids == {u.pk for u in units if u.current_band != "closed"} - {filed.pk}
+
+    owner = User.objects.create_user(username="owner.y", role="unit_owner", unit=returned)
+    sent = submission_create(unit=returned, by=owner, jyear=1405, jmonth=7, production_value=10,
+                             capacity_utilisation=60, employees=3)  # fmt: skip
+    services.submission_review(submission=sent, by=officer_semnan, approve=False, comment="check the value")
+    assert [s.pk for s in selectors.returned_since(date(2026, 11, 1))] == [sent.pk]
+    tomorrow = timezone.now().date() + timedelta(days=1)  # the review happened just now
+    assert not selectors.returned_since(tomorrow).exists()
