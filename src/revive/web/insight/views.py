@@ -14,7 +14,6 @@ from revive.core import rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind
 from revive.insight import selectors, services
-from revive.insight.models import AttributionEffect
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Sector
 from revive.web import charts
@@ -143,9 +142,7 @@ def attribution(request: HttpRequest) -> HttpResponse:
     ctx = {"run": run, "province": province, "lang": lang}
     if run is None:
         return render(request, "web/insight/attribution.html", ctx)
-    effects = list(selectors.effects(scope=scope, run=run, province_id=province.pk if province else None))
-    order = {k: i for i, k in enumerate(AttributionEffect.Kind.values)}
-    effects.sort(key=lambda e: order.get(e.kind, 9))
+    effects = selectors.effects_in_order(scope=scope, run=run, province_id=province.pk if province else None)
     fmt = export_format(request)
     if fmt:
         header, rows = attribution_table(effects, province)
