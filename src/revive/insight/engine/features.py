@@ -53,7 +53,9 @@ FEATURES: list[tuple[str, str]] = [
     ("months_observed", "history"),
     ("interventions_12", "support"),
     ("sector", "sector"),
+    ("sector_stop_rate_12", "sector"),
     ("province", "province"),
+    ("province_stop_rate_12", "province"),
     ("size", "size"),
     ("log_jobs", "size"),
 ]
@@ -109,6 +111,24 @@ class FeatureBuilder:
         _, self.sector_code = np.unique(panel.sector.astype(str), return_inverse=True)
         _, self.province_code = np.unique(panel.province.astype(str), return_inverse=True)
         self.log_jobs = np.log1p(panel.jobs.astype(np.float64))
+        # the share of producing units of the same sector / province that stopped in the last 12 months,
+        # from months up to t only (a base rate out of time, which moves when a region or trade turns)
+        self.sector_rate = self._group_rate(self.sector_code, stops, prev >= 1)
+        self.province_rate = self._group_rate(self.province_code, stops, prev >= 1)
+
+    @staticmethod
+    def _group_rate(code: np.ndarray, stops: np.ndarray, exposed: np.ndarray, w: int = 12) -> np.ndarray:
+        G, T = int(code.max()) + 1 if len(code) else 1, stops.shape[1]
+        s = np.zeros((G, T + 1))
+        e = np.zeros((G, T + 1))
+        np.add.at(s, code, np.concatenate([np.zeros((len(code), 1)), stops], axis=1))
+        np.add.at(e, code, np.concatenate([np.zeros((len(code), 1)), exposed], axis=1))
+        s, e = np.cumsum(s, axis=1), np.cumsum(e, axis=1)
+        lo = np.maximum(np.arange(T) + 1 - w, 0)
+        num = s[:, 1:] - s[:, lo]
+        den = e[:, 1:] - e[:, lo]
+        with np.errstate(all="ignore"):
+            return np.where(den >= 20, num / den, np.nan)  # G x T; too few units to say: unknown
 
     def _util_stats(self, t: int, w: int, rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Least-squares slope (points a month), standard deviation and minimum of the utilisation
@@ -205,6 +225,8 @@ class FeatureBuilder:
         out[:, COL["interventions_12"]] = self._window(self.cs_iv, t, 12, rows)
         out[:, COL["sector"]] = self.sector_code[rows]
         out[:, COL["province"]] = self.province_code[rows]
+        out[:, COL["sector_stop_rate_12"]] = self.sector_rate[self.sector_code[rows], t]
+        out[:, COL["province_stop_rate_12"]] = self.province_rate[self.province_code[rows], t]
         out[:, COL["size"]] = self.panel.size[rows]
         out[:, COL["log_jobs"]] = self.log_jobs[rows]
         return out
