@@ -42,6 +42,7 @@ from revive.core import audit
 from revive.core.calendar import TEHRAN, from_jalali, month_length, nowruz, tehran_today, to_jalali
 from revive.core.errors import DomainError
 from revive.core.text import normalize
+from revive.demo.writing import indexes_dropped
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
@@ -318,7 +319,8 @@ def generate(*, seed: int, today: date | None = None, progress: Progress = None)
         planner = _Planner(seed, world, today)
         planner.run()
         _say(progress, "cases: writing")
-        counts = _write(world, planner)
+        with indexes_dropped(Case, Obstacle, Resolution, FieldVisit, CaseEvent):  # built once at the end
+            counts = _write(world, planner)
     audit.record(
         actor="demo-data command",
         obj=None,

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from revive.core import audit, calendar
 from revive.core.errors import DomainError
-from revive.demo.writing import Writer
+from revive.demo.writing import Writer, indexes_dropped
 from revive.finance.models import (
     TERMS,
     CreditLine,
@@ -224,7 +224,8 @@ def _write(loans: list[_Loan], events: list[list[tuple]], money: list[dict]) -> 
                 for name, v in zip(_Loan.COLUMNS, (getattr(loan, c) for c in _Loan.COLUMNS), strict=True)
             )
         )
-    writer.insert(LoanRequest, ["id", *_Loan.COLUMNS], loan_rows)
+    with indexes_dropped(LoanRequest):
+        writer.insert(LoanRequest, ["id", *_Loan.COLUMNS], loan_rows)
     del loan_rows
     event_rows, disbursements, installments, repayments = [], [], [], []
     for loan, loan_events, extra in zip(loans, events, money, strict=True):
@@ -237,16 +238,17 @@ def _write(loans: list[_Loan], events: list[list[tuple]], money: list[dict]) -> 
             for k, due, amount, paid, paid_on in extra["installments"]
         )
         repayments.extend((pk, day(on), amount) for on, amount in extra["repayments"])
-    writer.insert(
-        LoanEvent,
-        ["loan_id", "on", "actor_label", "kind", "from_state", "to_state", "text", "amount"],
-        event_rows,
-    )
-    writer.insert(Disbursement, ["loan_id", "on", "amount"], disbursements)
-    writer.insert(
-        Installment, ["loan_id", "number", "due_on", "amount", "paid_amount", "paid_on"], installments
-    )
-    writer.insert(Repayment, ["loan_id", "on", "amount"], repayments)
+    with indexes_dropped(LoanEvent, Disbursement, Installment, Repayment):
+        writer.insert(
+            LoanEvent,
+            ["loan_id", "on", "actor_label", "kind", "from_state", "to_state", "text", "amount"],
+            event_rows,
+        )
+        writer.insert(Disbursement, ["loan_id", "on", "amount"], disbursements)
+        writer.insert(
+            Installment, ["loan_id", "number", "due_on", "amount", "paid_amount", "paid_on"], installments
+        )
+        writer.insert(Repayment, ["loan_id", "on", "amount"], repayments)
     writer.reset_sequences()
     return len(event_rows), len(disbursements), len(installments), len(repayments)
 

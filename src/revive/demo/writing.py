@@ -8,7 +8,7 @@ sequence reset, so later rows made by the services get the next ids.
 """
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any
 
@@ -33,12 +33,24 @@ def large_cache(kib: int = 262_144) -> Iterator[None]:
             saved = None
         else:
             cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+        threads = cursor.execute("PRAGMA threads").fetchone()[0]
+        cursor.execute("PRAGMA threads = 4")  # helper threads sort for CREATE INDEX and GROUP BY
     try:
         yield
     finally:
-        if saved is not None:
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA threads = {int(threads)}")
+            if saved is not None:
                 cursor.execute(f"PRAGMA cache_size = {int(saved)}")
+
+
+@contextmanager
+def indexes_dropped(*models_: type[models.Model]) -> Iterator[None]:
+    """`secondary_indexes_dropped` for several tables at once."""
+    with ExitStack() as stack:
+        for model in models_:
+            stack.enter_context(secondary_indexes_dropped(model))
+        yield
 
 
 @contextmanager
