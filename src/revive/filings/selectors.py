@@ -78,6 +78,34 @@ def last_filed(unit_ids: list[int]) -> dict[int, tuple[int, int]]:
     return found
 
 
+MAX_MONTHS_LISTED = 12
+
+
+def months_to_file(*, unit, today: date) -> list[tuple[int, int]]:
+    """The months the unit still has to file, oldest first: from the month after its newest filing (or
+    a year back) to last month; a month with a filing waiting for review counts as sent."""
+    if unit.current_band == Band.CLOSED:
+        return []
+    last_month = calendar.add_months(calendar.month_of(today), -1)
+    first = calendar.add_months(last_month, -(MAX_MONTHS_LISTED - 1))
+    newest = last_filed([unit.pk]).get(unit.pk)
+    if newest is not None and newest >= first:
+        first = calendar.add_months(newest, 1)
+    months = []
+    ym = first
+    while ym <= last_month:
+        months.append(ym)
+        ym = calendar.add_months(ym, 1)
+    if not months:
+        return []
+    sent = set(
+        FilingSubmission.objects.filter(
+            unit=unit, status=FilingSubmission.Status.PENDING, jyear__gte=months[0][0]
+        ).values_list("jyear", "jmonth")
+    )
+    return [m for m in months if m not in sent]
+
+
 def not_filed(month: tuple[int, int], *, known_before: date) -> list[dict]:
     """Units (not closed, known before that day) with no filing for the month, nationally: whom the deadline
     pass reminds, then flags. Each row as open_units_known_before gives it."""

@@ -414,41 +414,10 @@ def park_tasks(*, user, scope: Scope, today: date) -> list[Section]:
 # --- unit owners ------------------------------------------------------------------------------------------
 
 
-MAX_MONTHS_LISTED = 12
-
-
-def months_to_file(*, unit, today: date) -> list[tuple[int, int]]:
-    """The months the unit still has to file, oldest first: from the month after its newest filing (or
-    a year back) to last month; a month with a filing waiting for review counts as sent."""
-    from revive.filings.models import FilingSubmission
-    from revive.filings.selectors import last_filed
-    from revive.registry.models import Band
-
-    if unit.current_band == Band.CLOSED:
-        return []
-    last_month = calendar.add_months(calendar.month_of(today), -1)
-    first = calendar.add_months(last_month, -(MAX_MONTHS_LISTED - 1))
-    newest = last_filed([unit.pk]).get(unit.pk)
-    if newest is not None and newest >= first:
-        first = calendar.add_months(newest, 1)
-    months = []
-    ym = first
-    while ym <= last_month:
-        months.append(ym)
-        ym = calendar.add_months(ym, 1)
-    if not months:
-        return []
-    sent = set(
-        FilingSubmission.objects.filter(
-            unit=unit, status=FilingSubmission.Status.PENDING, jyear__gte=months[0][0]
-        ).values_list("jyear", "jmonth")
-    )
-    return [m for m in months if m not in sent]
-
-
 def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
     from revive.cases.models import OPEN_STATES, Case
     from revive.filings.models import FilingSubmission
+    from revive.filings.selectors import months_to_file
     from revive.finance.models import PENDING_STATES, LoanRequest
 
     unit = user.unit
@@ -659,6 +628,7 @@ def menu_counts(*, user, today: date | None = None) -> dict[str, int]:
     """Counts beside the menu items: one or two indexed COUNTs, whatever the role."""
     from revive.cases.models import OPEN_STATES, Case, Resolution
     from revive.filings.models import FilingSubmission
+    from revive.filings.selectors import months_to_file
     from revive.finance.models import LoanRequest, LoanState
 
     scope = scope_for(user)
@@ -687,4 +657,4 @@ def menu_counts(*, user, today: date | None = None) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-__all__ = ["SHOWN", "Section", "Task", "items", "menu_counts", "months_to_file", "sections"]
+__all__ = ["SHOWN", "Section", "Task", "items", "menu_counts", "sections"]

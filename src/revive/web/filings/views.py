@@ -15,6 +15,7 @@ from revive.core.scoping import ScopeKind
 from revive.core.text import parse_int
 from revive.filings import selectors
 from revive.filings.models import FilingSubmission
+from revive.filings.selectors import months_to_file
 from revive.filings.services import submission_create, submission_review
 from revive.filings.versions import ChangeToConfirm
 from revive.registry.models import ProductionUnit
@@ -31,8 +32,6 @@ def _owner_unit(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def filing_new(request: HttpRequest) -> HttpResponse:
-    from revive.work.selectors import months_to_file
-
     scope, unit = _owner_unit(request)
     today = calendar.tehran_today()
     to_file = months_to_file(unit=unit, today=today)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from revive.core import calendar
-from revive.work.selectors import months_to_file
+from revive.filings.selectors import months_to_file
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,6 @@ def test_a_month_asked_for_wins(login, unit_owner):
 
 
 def test_up_to_date_does_not_sit_above_nothing_sent(login, unit_owner, monkeypatch):
-    monkeypatch.setattr("revive.work.selectors.months_to_file", lambda **kw: [])
+    monkeypatch.setattr("revive.web.filings.views.months_to_file", lambda **kw: [])
     html = login(unit_owner).get(reverse("web:filing_new")).content.decode()
     assert "هنوز گزارشی ارسال نشده است" not in html
