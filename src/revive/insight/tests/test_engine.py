@@ -59,7 +59,10 @@ def test_risk_model_beats_the_office_rule_when_decline_shows_first():
     assert bt.auc > bt.baseline_auc + 0.05
     assert bt.precision_at_5pct > 3 * bt.base_rate
     assert bt.median_lead_months >= 2
-    assert abs(sum(d["predicted"] * d["rows"] for d in bt.calibration) / bt.rows - bt.base_rate) < 0.05
+    # trained on every stop and a share of the rest, yet on the true scale once calibrated: the mean
+    # predicted probability is the base rate within a quarter of it
+    mean_predicted = sum(d["predicted"] * d["rows"] for d in bt.calibration) / bt.rows
+    assert abs(mean_predicted / bt.base_rate - 1) < 0.25
 
 
 def test_risk_model_finds_little_when_stops_come_out_of_the_blue():
