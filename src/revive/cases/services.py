@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from revive.cases import workflow
+from revive.cases import timeline, workflow
 from revive.cases.models import (
     INFRASTRUCTURE_OBSTACLES,
     OPEN_STATES,
@@ -45,7 +45,7 @@ def _event(
         case=case,
         on=on or calendar.tehran_today(),
         kind=kind,
-        text=str(text)[:500],
+        text=timeline.clip(text),
         from_state=from_state,
         to_state=to_state,
         **_actor_fields(by),
@@ -126,17 +126,13 @@ def on_units_band_changed(*, changes: Sequence[BandChange], by) -> None:
     for c in changes:
         if c.previous == Band.IDLE and c.band in PRODUCING and c.source == UnitStatus.Source.FILING:
             for case in open_cases.pop(c.unit.pk, []):
-                _transition(
-                    case, CaseState.REVIVED, by=by, on=c.on, note=str(_("Revival shown by monthly filings"))
-                )
+                _transition(case, CaseState.REVIVED, by=by, on=c.on, note=str(timeline.REVIVAL_BY_FILING))
                 case.revived_on, case.jobs_restored = c.on, c.jobs
                 _bump(case)
                 case.save()
         if c.band == Band.IDLE:
             for case in revived_cases.get(c.unit.pk, []):
-                _transition(
-                    case, CaseState.RELAPSED, by=by, on=c.on, note=str(_("The unit went idle again."))
-                )
+                _transition(case, CaseState.RELAPSED, by=by, on=c.on, note=str(timeline.RELAPSE))
                 case.version += 1
                 case.save(update_fields=["state", "version", "updated_at"])
         if c.band in (Band.IDLE, Band.BELOW_50) and c.unit.pk not in open_cases:
@@ -220,7 +216,9 @@ def case_assign(*, case: Case, officer, by, version: int | None = None) -> Case:
 
     case = _lock(Case, case, version)
     if officer is not None and (
-        officer.role != Role.PROVINCIAL_OFFICER or officer.province_id != case.province_id or not officer.is_active
+        officer.role != Role.PROVINCIAL_OFFICER
+        or officer.province_id != case.province_id
+        or not officer.is_active
     ):
         raise DomainError(_("Choose an officer of the case's province."), field="officer")
     if case.officer_id == (officer.pk if officer else None):
@@ -231,8 +229,15 @@ def case_assign(*, case: Case, officer, by, version: int | None = None) -> Case:
     _bump(case)
     case.save(update_fields=["officer", "version", "updated_at"])
     # the timeline's label ("Officer assigned") is translated when shown; the text is the name only
-    _event(case, by=by, kind="assigned", text=(officer.get_full_name() or after) if officer else "—")
-    audit.record(actor=by, obj=case, action="case_assign", before={"officer": before}, after={"officer": after})
+    _event(
+        case,
+        by=by,
+        kind="assigned",
+        text=timeline.assigned(officer.get_full_name(), after) if officer else "—",
+    )
+    audit.record(
+        actor=by, obj=case, action="case_assign", before={"officer": before}, after={"officer": after}
+    )
     return case
 
 
@@ -324,7 +329,7 @@ def obstacle_set_status(
         obstacle.case,
         by=by,
         kind="obstacle_update",
-        text=f"{obstacle.get_kind_display()}: {obstacle.get_status_display()}",
+        text=timeline.obstacle_update(obstacle.get_kind_display(), obstacle.get_status_display()),
     )
     audit.record(actor=by, obj=obstacle, action="obstacle_status", before=before, after={"status": status})
     return obstacle
@@ -365,7 +370,7 @@ def meeting_create(
     meeting.attendees.set(attendees)
     meeting.cases.set(cases)
     for case in cases:
-        _event(case, by=by, kind="meeting", on=held_on, text=str(meeting))
+        _event(case, by=by, kind="meeting", on=held_on, text=timeline.meeting(province.code, number))
     audit.record(
         actor=by,
         obj=meeting,
@@ -401,7 +406,13 @@ def resolution_issue(
     )
     audit.record(actor=by, obj=resolution, action="resolution_issue", after=audit.snapshot(resolution))
     if case is not None:
-        _event(case, by=by, kind="resolution", on=meeting.held_on, text=f"{organisation.name_fa}: {text}")
+        _event(
+            case,
+            by=by,
+            kind="resolution",
+            on=meeting.held_on,
+            text=timeline.resolution(organisation.name_fa, text),
+        )
         if case.state == CaseState.DIAGNOSED:
             _transition(case, CaseState.IN_PROGRESS, by=by, on=meeting.held_on)
             _bump(case)
@@ -436,7 +447,9 @@ def resolution_mark(
             resolution.case,
             by=by,
             kind="resolution_answer",
-            text=f"{resolution.organisation.name_fa}: {resolution.get_status_display()} {response}".strip(),
+            text=timeline.resolution_answer(
+                resolution.organisation.name_fa, resolution.get_status_display(), response
+            ),
         )
     return resolution
 
@@ -509,7 +522,7 @@ def visit_record(
     for upload, content_type in checked:
         upload.name = uploads.generated_name(content_type)  # never the uploader's name (core/uploads.py)
         VisitPhoto.objects.create(visit=visit, image=upload, content_type=content_type, size=upload.size)
-    _event(case, by=by, kind="visit", on=visited_on, text=findings.strip()[:200])
+    _event(case, by=by, kind="visit", on=visited_on, text=timeline.visit(findings))
     audit.record(actor=by, obj=visit, action="visit_record", after=audit.snapshot(visit))
     if verifies_revival:
         case_verify_revival(
@@ -596,7 +609,7 @@ def case_record_loan_event(
         by=by,
         kind="obstacle_update",
         on=on,
-        text=f"{obstacle.get_kind_display()}: {obstacle.get_status_display()}",
+        text=timeline.obstacle_update(obstacle.get_kind_display(), obstacle.get_status_display()),
     )
     audit.record(
         actor=by,

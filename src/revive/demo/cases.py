@@ -2,8 +2,8 @@
 
 Each idle or below-50% unit has one open case; each revival in the status history has a revived case
 (sustained or relapsed as the history goes on), with obstacles, workgroup meetings and resolutions,
-field visits and the timeline the services would have written. Deterministic for a seed and `today`;
-written with plain inserts in one transaction, because per-row services would take an hour.
+field visits and their timelines, in the services' own words (cases/timeline.py). Deterministic for a seed
+and `today`; written with plain inserts in one transaction, because per-row services would take an hour.
 """
 
 import functools
@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
-from django.utils.translation import gettext
 
+from revive.cases import timeline
 from revive.cases.models import (
     INFRASTRUCTURE_OBSTACLES,
     MONEY_OBSTACLES,
@@ -773,7 +773,9 @@ class _Events:
     def add(
         self, on: date, rank: int, kind: str, text: str = "", from_state: str = "", to_state: str = ""
     ) -> None:
-        self.rows.append((on, rank, len(self.rows), kind, str(from_state), str(to_state), str(text)[:500]))
+        self.rows.append(
+            (on, rank, len(self.rows), kind, str(from_state), str(to_state), timeline.clip(text))
+        )
 
 
 def _labels() -> dict[str, str]:
@@ -784,8 +786,8 @@ def _labels() -> dict[str, str]:
         for v, label in choices.choices
     }
     labels.update({f"obstacle:{v}": str(label) for v, label in Obstacle.Status.choices})
-    labels["revival_by_filing"] = gettext("Revival shown by monthly filings")
-    labels["relapse"] = gettext("The unit went idle again.")
+    labels["revival_by_filing"] = str(timeline.REVIVAL_BY_FILING)
+    labels["relapse"] = str(timeline.RELAPSE)
     return labels
 
 
@@ -801,12 +803,12 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
     state = S.IDENTIFIED
     events.add(case.opened_on, OPENED, "opened", labels[case.origin], to_state=state)
     if case.officer is not None:
-        events.add(case.opened_on, OPENED, "assigned", case.officer[1])
+        events.add(case.opened_on, OPENED, "assigned", timeline.assigned("", case.officer[1]))
         version += 1
     if case.diagnosed_on is not None:
         for visit in case.visits:
             if not visit.verifies:
-                events.add(visit.visited_on, DIAGNOSIS, "visit", visit.findings[:200])
+                events.add(visit.visited_on, DIAGNOSIS, "visit", timeline.visit(visit.findings))
         for obstacle in case.obstacles:
             events.add(case.diagnosed_on, DIAGNOSIS, "obstacle_add", labels[obstacle.kind])
             if state == S.IDENTIFIED:
@@ -814,12 +816,17 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
                 state = S.DIAGNOSED
             version += 1
     for meeting in case.meetings:
-        events.add(meeting.held_on, MEETING, "meeting", _meeting_label(meeting, world))
+        events.add(
+            meeting.held_on,
+            MEETING,
+            "meeting",
+            timeline.meeting(world.provinces[meeting.province_id], meeting.number),
+        )
         for resolution in meeting.resolutions:
             if resolution.case is not case:
                 continue
             name = world.org_names[resolution.organisation_id][0]
-            events.add(meeting.held_on, RESOLUTION, "resolution", f"{name}: {resolution.text}")
+            events.add(meeting.held_on, RESOLUTION, "resolution", timeline.resolution(name, resolution.text))
             if state == S.DIAGNOSED:
                 events.add(
                     meeting.held_on, RESOLUTION, "transition", from_state=state, to_state=S.IN_PROGRESS
@@ -834,16 +841,16 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
                 resolution.closed_on,
                 ANSWER,
                 "resolution_answer",
-                f"{name}: {label} {resolution.response}".strip(),
+                timeline.resolution_answer(name, label, resolution.response),
             )
     for obstacle in case.obstacles:
         if obstacle.changed_on is not None:
-            label = f"{labels[obstacle.kind]}: {labels['obstacle:' + obstacle.status]}"
+            label = timeline.obstacle_update(labels[obstacle.kind], labels["obstacle:" + obstacle.status])
             events.add(obstacle.changed_on, OBSTACLE_UPDATE, "obstacle_update", label)
     if case.revived_on is not None:
         for visit in case.visits:
             if visit.verifies:
-                events.add(visit.visited_on, VISIT, "visit", visit.findings[:200])
+                events.add(visit.visited_on, VISIT, "visit", timeline.visit(visit.findings))
         note = labels["revival_by_filing"] if case.revival_by_filing else ""
         events.add(case.revived_on, REVIVAL, "transition", note, from_state=state, to_state=S.REVIVED)
         state = S.REVIVED
@@ -861,10 +868,6 @@ def _timeline(case: _Case, world: _World, labels: dict[str, str]) -> tuple[list[
         raise AssertionError(f"demo case of unit {case.unit[0]} ends {state}, planned {case.state}")
     events.rows.sort(key=lambda row: (row[0], row[1], row[2]))
     return events.rows, version
-
-
-def _meeting_label(meeting: _Meeting, world: _World) -> str:
-    return f"{world.provinces[meeting.province_id]} #{meeting.number}"
 
 
 class _Writer:
