@@ -442,7 +442,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "agenda": agenda,
             "form": form,
-            "resolutions": meeting.resolutions.select_related("organisation", "case__unit"),
+            # 50 a page: the demo's biggest meeting has 291 (the download keeps them all)
+            "page": rules.paginate(request, meeting.resolutions.select_related("organisation", "case"), 50),
             "attendees": meeting.attendees.all(),
             "addressees": minutes.addressees(meeting),
         },

@@ -183,3 +183,25 @@ def test_overdue_resolution_is_referred_to_the_national_level(login, officer_sem
     assert AuditEvent.objects.filter(action="resolution_escalate").exists()
     again = client.post(f"/resolutions/{resolution.pk}/escalate/", {"version": resolution.version})
     assert again.status_code == 302 and Resolution.objects.get().version == resolution.version
+
+
+def test_meeting_resolutions_are_paged_and_the_download_keeps_them_all(login, officer_semnan, semnan_meeting):
+    gas = Organisation.objects.get(code="gas-20")
+    for i in range(59):  # 60 with the fixture's
+        services.resolution_issue(
+            meeting=semnan_meeting,
+            organisation=gas,
+            text=f"مصوبه {i}",
+            deadline=date(2026, 10, 2),
+            by=officer_semnan,
+        )
+    client = login(officer_semnan)
+    first = client.get(f"/meetings/{semnan_meeting.pk}/")
+    second = client.get(f"/meetings/{semnan_meeting.pk}/", {"page": "2"})
+    shown = [r.pk for r in first.context["page"]] + [r.pk for r in second.context["page"]]
+    assert len(first.context["page"]) == 50 and len(second.context["page"]) == 10
+    assert sorted(shown) == sorted(semnan_meeting.resolutions.values_list("pk", flat=True))
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    rows = b"".join(client.get(f"/meetings/{semnan_meeting.pk}/", {"export": "csv"}).streaming_content)
+    text = rows.decode("utf-8-sig")
+    assert all(f",مصوبه {i}," in text for i in range(59)) and len(text.strip().splitlines()) == 1 + 60
