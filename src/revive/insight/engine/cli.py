@@ -55,7 +55,7 @@ def risk_json(bt, items, panel, horizon: int) -> dict:
 
 def run_risk(argv: list[str] | None = None) -> int:
     from .features import FeatureBuilder
-    from .risk import backtest, watchlist
+    from .risk import backtest_and_watchlist
 
     p = argparse.ArgumentParser(
         prog="revive risk", description="Which producing units may stop within the horizon."
@@ -67,7 +67,16 @@ def run_risk(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--top", type=int, default=20, help="without --json: how many units to print")
     p.add_argument("--threads", type=int, default=1, help="threads for the model (default 1)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="processes for the fits (default 2: the backtest's and the watch list's)",
+    )
     args = p.parse_args(argv)
+    if not 1 <= args.jobs <= 16:
+        print("error: --jobs must be 1 to 16", file=sys.stderr)
+        return 2
     if not 1 <= args.horizon <= 24:
         print("error: --horizon must be 1 to 24 months", file=sys.stderr)
         return 2
@@ -84,8 +93,7 @@ def run_risk(argv: list[str] | None = None) -> int:
         )
         return 2
     fb = FeatureBuilder(panel)
-    bt = backtest(panel, args.horizon, fb=fb, threads=args.threads)
-    items, _ = watchlist(panel, args.horizon, fb=fb, threads=args.threads)
+    bt, items, _ = backtest_and_watchlist(panel, args.horizon, fb=fb, jobs=args.jobs, threads=args.threads)
     out = risk_json(bt, items, panel, args.horizon)
     if args.json:
         json.dump(out, sys.stdout, ensure_ascii=False)

@@ -206,71 +206,145 @@ def backtest(
 ) -> Backtest | None:
     # OpenMP threads spin while they wait; on a shared two-core machine one thread is many times faster
     with threadpool_limits(limits=max(1, threads)):
-        return _backtest(panel, horizon, fb, min_train_months, max_test_months, refit_every, cap, seed)
+        t0 = time.perf_counter()
+        fb = fb or FeatureBuilder(panel)
+        tests = _test_months(panel, horizon, min_train_months, max_test_months)
+        blocks = [_score_block(fb, b, horizon, cap, seed) for b in _blocks(tests, refit_every)]
+        return _assemble(panel, fb, tests, blocks, horizon, t0)
 
 
-def _backtest(
-    panel, horizon, fb, min_train_months, max_test_months, refit_every, cap, seed
-) -> Backtest | None:
-    t0 = time.perf_counter()
-    fb = fb or FeatureBuilder(panel)
-    T = panel.n_months
-    last_labelled = T - 1 - horizon
+def _test_months(panel: Panel, horizon: int, min_train_months: int, max_test_months: int) -> list[int]:
+    last_labelled = panel.n_months - 1 - horizon
     first_possible = 1 + min_train_months - 1 + horizon
     first_test = max(first_possible, last_labelled - max_test_months + 1)
-    if last_labelled < first_test:
-        return None
-    tests = list(range(first_test, last_labelled + 1))
-    warned = np.zeros(panel.band.shape, dtype=bool)
-    scored = np.zeros(panel.band.shape, dtype=bool)
-    ys, ps, raws, rules, logits = [], [], [], [], []
-    prec = {"gbm": [], "rule": [], "logit": []}
-    model = None
-    for i, t in enumerate(tests):
-        if model is None or i % refit_every == 0:
-            model = fit(fb, 1, t - horizon, horizon, cap=cap, seed=seed) or model
-        if model is None:
-            continue
+    return list(range(first_test, last_labelled + 1))
+
+
+def _blocks(tests: list[int], refit_every: int) -> list[list[int]]:
+    """The test months in runs of `refit_every`, each scored by one fit on the months labelled before it
+    (a fit that fails has too few stops, and so would every fit before it: a window only grows)."""
+    return [tests[i : i + refit_every] for i in range(0, len(tests), max(1, refit_every))]
+
+
+def _score_block(fb: FeatureBuilder, block: list[int], horizon: int, cap: int, seed: int) -> list[dict]:
+    """Fit on the months labelled by the block's first month, score each month of the block."""
+    if not block:
+        return []
+    model = fit(fb, 1, block[0] - horizon, horizon, cap=cap, seed=seed)
+    if model is None:
+        return []
+    out = []
+    for t in block:
         rows = fb.eligible(t)
         if not len(rows):
             continue
         X = fb.at(t, rows)
-        y = fb.label(t, rows, horizon)
         raw = model.raw(X)
-        rule = office_rule(X)
-        lg = model.logit_score(X)
-        ys.append(y)
-        raws.append(raw)
-        ps.append(model.iso.predict(raw))
-        rules.append(rule)
-        logits.append(lg)
-        for name, s in (("gbm", raw), ("rule", rule), ("logit", lg)):
-            prec[name].append(_precision_at(s, y))
         k = max(1, int(round(0.05 * len(rows))))
-        top = rows[np.argsort(-raw, kind="stable")[:k]]
-        warned[top, t] = True
-        scored[rows, t] = True
-    if not ys:
+        out.append(
+            {
+                "t": t,
+                "rows": rows,
+                "y": fb.label(t, rows, horizon),
+                "raw": raw,
+                "p": model.iso.predict(raw),
+                "rule": office_rule(X),
+                "logit": model.logit_score(X),
+                "top": rows[np.argsort(-raw, kind="stable")[:k]],
+            }
+        )
+    return out
+
+
+def _assemble(panel, fb, tests, blocks, horizon, t0) -> Backtest | None:
+    months = [m for b in blocks for m in b]
+    if not months:
         return None
-    y, raw, p = np.concatenate(ys), np.concatenate(raws), np.concatenate(ps)
-    rule, lg = np.concatenate(rules), np.concatenate(logits)
+    warned = np.zeros(panel.band.shape, dtype=bool)
+    scored = np.zeros(panel.band.shape, dtype=bool)
+    for m in months:
+        warned[m["top"], m["t"]] = True
+        scored[m["rows"], m["t"]] = True
+    cat = lambda key: np.concatenate([m[key] for m in months])  # noqa: E731
+    y, raw, p, rule, lg = cat("y"), cat("raw"), cat("p"), cat("rule"), cat("logit")
+    prec = {
+        key: float(np.mean([_precision_at(m[key], m["y"]) for m in months]))
+        for key in ("raw", "rule", "logit")
+    }
     return Backtest(
         horizon=horizon,
-        months_tested=len(prec["gbm"]),
+        months_tested=len(months),
         first_test=panel.label(tests[0]),
         last_test=panel.label(tests[-1]),
         auc=_auc(y, raw),
         baseline_auc=_auc(y, rule),
         logit_auc=_auc(y, lg),
-        precision_at_5pct=float(np.mean(prec["gbm"])),
-        baseline_precision_at_5pct=float(np.mean(prec["rule"])),
-        logit_precision_at_5pct=float(np.mean(prec["logit"])),
+        precision_at_5pct=prec["raw"],
+        baseline_precision_at_5pct=prec["rule"],
+        logit_precision_at_5pct=prec["logit"],
         base_rate=float(y.mean()),
         calibration=_deciles(p, y),
         rows=len(y),
         seconds=time.perf_counter() - t0,
         **_lead_times(fb, warned, scored, tests, horizon),
     )
+
+
+# ---- both at once on several processes -----------------------------------------------------------
+
+_WORKER: dict = {}  # in a worker process: the panel's features, built once
+
+
+def _worker_start(panel: Panel, threads: int) -> None:
+    threadpool_limits(limits=max(1, threads))
+    _WORKER["fb"] = FeatureBuilder(panel)
+
+
+def _worker_task(task: str, block: list[int], horizon: int, cap: int, seed: int):
+    fb = _WORKER["fb"]
+    if task == "watchlist":
+        return _watchlist(fb.panel, horizon, fb, cap, seed)
+    return _score_block(fb, block, horizon, cap, seed)
+
+
+def backtest_and_watchlist(
+    panel: Panel,
+    horizon: int = 6,
+    *,
+    fb: FeatureBuilder | None = None,
+    jobs: int = 1,
+    threads: int = 1,
+    cap: int = CAP,
+    seed: int = 0,
+    max_test_months: int = 36,
+    refit_every: int = 12,
+):
+    """(backtest, watch list items, fitted model): the same results as `backtest` then `watchlist`, with the
+    fits spread over `jobs` processes (each fit and its months are independent). Processes are spawned,
+    not forked (a fork after OpenMP has run may hang), and each builds the features from the panel."""
+    fb = fb or FeatureBuilder(panel)
+    if jobs <= 1:
+        bt = backtest(panel, horizon, fb=fb, cap=cap, seed=seed, threads=threads,
+                      max_test_months=max_test_months, refit_every=refit_every)  # fmt: skip
+        items, model = watchlist(panel, horizon, fb=fb, cap=cap, seed=seed, threads=threads)
+        return bt, items, model
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    tests = _test_months(panel, horizon, 12, max_test_months)
+    blocks = _blocks(tests, refit_every)
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_start,
+        initargs=(panel, threads),
+    ) as pool:
+        watch = pool.submit(_worker_task, "watchlist", [], horizon, cap, seed)
+        scored = [pool.submit(_worker_task, "block", b, horizon, cap, seed) for b in blocks]
+        blocks_done = [f.result() for f in scored]
+        items, model = watch.result()
+    return _assemble(panel, fb, tests, blocks_done, horizon, t0), items, model
 
 
 def _deciles(p: np.ndarray, y: np.ndarray) -> list[dict]:

@@ -168,3 +168,16 @@ def test_bad_files_exit_2_with_file_row_and_column(tmp_path, capsys, file, text,
     assert cli.run_attribute(["--panel", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert file in err and f"row {row}" in err and f"column {column}" in err
+
+
+def test_fits_spread_over_processes_give_the_same_results():
+    from revive.insight.engine.risk import backtest_and_watchlist
+
+    panel = generate.risk_panel(600, 36, precursor=True, seed=8)
+    one = backtest_and_watchlist(panel, 6, jobs=1, max_test_months=12, refit_every=6)
+    two = backtest_and_watchlist(panel, 6, jobs=2, max_test_months=12, refit_every=6)
+    assert one[0].months_tested == two[0].months_tested == 12  # two fits of six months each
+    for name in ("auc", "baseline_auc", "logit_auc", "precision_at_5pct", "median_lead_months", "events"):
+        assert getattr(one[0], name) == getattr(two[0], name), name
+    assert [(i.unit, i.probability) for i in one[1]] == [(i.unit, i.probability) for i in two[1]]
+    assert [[r.group for r in i.reasons] for i in one[1]] == [[r.group for r in i.reasons] for i in two[1]]

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "--retrain", action="store_true", help="retrain on the database and store the results"
         )
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument("--jobs", type=int, default=2, help="with --panel: processes for the fits")
 
     def handle(self, *args, **o):
         if o.get("panel"):  # call_command path
