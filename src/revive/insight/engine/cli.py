@@ -151,14 +151,18 @@ def run_attribute(argv: list[str] | None = None) -> int:
         "--panel", required=True, metavar="DIR", help="folder with units.csv, months.csv, interventions.csv"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--jobs", type=int, default=2, help="processes for the estimates (default 2)")
     args = p.parse_args(argv)
+    if not 1 <= args.jobs <= 16:
+        print("error: --jobs must be 1 to 16", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     try:
         panel = load_panel(args.panel)
     except PanelError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    national, _, _ = attribute(panel)
+    national, _, _ = attribute(panel, jobs=args.jobs)
     out = attribute_json(national)
     if args.json:
         json.dump(out, sys.stdout, ensure_ascii=False)

@@ -181,3 +181,13 @@ def test_fits_spread_over_processes_give_the_same_results():
         assert getattr(one[0], name) == getattr(two[0], name), name
     assert [(i.unit, i.probability) for i in one[1]] == [(i.unit, i.probability) for i in two[1]]
     assert [[r.group for r in i.reasons] for i in one[1]] == [[r.group for r in i.reasons] for i in two[1]]
+
+
+def test_estimates_spread_over_processes_give_the_same_results():
+    from revive.insight.engine.attribution import attribute
+
+    panel = generate.attribution_panel(400, 30, effect=0.2, treated_share=0.4, seed=2)
+    one, _, _ = attribute(panel, jobs=1)
+    two, _, _ = attribute(panel, jobs=2)
+    assert [e.as_json() for e in one] == [e.as_json() for e in two]
+    assert one[0].kind == "working_capital" and one[0].att_producing is not None

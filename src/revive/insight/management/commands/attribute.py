@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--panel", metavar="DIR", help="run on this folder of CSV files")
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--jobs", type=int, default=2, help="with --panel: processes for the estimates")
         parser.add_argument("--export-panel", metavar="DIR", help="write the database's panel and stop")
         parser.add_argument("--province", help="with --export-panel: one province (ISO code, e.g. IR-20)")
         parser.add_argument(
