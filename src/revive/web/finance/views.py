@@ -233,24 +233,25 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/finance/detail.html", _detail_context(request, scope, loan))
 
 
-def _act(request: HttpRequest, pk: int, *, form, key: str, run, done: str) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, *, target: str, form, key: str, run, done: str) -> HttpResponse:
     """Run one service with a bound form; on error show the request page again with the form's errors.
-    Who may make the change is the service's rule (finance.workflow.require_role): a role that may not
-    gets its refusal here as through the API (403 with the same message)."""
+    Who may make the change is the service's rule (finance.workflow.require_role, which the service
+    applies again): asked before the form is read, so a role that may not gets the API's refusal (403,
+    the same message) whatever it sent."""
     scope = page_scope(request, Perm.VIEW_FINANCE)
     loan = selectors.loan_get(scope=scope, pk=pk)
     status = 400
-    if form.is_valid():
-        try:
+    try:
+        workflow.require_role(request.user, target)
+        if form.is_valid():
             run(loan, form.cleaned_data)
-        except PermissionRefused as exc:  # above the forms, which this role is not shown
-            messages.error(request, exc.message)
-            status = refusal_status(exc)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
             messages.success(request, done)
             return redirect("web:loan", pk=loan.pk)
+    except PermissionRefused as exc:  # above the forms, which this role is not shown
+        messages.error(request, exc.message)
+        status = refusal_status(exc)
+    except DomainError as exc:
+        add_domain_error(form, exc)
     loan.refresh_from_db()
     context = _detail_context(request, scope, loan, **{key: form})
     return render(request, "web/finance/detail.html", context, status=status)
@@ -265,7 +266,7 @@ def loan_step(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     form = StepForm(request.POST)
-    return _act(request, pk, form=form, key="step_form", run=run, done=_("Saved."))
+    return _act(request, pk, target=LoanState.REVIEW, form=form, key="step_form", run=run, done=_("Saved."))
 
 
 @login_required
@@ -279,7 +280,7 @@ def loan_introduce(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = IntroduceForm(request.POST)
     done = _("The introduction letter was recorded.")
-    return _act(request, pk, form=form, key="introduce_form", run=run, done=done)
+    return _act(request, pk, target=LoanState.INTRODUCED, form=form, key="introduce_form", run=run, done=done)
 
 
 @login_required
@@ -293,7 +294,7 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = DecisionForm(request.POST)
     done = _("The bank's decision was recorded.")
-    return _act(request, pk, form=form, key="decision_form", run=run, done=done)
+    return _act(request, pk, target=LoanState.PAID, form=form, key="decision_form", run=run, done=done)
 
 
 @login_required
@@ -306,7 +307,7 @@ def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = MoneyForm(request.POST, prefix="d")
     done = _("The disbursement was recorded.")
-    return _act(request, pk, form=form, key="disburse_form", run=run, done=done)
+    return _act(request, pk, target="disbursement", form=form, key="disburse_form", run=run, done=done)
 
 
 @login_required
@@ -319,7 +320,7 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 
     form = MoneyForm(request.POST, prefix="r")
     done = _("The repayment was recorded.")
-    return _act(request, pk, form=form, key="repay_form", run=run, done=done)
+    return _act(request, pk, target="repayment", form=form, key="repay_form", run=run, done=done)
 
 
 # --- credit lines ---------------------------------------------------------------------------------
