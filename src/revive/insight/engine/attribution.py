@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from .panel import KINDS, Panel
+from .pool import spawn_pool
 
 WINDOW = 12
 PRE = 12
@@ -234,15 +235,7 @@ def attribute(
     if jobs <= 1:
         effects = [estimate(panel, kind, units=units, province=prov) for kind, units, prov in tasks]
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_start,
-            initargs=(panel,),
-        ) as pool:
+        with spawn_pool(jobs, _worker_start, (panel,)) as pool:
             futures = [pool.submit(_worker_estimate, kind, units, prov) for kind, units, prov in tasks]
             effects = [f.result() for f in futures]
     n = len(KINDS)

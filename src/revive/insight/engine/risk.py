@@ -34,6 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from .features import CATEGORICAL, COL, FEATURES, GROUPS, NAMES, FeatureBuilder
 from .panel import BANDS, SIZES, Panel
+from .pool import spawn_pool
 
 CALIBRATION_MONTHS = 3
 CAP = 100_000  # training rows per fit (every stop, and a share of the rest)
@@ -328,18 +329,10 @@ def backtest_and_watchlist(
                       max_test_months=max_test_months, refit_every=refit_every)  # fmt: skip
         items, model = watchlist(panel, horizon, fb=fb, cap=cap, seed=seed, threads=threads)
         return bt, items, model
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     t0 = time.perf_counter()
     tests = _test_months(panel, horizon, 12, max_test_months)
     blocks = _blocks(tests, refit_every)
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_start,
-        initargs=(panel, threads),
-    ) as pool:
+    with spawn_pool(jobs, _worker_start, (panel, threads)) as pool:
         watch = pool.submit(_worker_task, "watchlist", [], horizon, cap, seed)
         scored = [pool.submit(_worker_task, "block", b, horizon, cap, seed) for b in blocks]
         blocks_done = [f.result() for f in scored]
