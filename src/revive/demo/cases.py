@@ -41,7 +41,7 @@ from revive.cases.services import SUSTAIN_AFTER
 from revive.core import audit
 from revive.core.calendar import TEHRAN, from_jalali, month_length, nowruz, tehran_today, to_jalali
 from revive.core.errors import DomainError
-from revive.core.text import normalize
+from revive.core.text import normalize, to_persian_digits
 from revive.demo.writing import indexes_dropped
 from revive.registry.models import (
     PRODUCING_BANDS,
@@ -131,6 +131,7 @@ FOLLOW_UP = 0.55
 MAX_MEETINGS_PER_CASE = 5
 STILL_FOLLOWED = 0.55  # in-progress cases back on the agenda of a meeting in the last months
 RECENT = timedelta(days=120)
+UPCOMING_DAYS = (7, 21)  # each province's next meeting is called for this many days ahead
 PROVINCE_EXECUTION = (0.50, 0.80)
 EXECUTION_BY_KIND = {
     BANK: -0.04, Kind.TAX: 0.04, Kind.SOCIAL_SECURITY: 0.02, Kind.CUSTOMS: 0.0, Kind.ELECTRICITY: -0.02,
@@ -379,7 +380,7 @@ class _World:
 
 class _Planner:
     def __init__(self, seed: int, world: _World, today: date) -> None:
-        self.world, self.today = world, today
+        self.world, self.today, self.seed = world, today, seed
         # One stream per concern, so that changing one leaves the others as they were.
         streams = ("cases", "states", "meetings", "obstacles", "resolutions", "visits")
         self.rnd = {name: random.Random(f"revive-demo-cases:{seed}:{name}") for name in streams}
@@ -401,6 +402,7 @@ class _Planner:
                 self._obstacle_statuses(case)
             self._visits(case)
         self._number_meetings()
+        self._upcoming_meetings()
 
     # Cases -------------------------------------------------------------------------------------------
 
@@ -670,7 +672,7 @@ class _Planner:
             status == Resolution.Status.PENDING and (today - deadline).days > 60 and rnd.random() < 0.5
         )
         org_fa = self.world.org_names[obstacle.organisation_id][0]
-        amount = "" if obstacle.amount is None else _billions(obstacle.amount)
+        amount = "" if obstacle.amount is None else _persian(_billions(obstacle.amount))
         text = _normal(RESOLUTION_TEXT[obstacle.kind]).format(org=_normal(org_fa), amount=amount)
         return _Resolution(
             meeting=meeting,
@@ -709,6 +711,18 @@ class _Planner:
                 meeting.number = number
             self.meetings[province_id] = kept
 
+    def _upcoming_meetings(self) -> None:
+        """Each province's next meeting, called for the coming weeks: nothing on its agenda or decided yet.
+        From its own random stream, so the rest of the demo stays as it was."""
+        rnd = random.Random(f"revive-demo-cases:{self.seed}:upcoming")
+        for province_id, meetings in self.meetings.items():
+            held = self.today + timedelta(days=rnd.randint(*UPCOMING_DAYS))
+            while held.weekday() in (3, 4):  # Thursday and Friday are the Iranian weekend
+                held -= timedelta(days=1)
+            upcoming = _Meeting(province_id, held)
+            upcoming.number = len(meetings) + 1
+            meetings.append(upcoming)
+
     # Visits ------------------------------------------------------------------------------------------
 
     def _visits(self, case: _Case) -> None:
@@ -734,7 +748,7 @@ class _Planner:
                     inspector_name=rnd.choice(INSPECTORS),
                     findings=_normal(
                         rnd.choice(REVIVAL_FINDINGS).format(z=ZWNJ, employees="{employees}")
-                    ).format(employees=case.jobs),
+                    ).format(employees=_persian(str(case.jobs))),
                     capacity=rnd.randint(lo, hi),
                     employees=case.jobs,
                     verifies=True,
@@ -754,6 +768,11 @@ def _band_at(history: list[tuple], on: date) -> str | None:
             break
         band = row[1]
     return band
+
+
+def _persian(number: str) -> str:
+    """A number inside Persian text, as a person writes it there: ۵۱٫۶, not 51.6."""
+    return to_persian_digits(number.replace(".", "\u066b"))
 
 
 def _billions(amount: int) -> str:

@@ -38,8 +38,10 @@ def seed(*, today: date) -> list[str]:
         pending = Resolution.objects.filter(organisation=org, status=Resolution.Status.PENDING)
         if pending.filter(text__startswith=MARK).exists():
             continue
-        meeting = (
-            Meeting.objects.filter(province=org.province or officer.province).order_by("-held_on").first()
+        meeting = (  # the last one held (the next one, called for the coming weeks, has not sat yet)
+            Meeting.objects.filter(province=org.province or officer.province, held_on__lte=today)
+            .order_by("-held_on")
+            .first()
         )
         if meeting is None:
             continue

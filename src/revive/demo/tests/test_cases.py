@@ -2,7 +2,7 @@
 
 import hashlib
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
@@ -218,10 +218,30 @@ def test_meetings_are_numbered_from_one_in_each_province(nation):
     for code, number, held_on in Meeting.objects.order_by("held_on", "number").values_list(
         "province__code", "number", "held_on"
     ):
-        assert calendar.nowruz(1398) <= held_on <= TODAY
+        assert calendar.nowruz(1398) <= held_on <= TODAY + timedelta(days=21)
         numbers[code].append(number)
     assert all(found == list(range(1, len(found) + 1)) for found in numbers.values())
-    assert not Meeting.objects.filter(cases=None).exists()
+    assert not Meeting.objects.filter(cases=None, held_on__lte=TODAY).exists()
+
+
+def test_each_province_has_its_next_meeting_called_and_nothing_decided_at_it(nation):
+    upcoming = Meeting.objects.filter(held_on__gt=TODAY)
+    assert sorted(upcoming.values_list("province__code", flat=True)) == sorted(
+        Province.objects.values_list("code", flat=True)
+    )
+    for meeting in upcoming:
+        assert TODAY + timedelta(days=5) <= meeting.held_on <= TODAY + timedelta(days=21)
+        assert meeting.held_on.weekday() not in (3, 4)  # not on the Iranian weekend
+        assert not meeting.cases.exists() and not meeting.resolutions.exists()
+        held = Meeting.objects.filter(province=meeting.province, held_on__lte=TODAY)
+        assert meeting.number == held.count() + 1
+
+
+def test_numbers_in_the_persian_texts_are_written_in_persian_digits(nation):
+    texts = [*Resolution.objects.values_list("text", flat=True)]
+    texts += FieldVisit.objects.values_list("findings", flat=True)
+    assert any("۰" <= ch <= "۹" for text in texts for ch in text)
+    assert not [text for text in texts if any(ch.isascii() and ch.isdigit() for ch in text)][:3]
 
 
 def test_the_agenda_offers_open_cases_without_a_pending_resolution(nation):
