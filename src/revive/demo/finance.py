@@ -18,6 +18,7 @@ from django.db import transaction
 
 from revive.core import audit, calendar
 from revive.core.errors import DomainError
+from revive.demo.cases import BANK_WEIGHTS  # which bank a unit deals with: the same for its loans
 from revive.demo.writing import Writer, indexes_dropped
 from revive.finance.models import (
     TERMS,
@@ -44,11 +45,6 @@ REGISTERED_LATER = 12_500
 INTRODUCED_RATE = {1398: 0.45, 1399: 0.59, 1400: 0.52, 1401: 0.40, 1402: 0.47, 1403: 0.50, 1404: 0.55}
 PAID_RATE = {1398: 0.45, 1399: 0.41, 1400: 0.48, 1401: 0.52, 1402: 0.54, 1403: 0.56, 1404: 0.53}
 PRICE_RISE = 1.40
-BANK_WEIGHTS = {
-    "sanat-madan": 16, "melli": 14, "mellat": 12, "sepah": 11, "tejarat": 10, "saderat": 10,
-    "keshavarzi": 6, "refah": 5, "tosee-taavon": 5, "post-bank": 3, "pasargad": 3, "parsian": 2,
-    "eghtesad-novin": 2, "tosee-saderat": 2, "maskan": 1,
-}  # fmt: skip
 # How a bank differs from the others: more or fewer of its introductions paid, and days to decide.
 BANK_PAYS = {"sanat-madan": 1.15, "tosee-taavon": 1.1, "melli": 1.05, "maskan": 0.7, "pasargad": 0.85}
 PAYS_MEAN = sum(w * BANK_PAYS.get(c, 1.0) for c, w in BANK_WEIGHTS.items()) / sum(BANK_WEIGHTS.values())
