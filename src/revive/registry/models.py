@@ -107,6 +107,9 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return _in_page_language(self.name_fa, self.name_en)
 
+    def name(self, lang: str) -> str:
+        return self.name_fa if lang == "fa" else self.name_en
+
 
 class IndustrialPark(models.Model):
     class Kind(models.TextChoices):

@@ -122,6 +122,16 @@ def test_resolution_reminders_go_to_the_addressee_once_then_escalate_after_worki
     assert _run(date(2026, 12, 14)).referred == 0  # once
 
 
+def test_the_addressee_is_named_in_each_notice_language(world, people, resolution):
+    """A bank or agency is named in the notice's own language (the English text had the Persian name)."""
+    _filed_everything(world)
+    _run(date(2026, 11, 22))
+    notice = Notice.objects.get(recipient=people["gas"], kind=Kind.RESOLUTION_DUE)
+    org = resolution.organisation
+    assert org.name_en in notice.text_en and org.name_fa not in notice.text_en
+    assert org.name_fa in notice.text_fa and org.name_en not in notice.text_fa
+
+
 def test_an_answered_resolution_is_not_chased(world, people, resolution):
     _filed_everything(world)
     Resolution.objects.filter(pk=resolution.pk).update(status=Resolution.Status.DONE)
