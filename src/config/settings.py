@@ -95,6 +95,18 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# "figures": costly figures keyed on the data version (revive/core/cache.py), kept in Revive's own database so
+# every process (web workers, the worker, `revive report`) shares them and they go with the data they describe.
+# The table is made by core's migration 0002 and emptied after every migrate (new code may compute differently).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "revive_figure_cache",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = [

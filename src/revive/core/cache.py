@@ -4,16 +4,21 @@ Every write leaves an audit row (core/audit.py), so the newest audit row is the 
 cached figure is served only while no write has happened since it was computed. A figure that reads
 only the past can be cached under a fingerprint of the past rows instead (`memoize_on_version`), so a
 write about today does not make it cold.
+
+Two levels: the process's own memory first, then the "figures" cache in Revive's database (settings.CACHES),
+which every process shares (web workers, the worker, `revive report` run from the shell) and which is
+emptied after every migrate (`clear_after_migrate`), since new code may compute a figure differently.
 """
 
 import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Max
 
 T = TypeVar("T")
+SHARED = "figures"
 
 
 def data_version() -> tuple:
@@ -24,12 +29,18 @@ def data_version() -> tuple:
 
 
 def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], T], timeout: int = 600) -> T:
-    """compute() once per (name, key, version); `version` must change whenever compute()'s answer could."""
+    """compute() once per (name, key, version); `version` must change whenever compute()'s answer could.
+
+    `timeout` is how long this process keeps it in memory; the shared copy is kept for the backend's TIMEOUT."""
     digest = hashlib.sha256(repr((key, version)).encode()).hexdigest()
     cache_key = f"revive:{name}:{digest}"
     value = cache.get(cache_key)
     if value is None:
-        value = compute()
+        shared = caches[SHARED]
+        value = shared.get(cache_key)
+        if value is None:
+            value = compute()
+            shared.set(cache_key, value)  # kept for the backend's TIMEOUT (a day): the key holds the version
         cache.set(cache_key, value, timeout)
     return value
 
@@ -37,3 +48,12 @@ def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], 
 def memoize_on_data(name: str, key: Any, compute: Callable[[], T], timeout: int = 600) -> T:
     """compute() once per (name, key, data version); `key` must identify scope and parameters."""
     return memoize_on_version(name, key, data_version(), compute, timeout)
+
+
+def clear_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """post_migrate: forget every shared figure (the code that computed them may have changed)."""
+    from django.db import connections
+
+    table = caches[SHARED]._table
+    if table in connections[using].introspection.table_names():
+        caches[SHARED].clear()

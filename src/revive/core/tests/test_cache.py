@@ -1,0 +1,54 @@
+"""The figures cache: shared between processes (a table in Revive's database) and forgotten by a migrate.
+That a figure served after a write is a fresh computation's: indicators/tests/test_shared_figures.py."""
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
+
+from revive.core import cache as figures_cache
+
+pytestmark = pytest.mark.django_db
+
+
+def _another_process():
+    """What a new process (another web worker, `revive report` from the shell) starts with: no memory."""
+    cache.clear()
+
+
+def test_another_process_is_served_the_figures_without_computing_them(world):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": 7}
+
+    assert figures_cache.memoize_on_data("test.figure", ("k",), compute) == {"n": 7}
+    _another_process()
+    assert figures_cache.memoize_on_data("test.figure", ("k",), compute) == {"n": 7}
+    assert len(calls) == 1
+    # another key is computed on its own
+    figures_cache.memoize_on_data("test.figure", ("other",), compute)
+    assert len(calls) == 2
+
+
+def test_a_migrate_forgets_the_shared_figures(world):
+    figures_cache.memoize_on_data("test.figure", ("k",), lambda: 1)
+    assert len(_shared_keys()) == 1
+    emit_post_migrate_signal(
+        verbosity=0, interactive=False, db="default"
+    )  # what every migrate and flush send
+    assert _shared_keys() == []
+
+
+def test_the_migration_makes_the_table_django_expects(world):
+    call_command("createcachetable", dry_run=True, verbosity=0)  # nothing left to create
+    assert figures_cache.memoize_on_data("test.figure", ("k",), lambda: [1, 2]) == [1, 2]
+
+
+def _shared_keys() -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {caches[figures_cache.SHARED]._table}")
+        return [row[0] for row in cursor.fetchall()]
