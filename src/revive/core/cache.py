@@ -40,9 +40,31 @@ def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], 
         value = shared.get(cache_key)
         if value is None:
             value = compute()
-            shared.set(cache_key, value)  # kept for the backend's TIMEOUT (a day): the key holds the version
+            _share(cache_key, value)
         cache.set(cache_key, value, timeout)
     return value
+
+
+def _share(cache_key: str, value: Any) -> None:
+    """Keep a computed figure for other processes (for the backend's TIMEOUT, a day: the key holds the
+    version), without waiting for it: on SQLite, while another process writes (a long import holds the one
+    write lock), the figure is not shared this time rather than the page waiting for the lock."""
+    from django.db import connections, router
+
+    shared = caches[SHARED]
+    connection = connections[router.db_for_write(shared.cache_model_class)]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:  # (a transaction holds the lock already)
+        shared.set(cache_key, value)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        waits_ms = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        shared.set(cache_key, value)  # a locked database: Django's DatabaseCache gives up quietly
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(waits_ms)}")
 
 
 def memoize_on_data(name: str, key: Any, compute: Callable[[], T], timeout: int = 600) -> T:

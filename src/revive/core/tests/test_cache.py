@@ -52,3 +52,32 @@ def _shared_keys() -> list:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key FROM {caches[figures_cache.SHARED]._table}")
         return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sharing_a_figure_never_waits_for_sqlites_write_lock(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+
+    def busy_timeout():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            return cursor.fetchone()[0]
+
+    waits = busy_timeout()
+    seen = []
+    shared = caches[figures_cache.SHARED]
+    real_set = shared.set
+
+    def set_and_look(*args, **kwargs):
+        seen.append(busy_timeout())
+        return real_set(*args, **kwargs)
+
+    monkeypatch.setattr(shared, "set", set_and_look)
+    assert figures_cache.memoize_on_data("test.figure", ("k",), lambda: 3) == 3
+    assert seen == [0]  # the write to the shared table gives up at once when another process holds the lock
+    assert busy_timeout() == waits > 0  # and every other statement waits as configured
+    cache.clear()
+    assert figures_cache.memoize_on_data("test.figure", ("k",), lambda: 4) == 3  # it was shared
