@@ -15,13 +15,18 @@ def token_create(*, user: User, by: object = None) -> str:
 
 
 @transaction.atomic
-def user_upsert(*, username: str, password: str | None, by: object = None, **fields: object) -> User:
-    """Create or update a user; password None: no password at all (an API-only account)."""
+def user_upsert(
+    *, username: str, password: str | None, by: object = None, hashed: bool = False, **fields: object
+) -> User:
+    """Create or update a user; password None: no password at all (an API-only account). hashed: the
+    password is already encoded by make_password (many users given one password hash it once)."""
     user, created = User.objects.get_or_create(username=username, defaults=fields)
     for name, value in fields.items():
         setattr(user, name, value)
     if password is None:
         user.set_unusable_password()
+    elif hashed:
+        user.password = password
     else:
         user.set_password(password)
     user.save()

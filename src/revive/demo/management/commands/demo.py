@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -61,9 +62,12 @@ class Command(BaseCommand):
             )
             for kind in AGENCY_KINDS
         ]
+        encoded = make_password(password)  # hashed once: the same password for every demo user
         with transaction.atomic():
             for username, role, fields in users:
-                user_upsert(username=username, password=password, by="demo command", role=role, **fields)
+                user_upsert(
+                    username=username, password=encoded, hashed=True, by="demo command", role=role, **fields
+                )
             # the statistics system sends filings with a token only: no password, no pages
             user_upsert(username=INTEGRATION_USER, password=None, by="demo command", role=Role.INTEGRATION)
         self.stdout.write("Demo users (all with the same password):")

@@ -1,0 +1,34 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import override_settings
+
+from revive.accounts.roles import Role
+
+TODAY = date(2026, 11, 24)
+PASSWORD = "demo-test-password"
+
+
+@pytest.fixture
+def registry(db):
+    from revive.demo.registry import generate
+
+    generate(seed=1, scale=0.05, today=TODAY)
+
+
+@override_settings(DEMO_PASSWORD=PASSWORD)
+def test_demo_users_share_one_password_hash_and_each_signs_in_with_it(registry):
+    from django.contrib.auth import get_user_model
+
+    call_command("demo", stdout=StringIO())
+    users = get_user_model().objects.exclude(role=Role.INTEGRATION)
+    assert users.count() >= 10
+    assert len(set(users.values_list("password", flat=True))) == 1  # hashed once
+    for username in ("analyst", "officer.semnan"):
+        assert authenticate(username=username, password=PASSWORD).username == username
+        assert authenticate(username=username, password=PASSWORD + "x") is None
+    integration = get_user_model().objects.get(role=Role.INTEGRATION)
+    assert not integration.has_usable_password()
