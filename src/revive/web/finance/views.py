@@ -20,7 +20,7 @@ from revive.finance.models import LoanKind, LoanState
 from revive.imports.engine import import_file
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
-from revive.web.access import page_scope
+from revive.web.access import page_scope, scope_label
 from revive.web.exports import export_format, tables_response
 from revive.web.finance.exports import (
     credit_lines_table,
@@ -326,10 +326,16 @@ def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
 # --- credit lines ---------------------------------------------------------------------------------
 
 
+def programme_reader(scope) -> bool:
+    """Credit lines and lending figures are the programme's and the banks': a park or a unit sees none of
+    them (the models show them nothing), so their pages are not theirs (a headline of zeros misleads)."""
+    return scope.kind in (ScopeKind.NATION, ScopeKind.PROVINCE, ScopeKind.BANK)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def credit_lines(request: HttpRequest) -> HttpResponse:
-    scope = page_scope(request, Perm.VIEW_FINANCE)
+    scope = page_scope(request, Perm.VIEW_FINANCE, allow=programme_reader)
     year = rules.year(request.GET.get("year"))
     can_set = has_perm(request.user, Perm.MANAGE_LOANS) and scope.is_nation  # the form is offered
     posted = request.method == "POST"  # who may set a line is the service's rule: its refusal is shown
@@ -385,6 +391,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
         "provinces": registry_selectors.provinces(scope=scope) if scope.kind != ScopeKind.BANK else [],
         "banks": selectors.banks() if scope.kind != ScopeKind.BANK else [],
         "unit": _unit(request),
+        # a park's or a unit's own requests: named, not "whole country"
+        "scope_label": scope_label(request.user, scope) if scope.kind in (ScopeKind.PARK, ScopeKind.UNIT) else "",
     }
     return render(request, "web/finance/funnel.html", context)
 
@@ -418,7 +426,7 @@ def _lending_context(request: HttpRequest, scope, year: int, bank, **forms) -> d
 
 @login_required
 def lending_share(request: HttpRequest) -> HttpResponse:
-    scope = page_scope(request, Perm.VIEW_FINANCE)
+    scope = page_scope(request, Perm.VIEW_FINANCE, allow=programme_reader)
     year = rules.year(request.GET.get("year"))
     _province, bank = check_filters(scope, bank=request.GET.get("bank", ""))
     if export_format(request):

@@ -334,3 +334,30 @@ def test_a_months_lending_figures_are_replaced_only_once_confirmed(login, nation
     assert 'name="version" value="1"' in r.content.decode()
     ok = client.post("/loans/lending-share/figures/", {**first, "industry_mining": "400", "version": "1"})
     assert ok.status_code == 302 and LendingFigure.objects.get().industry_mining == 400
+
+
+@pytest.mark.parametrize("reader", ["park_manager", "unit_owner"])
+def test_a_park_or_a_unit_is_not_shown_the_programmes_lines_and_lending_as_zeros(request, login, reader):
+    """Credit lines and lending figures are no park's or unit's (the models show them none): their pages
+    answered with a headline of zeros ('0.0 billion rials' of lines); now 404 and no link to them; the
+    funnel of their own requests names them instead of 'whole country'."""
+    user = request.getfixturevalue(reader)
+    client = login(user)
+    for url in ("/loans/credit-lines/", "/loans/lending-share/"):
+        assert client.get(url).status_code == 404
+    body = client.get("/loans/").content.decode()
+    assert "/loans/credit-lines/" not in body and "/loans/lending-share/" not in body
+    assert "/loans/funnel/" in body
+    client.cookies["django_language"] = "en"
+    funnel = client.get("/loans/funnel/").content.decode()
+    own = user.park.name_en if user.park_id else user.unit.name_en
+    assert "whole country" not in funnel and own in funnel
+
+
+def test_staff_and_banks_still_have_the_lines_and_lending_links(login, officer_semnan, sepah_officer):
+    for user in (officer_semnan, sepah_officer):
+        client = login(user)
+        body = client.get("/loans/").content.decode()
+        assert "/loans/credit-lines/" in body and "/loans/lending-share/" in body
+        assert client.get("/loans/credit-lines/").status_code == 200
+        assert client.get("/loans/lending-share/").status_code == 200
