@@ -106,6 +106,27 @@ def months_to_file(*, unit, today: date) -> list[tuple[int, int]]:
     return [m for m in months if m not in sent]
 
 
+def returned_to_correct(unit) -> list[FilingSubmission]:
+    """The unit's months an expert returned for correction and nothing newer was sent since (a pending or
+    approved version of the month after the return settles it): the newest return of each month, oldest
+    month first."""
+    settled: dict[tuple[int, int], datetime] = {}
+    for y, m, at in FilingSubmission.objects.filter(
+        unit=unit, status__in=[FilingSubmission.Status.PENDING, FilingSubmission.Status.APPROVED]
+    ).values_list("jyear", "jmonth", "created_at"):
+        settled[(y, m)] = max(settled.get((y, m), at), at)
+    out, seen = [], set()
+    for s in FilingSubmission.objects.filter(unit=unit, status=FilingSubmission.Status.RETURNED).order_by(
+        "jyear", "jmonth", "-created_at"
+    ):
+        ym = (s.jyear, s.jmonth)
+        if ym in seen or (ym in settled and settled[ym] >= s.created_at):
+            continue
+        seen.add(ym)
+        out.append(s)
+    return out
+
+
 def not_filed(month: tuple[int, int], *, known_before: date) -> list[dict]:
     """Units (not closed, known before that day) with no filing for the month, nationally: whom the deadline
     pass reminds, then flags. Each row as open_units_known_before gives it."""

@@ -416,8 +416,7 @@ def park_tasks(*, user, scope: Scope, today: date) -> list[Section]:
 
 def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
     from revive.cases.models import OPEN_STATES, Case
-    from revive.filings.models import FilingSubmission
-    from revive.filings.selectors import months_to_file
+    from revive.filings.selectors import months_to_file, returned_to_correct
     from revive.finance.models import PENDING_STATES, LoanRequest
 
     unit = user.unit
@@ -443,25 +442,8 @@ def owner_tasks(*, user, scope: Scope, today: date) -> list[Section]:
         sum(1 for t in months if t.overdue),
     )
     # a returned filing waits for correction until a newer version of that month is sent
-    newer = FilingSubmission.objects.filter(
-        unit=unit, status__in=[FilingSubmission.Status.PENDING, FilingSubmission.Status.APPROVED]
-    ).values_list("jyear", "jmonth", "created_at")
-    latest_ok: dict[tuple[int, int], Any] = {}
-    for y, m, at in newer:
-        latest_ok[(y, m)] = max(latest_ok.get((y, m), at), at)
-    returned_rows = [
-        s
-        for s in FilingSubmission.objects.filter(unit=unit, status=FilingSubmission.Status.RETURNED).order_by(
-            "jyear", "jmonth", "-created_at"
-        )
-        if (s.jyear, s.jmonth) not in latest_ok or latest_ok[(s.jyear, s.jmonth)] < s.created_at
-    ]
-    seen: set[tuple[int, int]] = set()
     returned = []
-    for s in returned_rows:
-        if (s.jyear, s.jmonth) in seen:
-            continue
-        seen.add((s.jyear, s.jmonth))
+    for s in returned_to_correct(unit):
         returned.append(
             Task(
                 "filing_returned",

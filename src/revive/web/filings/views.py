@@ -15,7 +15,7 @@ from revive.core.scoping import ScopeKind
 from revive.core.text import parse_int
 from revive.filings import selectors
 from revive.filings.models import FilingSubmission
-from revive.filings.selectors import months_to_file
+from revive.filings.selectors import months_to_file, returned_to_correct
 from revive.filings.services import submission_create, submission_review
 from revive.filings.versions import ChangeToConfirm
 from revive.registry.models import ProductionUnit
@@ -75,6 +75,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "change": change,
         "due_months": due_months,
+        "returned": returned_to_correct(unit),  # an expert asked for these again: not "nothing is due"
         "submissions": selectors.own_submissions(scope=scope),
         "due_month": month,
         "next_due": calendar.filing_due_date(*calendar.add_months(month, 1)),

@@ -29,3 +29,22 @@ def test_up_to_date_does_not_sit_above_nothing_sent(login, unit_owner, monkeypat
     monkeypatch.setattr("revive.web.filings.views.months_to_file", lambda **kw: [])
     html = login(unit_owner).get(reverse("web:filing_new")).content.decode()
     assert "هنوز گزارشی ارسال نشده است" not in html
+
+
+def test_a_month_returned_for_correction_is_listed_not_nothing_due(login, unit_owner, officer_semnan, monkeypatch):
+    """The page said 'nothing is due now' while the home page listed a month returned for correction."""
+    from revive.filings.services import submission_create, submission_review
+
+    monkeypatch.setattr("revive.web.filings.views.months_to_file", lambda **kw: [])
+    sent = submission_create(unit=unit_owner.unit, by=unit_owner, jyear=1405, jmonth=7,
+                             production_value=100, capacity_utilisation=40, employees=5)  # fmt: skip
+    submission_review(submission=sent, by=officer_semnan, approve=False, comment="Energy use is missing")
+    client = login(unit_owner)
+    html = client.get(reverse("web:filing_new")).content.decode()
+    assert "اکنون ماهی سررسید نیست" not in html
+    assert 'href="?month=1405/07"' in html and "Energy use is missing" in html
+    # a new version of the month settles it
+    submission_create(unit=unit_owner.unit, by=unit_owner, jyear=1405, jmonth=7,
+                      production_value=120, capacity_utilisation=40, employees=5, confirm_change=True)  # fmt: skip
+    html = client.get(reverse("web:filing_new")).content.decode()
+    assert 'href="?month=1405/07"' not in html and "اکنون ماهی سررسید نیست" in html
