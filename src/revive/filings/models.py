@@ -15,8 +15,10 @@ from revive.registry.models import ProductionUnit, Province, Sector
 class MonthlyFiling(models.Model):
     """A unit's production report for one Iranian month, due by the 10th of the next month."""
 
-    unit = models.ForeignKey(ProductionUnit, on_delete=models.CASCADE, related_name="filings")
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, editable=False)
+    # No single-column indexes on unit and province: the unique (unit, jyear, jmonth) and the
+    # (province, period_start) index lead with them and serve those lookups.
+    unit = models.ForeignKey(ProductionUnit, on_delete=models.CASCADE, related_name="filings", db_index=False)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, editable=False, db_index=False)
     jyear = models.PositiveSmallIntegerField(_("Iranian year"))
     jmonth = models.PositiveSmallIntegerField(_("Iranian month"))
     period_start = models.DateField(editable=False)  # 1st of the Jalali month, for range queries
