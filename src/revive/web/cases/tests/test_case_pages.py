@@ -205,3 +205,27 @@ def test_meeting_resolutions_are_paged_and_the_download_keeps_them_all(login, of
     rows = b"".join(client.get(f"/meetings/{semnan_meeting.pk}/", {"export": "csv"}).streaming_content)
     text = rows.decode("utf-8-sig")
     assert all(f",مصوبه {i}," in text for i in range(59)) and len(text.strip().splitlines()) == 1 + 60
+
+
+def test_a_long_agenda_is_folded_a_short_one_shown(login, officer_semnan, semnan_meeting, semnan_case):
+    """A demo meeting had ~600 agenda cases listed in full: a 19,500 px page above the paged resolutions."""
+    client = login(officer_semnan)
+    short = client.get(f"/meetings/{semnan_meeting.pk}/").content.decode()
+    assert '<details class="agenda">' not in short and f"/cases/{semnan_case.pk}/" in short
+    closed = [
+        Case(
+            unit=semnan_case.unit,
+            province=semnan_case.province,
+            park=semnan_case.park,
+            state=CaseState.CLOSED,
+            origin=semnan_case.origin,
+            opened_on=date(2025, 1, 1),
+            band_at_opening="idle",
+        )
+        for _ in range(20)
+    ]
+    semnan_meeting.cases.add(*Case.objects.bulk_create(closed))
+    long = client.get(f"/meetings/{semnan_meeting.pk}/").content.decode()
+    folded = long.split('<details class="agenda">', 1)[1].split("</details>", 1)[0]
+    assert all(f"/cases/{c.pk}/" in folded for c in [semnan_case, *closed])
+    assert '<p class="count">۲۱</p>' in long

@@ -31,7 +31,9 @@ def test_up_to_date_does_not_sit_above_nothing_sent(login, unit_owner, monkeypat
     assert "هنوز گزارشی ارسال نشده است" not in html
 
 
-def test_a_month_returned_for_correction_is_listed_not_nothing_due(login, unit_owner, officer_semnan, monkeypatch):
+def test_a_month_returned_for_correction_is_listed_not_nothing_due(
+    login, unit_owner, officer_semnan, monkeypatch
+):
     """The page said 'nothing is due now' while the home page listed a month returned for correction."""
     from revive.filings.services import submission_create, submission_review
 
