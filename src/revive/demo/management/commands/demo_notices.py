@@ -14,6 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = calendar.tehran_today()
+        # Two passes, both needed: the seed gives events only to the demo users the first pass left with
+        # no notice, and the second pass tells what the seed made (resolutions due, the returned filing).
+        # The second finds the first's notices already made (unique event keys), so it costs little.
         with transaction.atomic():
             first = deadlines.run(today=today)
             seeded = demo.seed(today=today)
