@@ -12,10 +12,6 @@ from revive.cases.models import Case
 from revive.cases.services import case_open
 from revive.core import audit, rules
 from revive.core.errors import DomainError
-from revive.insight import dbpanel
-from revive.insight.engine.attribution import attribute
-from revive.insight.engine.features import FeatureBuilder
-from revive.insight.engine.risk import backtest, watchlist
 from revive.insight.models import AttributionEffect, AttributionRun, RiskRun, RiskScore
 
 KEEP_RUNS = 3  # older runs' scores are deleted (the run rows and their backtests stay)
@@ -29,6 +25,12 @@ def _json_backtest(bt) -> dict:
 
 def risk_retrain(*, by, horizon: int = 6, today: date | None = None, threads: int = 1) -> RiskRun:
     """Build the national panel, backtest the model against the baselines, score every producing unit."""
+    # The engine (pandas, scipy, scikit-learn: ~2 s to import) only when a model is trained: this module is
+    # imported with the URLconf, which every command that builds a link (the deadline pass) loads.
+    from revive.insight import dbpanel
+    from revive.insight.engine.features import FeatureBuilder
+    from revive.insight.engine.risk import backtest, watchlist
+
     t0 = time.perf_counter()
     panel, meta = dbpanel.build(today=today)
     if panel.n_units == 0:
@@ -91,6 +93,8 @@ def risk_retrain(*, by, horizon: int = 6, today: date | None = None, threads: in
 
 def attribution_retrain(*, by, today: date | None = None) -> AttributionRun:
     """Effects of each kind of intervention, nationally and in each province with enough treated units."""
+    from revive.insight import dbpanel
+    from revive.insight.engine.attribution import attribute
     from revive.registry.models import Province
 
     t0 = time.perf_counter()
