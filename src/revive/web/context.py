@@ -17,6 +17,8 @@ def revive(request) -> dict:
         "lang": lang,
         "dir": "rtl" if lang == "fa" else "ltr",
         "other_lang": "en" if lang == "fa" else "fa",
+        # "from → to" in the reading direction: a fixed → points backwards on a right-to-left page
+        "arrow": "←" if lang == "fa" else "→",
         "scope": scope,
         "today": tehran_today(),
         "can_view_cases": has_perm(user, Perm.VIEW_CASES) and scope.sees_registry,

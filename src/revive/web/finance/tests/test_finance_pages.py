@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date
 
 import pytest
@@ -223,7 +224,7 @@ def test_funnel_page_and_api_give_the_same_numbers(login, client, world, officer
         == (data["registered"], data["introduced"], data["paid"])
         == (2, 2, 1)
     )
-    assert "۲ → ۲ → ۱" in page
+    assert "۲ ← ۲ ← ۱" in page  # registered, introduced, paid, read right to left
 
 
 def test_lending_share_page_shows_share_target_and_chart(login, national_admin):
@@ -361,3 +362,17 @@ def test_staff_and_banks_still_have_the_lines_and_lending_links(login, officer_s
         assert "/loans/credit-lines/" in body and "/loans/lending-share/" in body
         assert client.get("/loans/credit-lines/").status_code == 200
         assert client.get("/loans/lending-share/").status_code == 200
+
+
+def test_the_funnel_and_the_timelines_point_in_the_reading_direction(login, officer_semnan, melli_loan):
+    """A fixed '→' pointed backwards on Persian (right-to-left) pages: 9,131 → 3,832 read as a flow to 9,131."""
+    client = login(officer_semnan)
+    fa = client.get("/loans/funnel/").content.decode()
+    big = re.search(r'<p class="big">(.*?)</p>', fa).group(1)
+    assert "←" in big and "→" not in big
+    detail = client.get(f"/loans/{melli_loan.pk}/").content.decode()
+    timeline = re.search(r'<ol class="timeline">.*?</ol>', detail, re.S).group(0)
+    assert "←" in timeline and "→" not in timeline
+    client.cookies["django_language"] = "en"
+    big = re.search(r'<p class="big">(.*?)</p>', client.get("/loans/funnel/").content.decode()).group(1)
+    assert "→" in big and "←" not in big
