@@ -35,8 +35,10 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     scope, unit = _owner_unit(request)
     today = calendar.tehran_today()
     to_file = months_to_file(unit=unit, today=today)
-    # the form opens on the month asked for, else on the oldest month still due
-    oldest = f"{to_file[0][0]}/{to_file[0][1]:02d}" if to_file else ""
+    returned = returned_to_correct(unit)  # an expert asked for these again: not "nothing is due"
+    # the form opens on the month asked for, else on the oldest month still due, else one to correct
+    first = to_file[0] if to_file else (returned[0].jyear, returned[0].jmonth) if returned else None
+    oldest = f"{first[0]}/{first[1]:02d}" if first else ""
     initial = {"month": request.GET.get("month", "")[:10] or oldest}
     form = FilingForm(request.POST or None, initial=initial)
     change = None
@@ -75,7 +77,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "change": change,
         "due_months": due_months,
-        "returned": returned_to_correct(unit),  # an expert asked for these again: not "nothing is due"
+        "returned": returned,
         "submissions": selectors.own_submissions(scope=scope),
         "due_month": month,
         "next_due": calendar.filing_due_date(*calendar.add_months(month, 1)),

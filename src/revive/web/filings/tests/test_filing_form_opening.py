@@ -45,6 +45,7 @@ def test_a_month_returned_for_correction_is_listed_not_nothing_due(
     html = client.get(reverse("web:filing_new")).content.decode()
     assert "اکنون ماهی سررسید نیست" not in html
     assert 'href="?month=1405/07"' in html and "Energy use is missing" in html
+    assert 'value="1405/07"' in re.search(r'<input[^>]*name="month"[^>]*>', html).group(0)  # opens on it
     # a new version of the month settles it
     submission_create(unit=unit_owner.unit, by=unit_owner, jyear=1405, jmonth=7,
                       production_value=120, capacity_utilisation=40, employees=5, confirm_change=True)  # fmt: skip
