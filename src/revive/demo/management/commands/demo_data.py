@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from revive.core.errors import DomainError
 from revive.demo import cases, finance, indicators, planning
 from revive.demo import registry as demo
-from revive.demo.writing import large_cache
+from revive.demo.writing import fast_build, large_cache
 
 # (module, what it adds), in the order they are generated; cleared in the reverse order.
 STAGES = [
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
         counts: dict = {}
         try:
-            with large_cache(), transaction.atomic():
+            with fast_build(), large_cache(), transaction.atomic():
                 if replace:
                     progress("deleting the existing demo data")
                     _clear_domain_data()
