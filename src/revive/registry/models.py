@@ -279,8 +279,8 @@ class UnitStatus(models.Model):
             models.Index(fields=["event", "effective_date"]),
             models.Index(fields=["province", "event", "effective_date"]),
             # a unit's entries in order: the entry before each one (units lifted above 50%), and its band on a
-            # date (survival: the latest entry on or before it, newest id first) read from the index alone
-            models.Index(fields=["unit", "effective_date", "id"], include=["band"], name="status_unit_date_idx"),
+            # date (survival: the latest entry on or before it, newest id first) without sorting the entries
+            models.Index(fields=["unit", "effective_date", "id"], name="status_unit_date_idx"),
         ]
         verbose_name = _("unit status")
         verbose_name_plural = _("unit status history")

@@ -15,8 +15,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="unitstatus",
-            index=models.Index(
-                fields=["unit", "effective_date", "id"], include=("band",), name="status_unit_date_idx"
-            ),
+            index=models.Index(fields=["unit", "effective_date", "id"], name="status_unit_date_idx"),
         ),
     ]
