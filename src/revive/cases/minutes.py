@@ -43,10 +43,12 @@ def numbered(meeting: Meeting) -> list[NumberedResolution]:
 
 
 def addressees(meeting: Meeting) -> list[Organisation]:
-    seen: dict[int, Organisation] = {}
-    for item in numbered(meeting):
-        seen.setdefault(item.resolution.organisation_id, item.resolution.organisation)
-    return list(seen.values())
+    """The organisations the meeting's resolutions are addressed to, in the order of their first resolution.
+    Read from the resolutions' organisation ids alone: the letter page asks twice (its record, its reference)
+    and loading every resolution with its case and unit for it cost ~30 ms a time on a national meeting."""
+    order = list(dict.fromkeys(meeting.resolutions.order_by("id").values_list("organisation_id", flat=True)))
+    found = Organisation.objects.in_bulk(order)
+    return [found[pk] for pk in order]
 
 
 def _paper_css() -> str:
