@@ -808,7 +808,7 @@ def _write(
     del status_rows, rows
 
     _say(progress, "writing monthly filings")
-    with secondary_indexes_dropped(MonthlyFiling):
+    with secondary_indexes_dropped(MonthlyFiling, unique=True):  # its unique key too, built once at the end
         filings = _write_filings(
             writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
         )

@@ -83,11 +83,13 @@ def indexes_dropped(*models_: type[models.Model]) -> Iterator[None]:
 
 
 @contextmanager
-def secondary_indexes_dropped(model: type) -> Iterator[None]:
+def secondary_indexes_dropped(model: type, *, unique: bool = False) -> Iterator[None]:
     """Drop a table's plain (non-unique) indexes and rebuild them from their own definitions afterwards.
 
     Building an index once over millions of rows is faster than keeping it up to date row by row;
     both databases run the DDL inside the surrounding transaction, so a failure restores them.
+    `unique`: on SQLite its unique indexes too (PostgreSQL keeps them: they back constraints); rebuilt
+    the same way, a duplicate row then fails the CREATE UNIQUE INDEX and so the transaction.
     """
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -105,7 +107,9 @@ def secondary_indexes_dropped(model: type) -> Iterator[None]:
             yield
             return
         indexes = [
-            (name, sql) for name, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")
+            (name, sql)
+            for name, sql in cursor.fetchall()
+            if not sql.upper().startswith("CREATE UNIQUE") or (unique and connection.vendor == "sqlite")
         ]
         for name, _sql in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
