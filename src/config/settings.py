@@ -118,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
-LOGIN_REDIRECT_URL = "web:home"  # every role lands on its own work (web/views_home.py)
+LOGIN_REDIRECT_URL = "web:home"  # every role lands on its own work (web/home/views.py)
 LOGOUT_REDIRECT_URL = "web:public"
 SESSION_COOKIE_AGE = env_int("REVIVE_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
