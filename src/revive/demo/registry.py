@@ -108,6 +108,15 @@ DECLINE_SLIDE = 0.2
 DECLINE_LATE = 0.5
 DECLINE_MISSING = 0.25
 DECLINE_SEED = 16
+# Not every slide ends in a stop: producing units also have dips they ride out (a lost buyer, raw
+# materials late, a power cut in the park: DOMAIN.md's causes of idleness, most of them passing). A dip
+# starts in DIP_START of a producing unit's months, the rate at which this simulation moves producing
+# units down a band (BAND_MOVES: 1.25-1.5% a month); utilisation slides as in a decline for DIP_MONTHS
+# months, then comes back. A dip leaves the unit's filing habits as they are: only a unit on its way out
+# files late and skips filings (above). Its own generator, like the decline's.
+DIP_START = 0.0125
+DIP_MONTHS = DECLINE_MONTHS
+DIP_SEED = 17
 
 
 def _idle_share_target(months_since_1398: float) -> float:
@@ -876,6 +885,11 @@ def _write_filings(
             nxt = np.where(block[:, t] == IDLE, 0, np.minimum(nxt + 1, 99)).astype(np.int16)
             until[:, t] = nxt
         decline_rng = np.random.default_rng([DECLINE_SEED, c0])
+        # months into a passing dip (0: none; 1..DIP_MONTHS), whatever the unit does next
+        dip_start = np.random.default_rng([DIP_SEED, c0]).random(block.shape) < DIP_START
+        dip = np.zeros(block.shape, dtype=np.int16)
+        for k in range(DIP_MONTHS):
+            dip[:, k:] = np.maximum(dip[:, k:], np.where(dip_start[:, : block.shape[1] - k], k + 1, 0))
         uu, tt = np.nonzero((block >= B50) & (block <= B100))
         declining_all = until[uu, tt] <= DECLINE_MONTHS
         uu = uu + c0
@@ -884,6 +898,7 @@ def _write_filings(
         uu, tt, late = uu[keep], tt[keep], late[keep]
         declining = declining_all[keep]
         steps = np.where(declining, DECLINE_MONTHS + 1 - (until[uu - c0, tt]), 0)
+        steps = np.maximum(steps, dip[uu - c0, tt])
         band = state[uu, tt].astype(np.int64)
         x = np.clip(units["position"][uu] + rng.normal(0, 0.12, len(uu)) - DECLINE_SLIDE * steps, 0, 0.999)
         util = lo[band] + np.floor(x * (hi[band] - lo[band] + 1)).astype(np.int64)
