@@ -150,10 +150,28 @@ def _imports_run_inline(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(tasks, "start_in_background", lambda job_id, step: tasks.STEPS[step](job_id))
 
 
+PASSWORD = "correct-horse-battery"
+_password_hashes: dict[tuple, str] = {}
+
+
+def _password_hash() -> str:
+    """The personas' password, hashed once a session (Argon2 costs ~0.2 s of CPU a hash, several times a
+    test): each persona gets the very hash create_user would make, with its own settings' hasher."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
+    key = (PASSWORD, tuple(settings.PASSWORD_HASHERS))
+    if key not in _password_hashes:
+        _password_hashes[key] = make_password(PASSWORD)
+    return _password_hashes[key]
+
+
 def _user(username, role, **fields):
     from revive.accounts.models import User
 
-    user = User.objects.create_user(username=username, password="correct-horse-battery", role=role, **fields)
+    user = User.objects.create_user(username=username, password=None, role=role, **fields)
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
     return user
 
 
