@@ -27,7 +27,7 @@ from revive.core.calendar import (
 from revive.core.errors import DomainError
 from revive.core.text import normalize, search_key
 from revive.demo.writing import large_cache, secondary_indexes_dropped
-from revive.filings.models import FilingTotal, MonthlyFiling
+from revive.filings.models import FilingTotal, MonthlyFiling, UnitLastFiling
 from revive.registry.models import (
     Band,
     County,
@@ -271,7 +271,7 @@ def registry_clear() -> None:
     Refuses while rows of other apps (users, cases, loans...) point at a park or unit: those belong
     to their own apps, which clear them first.
     """
-    cleared = (MonthlyFiling, UnitStatus, ProductionUnit, ParkInfrastructure, IndustrialPark)
+    cleared = (UnitLastFiling, MonthlyFiling, UnitStatus, ProductionUnit, ParkInfrastructure, IndustrialPark)
     for model in cleared:
         for relation in model._meta.related_objects:
             related = relation.related_model
@@ -822,9 +822,10 @@ def _write(
             writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
         )
         _say(progress, "rebuilding the filing indexes")
-    from revive.filings import totals
+    from revive.filings import lastfiled, totals
 
     totals.rebuild_all()  # the production totals the filings add up to (filings/totals.py)
+    lastfiled.rebuild_all()  # each unit's newest filed month (filings/lastfiled.py)
     active = [b for b in last_band if b != Band.CLOSED]
     idle = sum(1 for b in active if b == Band.IDLE)
     return {

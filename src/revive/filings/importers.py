@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import bounds, calendar, cells
 from revive.core.bulk import chunks
 from revive.core.importing import Column, Kind, Preview, in_scope
-from revive.filings import totals
+from revive.filings import lastfiled, totals
 from revive.filings.models import MonthlyFiling
 from revive.registry.importers import units_named_in
 from revive.registry.models import Band, ProductionUnit, UnitStatus
@@ -135,6 +135,7 @@ class Filings(Kind):
         totals.refresh(
             {(c.obj.province_id, c.obj.jyear, c.obj.jmonth) for c in preview.new + preview.changed}
         )
+        lastfiled.refresh({c.obj.unit_id for c in preview.new + preview.changed})
 
 
 KINDS = (Filings,)

@@ -81,6 +81,28 @@ class FilingTotal(models.Model):
         return f"{self.province_id} {self.sector_id} {self.jyear}/{self.jmonth:02d}"
 
 
+class UnitLastFiling(models.Model):
+    """A unit's newest filed month, as jyear * 100 + jmonth; a unit that never filed has no row.
+
+    The licence-suspension list reads it instead of every unit's filings. Derived from MonthlyFiling by
+    filings/lastfiled.py, which every writer of filings calls in its own transaction (filing_submit, the
+    statistics system's batch, the filings import, the demo); never edited otherwise, so it is never
+    behind the filings. A unit's row goes with the unit.
+    """
+
+    unit = models.OneToOneField(
+        ProductionUnit, primary_key=True, on_delete=models.CASCADE, related_name="last_filing"
+    )
+    last_ym = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "filings_unitlastfiling"
+        indexes = [models.Index(fields=["last_ym"], name="last_filing_ym_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.last_ym // 100}/{self.last_ym % 100:02d}"
+
+
 class FilingSubmission(models.Model):
     """Monthly figures sent by a unit's owner (or the statistics system), waiting for a provincial expert
     to approve them (into MonthlyFiling) or return them."""

@@ -3,7 +3,7 @@ the licence-suspension list (units that have not filed for months; the deadline 
 
 from datetime import UTC, date, datetime
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
 
 from revive.core import bulk, calendar
 from revive.core.scoping import Scope
@@ -246,6 +246,81 @@ def suspension_candidates(*, months: int, through: tuple[int, int], scope: Scope
         .values(*SUSPENSION_FIELDS, "last_ym")
     )
     out = list(rows)
+    for row in out:
+        ym = row.pop("last_ym")
+        row["last"] = None if ym is None else calendar.from_jalali(ym // 100, ym % 100, 1)
+        row["missing"] = None if ym is None else _months_between((ym // 100, ym % 100), through)
+    return out
+
+
+# The page reads the same list from UnitLastFiling, each unit's newest filed month (filings/lastfiled.py),
+# instead of every unit's filings: the units listed first (ids, in the list's order), then one page of rows.
+# suspension_candidates above reads the filings themselves (the deadline pass, and the test that holds the
+# two equal).
+
+
+def _ym(month: tuple[int, int]) -> int:
+    return month[0] * 100 + month[1]
+
+
+def suspension_ids(*, months: int, through: tuple[int, int], scope: Scope | None = None) -> list[int]:
+    """The ids of the units suspension_candidates lists, in its order.
+
+    A unit's newest filed month says it: never filed, or before the window, is silent through the window; a
+    month after `through` (filed early, or `through` in the past) leaves the window to be looked at, one
+    seek in the (unit, year, month) index. The units found are then checked as suspension_candidates
+    checks them (known before the window) and sorted: national demo, 7,433 of 52,366 units."""
+    since = calendar.add_months(through, 1 - months)
+    start = calendar.from_jalali(*since, 1)
+    filings = MonthlyFiling.objects.filter(unit_id=OuterRef("pk")).order_by()
+    in_window = Q()
+    for y in range(since[0], through[0] + 1):
+        first_month = since[1] if y == since[0] else 1
+        last_month = through[1] if y == through[0] else 12
+        in_window |= Exists(filings.filter(jyear=y, jmonth__range=(first_month, last_month)))
+    units = ProductionUnit.objects.visible_to(scope) if scope is not None else ProductionUnit.objects.all()
+    silent = units.filter(
+        Q(last_filing__isnull=True)
+        | Q(last_filing__last_ym__lt=_ym(since))
+        | Q(last_filing__last_ym__gt=_ym(through)) & ~in_window
+    ).values("pk")
+    # The silent units first, as a list the database holds, then the rest of the rule on those alone (on
+    # SQLite a join would ask every unit's first status before its newest month: 140 ms against 45 ms).
+    first = (
+        UnitStatus.objects.filter(unit_id=OuterRef("pk")).order_by("effective_date").values("effective_date")
+    )
+    before = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    known = Q(first__lt=start) | Q(first__isnull=True, created_at__lt=before)
+    return list(
+        ProductionUnit.objects.filter(pk__in=silent)
+        .exclude(current_band=Band.CLOSED)
+        .annotate(first=Subquery(first[:1]))
+        .filter(known)
+        .order_by("province_id", "park__code", "business_id")
+        .values_list("id", flat=True)
+    )
+
+
+def suspension_rows(ids: list[int], *, through: tuple[int, int]) -> list[dict]:
+    """The rows of suspension_candidates for these units (one page of the list: a few hundred ids at
+    most), in the order given."""
+    last_before = (
+        MonthlyFiling.objects.filter(unit_id=OuterRef("pk"))
+        .filter(Q(jyear__lt=through[0]) | Q(jyear=through[0], jmonth__lte=through[1]))
+        .order_by("-jyear", "-jmonth")
+        .values(ym=F("jyear") * 100 + F("jmonth"))[:1]
+    )
+    # The newest month filed, unless it is after `through`: then the newest up to `through`, from the filings.
+    last = Case(
+        When(last_filing__last_ym__lte=_ym(through), then=F("last_filing__last_ym")),
+        When(last_filing__isnull=True, then=Value(None)),
+        default=Subquery(last_before),
+        output_field=IntegerField(),
+    )
+    rows = {
+        r["id"]: r for r in ProductionUnit.objects.filter(pk__in=ids).values(*SUSPENSION_FIELDS, last_ym=last)
+    }
+    out = [rows[pk] for pk in ids]
     for row in out:
         ym = row.pop("last_ym")
         row["last"] = None if ym is None else calendar.from_jalali(ym // 100, ym % 100, 1)

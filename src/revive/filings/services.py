@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit, bounds, calendar
 from revive.core.errors import DomainError
-from revive.filings import totals
+from revive.filings import lastfiled, totals
 from revive.filings.models import FilingSubmission, MonthlyFiling
 from revive.filings.versions import submission_new_version
 from revive.registry.models import Band, ProductionUnit, UnitStatus
@@ -69,6 +69,7 @@ def filing_submit(
         after=audit.snapshot(filing),
     )
     totals.refresh(touched)
+    lastfiled.refresh([unit.pk])
     band = band_for_utilisation(capacity_utilisation, production_value)
     if band != unit.current_band and unit.current_band != Band.CLOSED:
         unit_status_record(

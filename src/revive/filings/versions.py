@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import audit, bounds, bulk, calendar
 from revive.core.digits import range_pattern, to_ascii_digits
 from revive.core.errors import DomainError, lazy_message
-from revive.filings import totals
+from revive.filings import lastfiled, totals
 from revive.filings.models import FilingSubmission, MonthlyFiling
 from revive.registry.models import Band, ProductionUnit
 
@@ -394,6 +394,7 @@ def filings_receive(*, rows: list, by, units_allowed, record_new: bool) -> dict:
     bulk.create_objects(MonthlyFiling, recorded, natural_key=("unit_id", "jyear", "jmonth"))
     if recorded:
         totals.refresh({(f.province_id, f.jyear, f.jmonth) for f in recorded})
+        lastfiled.refresh({f.unit_id for f in recorded})
     audit.record_many(
         actor=by,
         events=(

@@ -179,10 +179,12 @@ def suspension_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     months = DeadlineRules.current().suspension_months
     through = filing_selectors.suspension_through(calendar.tehran_today())
-    units = filing_selectors.suspension_candidates(months=months, through=through, scope=scope)
-    page = rules.paginate(request, units, 100)
+    # the units listed (ids, in order) from each unit's newest filed month, then the rows of one page
+    ids = filing_selectors.suspension_ids(months=months, through=through, scope=scope)
+    page = rules.paginate(request, ids, 100)
+    page.object_list = filing_selectors.suspension_rows(list(page.object_list), through=through)
     return render(
         request,
         "web/notices/suspension.html",
-        {"page": page, "months": months, "through": calendar.from_jalali(*through, 1), "total": len(units)},
+        {"page": page, "months": months, "through": calendar.from_jalali(*through, 1), "total": len(ids)},
     )
