@@ -276,11 +276,16 @@ class UnitStatus(models.Model):
     class Meta:
         ordering = ["unit", "effective_date", "id"]
         indexes = [
-            models.Index(fields=["event", "effective_date"]),
+            # the revivals (or other events) of a period; with the province and unit, the survival table reads
+            # every revival from the index alone
+            models.Index(
+                fields=["event", "effective_date", "province", "unit", "id"], name="status_event_date_idx"
+            ),
             models.Index(fields=["province", "event", "effective_date"]),
             # a unit's entries in order: the entry before each one (units lifted above 50%), and its band on a
-            # date (survival: the latest entry on or before it, newest id first) without sorting the entries
-            models.Index(fields=["unit", "effective_date", "id"], name="status_unit_date_idx"),
+            # date (survival: the latest entry on or before it, newest id first) without sorting the entries;
+            # the band a key column so that lookup reads the index alone (SQLite has no INCLUDE)
+            models.Index(fields=["unit", "effective_date", "id", "band"], name="status_unit_date_band_idx"),
         ]
         verbose_name = _("unit status")
         verbose_name_plural = _("unit status history")
