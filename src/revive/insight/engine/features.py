@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from .panel import Panel
+from .panel import KINDS, Panel
 
 # (name, group); the groups are the reasons' vocabulary
 FEATURES: list[tuple[str, str]] = [
@@ -36,13 +36,18 @@ FEATURES: list[tuple[str, str]] = [
     ("util_std_6", "utilisation"),
     ("util_std_12", "utilisation"),
     ("util_min_6", "utilisation"),
+    ("util_vs_own_24", "utilisation"),
+    ("util_falling_run", "utilisation"),
     ("missing_filings_3", "filings"),
     ("missing_filings_6", "filings"),
     ("missing_filings_12", "filings"),
     ("months_since_filed", "filings"),
+    ("missing_vs_own_24", "filings"),
+    ("filing_trouble_run", "filings"),
     ("late_3", "late"),
     ("late_6", "late"),
     ("late_12", "late"),
+    ("late_vs_own_24", "late"),
     ("arrears_now", "arrears"),
     ("arrears_6", "arrears"),
     ("arrears_12", "arrears"),
@@ -52,6 +57,7 @@ FEATURES: list[tuple[str, str]] = [
     ("stops_24", "history"),
     ("months_observed", "history"),
     ("interventions_12", "support"),
+    ("loans_24", "support"),
     ("sector", "sector"),
     ("sector_stop_rate_12", "sector"),
     ("province", "province"),
@@ -85,6 +91,21 @@ class FeatureBuilder:
         iv = np.zeros((U, T), dtype=np.int32)
         np.add.at(iv, (panel.iv_unit, panel.iv_month), 1)
         self.cs_iv = np.concatenate([z, np.cumsum(iv, axis=1, dtype=np.int32)], axis=1)
+        loan = np.isin(panel.iv_kind, [KINDS.index("working_capital"), KINDS.index("fixed_capital")])
+        lv = np.zeros((U, T), dtype=np.int32)
+        np.add.at(lv, (panel.iv_unit[loan], panel.iv_month[loan]), 1)
+        self.cs_loan = np.concatenate([z, np.cumsum(lv, axis=1, dtype=np.int32)], axis=1)
+        self.cs_prod = np.concatenate([z, np.cumsum(self.producing, axis=1, dtype=np.int32)], axis=1)
+        filed_prod = filed & self.producing
+        self.cs_filed_prod = np.concatenate([z, np.cumsum(filed_prod, axis=1, dtype=np.int32)], axis=1)
+        # the unit's own utilisation history: sums of the figures and their squares, for its mean and spread
+        uz = np.nan_to_num(panel.utilisation.astype(np.float64))
+        zf = np.zeros((U, 1))
+        self.cs_un = np.concatenate(
+            [z, np.cumsum(~np.isnan(panel.utilisation), axis=1, dtype=np.int32)], axis=1
+        )
+        self.cs_u = np.concatenate([zf, np.cumsum(uz, axis=1)], axis=1)
+        self.cs_u2 = np.concatenate([zf, np.cumsum(uz * uz, axis=1)], axis=1)
         # last month with a filing / with an idle band / with a utilisation figure, carried forward
         cols = np.arange(T, dtype=np.int32)[None, :]
         self.last_filed = np.maximum.accumulate(np.where(filed, cols, -1), axis=1)
@@ -107,6 +128,12 @@ class FeatureBuilder:
         stops = self.idle & (prev >= 1)
         self.cs_stop = np.concatenate([z, np.cumsum(stops, axis=1, dtype=np.int32)], axis=1)
         self.last_clear = np.maximum.accumulate(np.where(panel.arrears == 0, cols, -1), axis=1)
+        # runs ending at each month: utilisation lower than the month before (figures carried forward), and
+        # producing months whose filing was late or missing
+        self.falling_run = self._runs(
+            np.concatenate([np.zeros((U, 1), bool), self.util_ff[:, 1:] < self.util_ff[:, :-1]], axis=1)
+        )
+        self.trouble_run = self._runs(self.producing & (~filed | (panel.late == 1)))
         self.first_obs = np.where(self.observed.any(axis=1), self.observed.argmax(axis=1), T)
         _, self.sector_code = np.unique(panel.sector.astype(str), return_inverse=True)
         _, self.province_code = np.unique(panel.province.astype(str), return_inverse=True)
@@ -115,6 +142,21 @@ class FeatureBuilder:
         # from months up to t only (a base rate out of time, which moves when a region or trade turns)
         self.sector_rate = self._group_rate(self.sector_code, stops, prev >= 1)
         self.province_rate = self._group_rate(self.province_code, stops, prev >= 1)
+
+    @staticmethod
+    def _runs(flag: np.ndarray) -> np.ndarray:
+        """Length of the run of True ending at each month (0 where False), capped at 24."""
+        out = np.zeros(flag.shape, dtype=np.int16)
+        run = np.zeros(flag.shape[0], dtype=np.int16)
+        for t in range(flag.shape[1]):
+            run = np.where(flag[:, t], np.minimum(run + 1, 24), 0).astype(np.int16)
+            out[:, t] = run
+        return out
+
+    def _own(self, cs: np.ndarray, t: int, rows, recent: int = 3, history: int = 24) -> np.ndarray:
+        """The sum over the unit's `history` months before its last `recent` ones."""
+        a, b = max(t + 1 - recent - history, 0), max(t + 1 - recent, 0)
+        return cs[rows, b] - cs[rows, a]
 
     @staticmethod
     def _group_rate(code: np.ndarray, stops: np.ndarray, exposed: np.ndarray, w: int = 12) -> np.ndarray:
@@ -227,6 +269,26 @@ class FeatureBuilder:
         out[:, COL["province"]] = self.province_code[rows]
         out[:, COL["sector_stop_rate_12"]] = self.sector_rate[self.sector_code[rows], t]
         out[:, COL["province_stop_rate_12"]] = self.province_rate[self.province_code[rows], t]
+        # departures from the unit's own habit: the last 3 months against the 24 before them
+        with np.errstate(all="ignore"):
+            n_own = self._own(self.cs_un, t, rows).astype(np.float64)
+            mean_own = self._own(self.cs_u, t, rows) / n_own
+            sd_own = np.sqrt(np.maximum(self._own(self.cs_u2, t, rows) / n_own - mean_own**2, 0.0))
+            out[:, COL["util_vs_own_24"]] = np.where(
+                n_own >= 3, (util_mean_3 - mean_own) / (sd_own + 2.0), np.nan
+            )
+            prod_own = self._own(self.cs_prod, t, rows).astype(np.float64)
+            filed_own = self._own(self.cs_filed_prod, t, rows).astype(np.float64)
+            prod_3 = self._window(self.cs_prod, t, 3, rows).astype(np.float64)
+            filed_3 = self._window(self.cs_filed_prod, t, 3, rows).astype(np.float64)
+            miss_own = np.where(prod_own >= 3, 1 - filed_own / prod_own, np.nan)
+            out[:, COL["missing_vs_own_24"]] = np.where(prod_3 > 0, 1 - filed_3 / prod_3, 0.0) - miss_own
+            late_own = np.where(filed_own >= 3, self._own(self.cs_late, t, rows) / filed_own, np.nan)
+            late_3 = self._window(self.cs_late, t, 3, rows)
+            out[:, COL["late_vs_own_24"]] = np.where(filed_3 > 0, late_3 / filed_3, 0.0) - late_own
+        out[:, COL["util_falling_run"]] = self.falling_run[rows, t]
+        out[:, COL["filing_trouble_run"]] = self.trouble_run[rows, t]
+        out[:, COL["loans_24"]] = self._window(self.cs_loan, t, 24, rows)
         out[:, COL["size"]] = self.panel.size[rows]
         out[:, COL["log_jobs"]] = self.log_jobs[rows]
         return out

@@ -65,6 +65,16 @@ def test_risk_model_beats_the_office_rule_when_decline_shows_first():
     assert abs(mean_predicted / bt.base_rate - 1) < 0.25
 
 
+def test_boosting_finds_a_precursor_that_is_only_in_a_combination_of_two_signs():
+    # a slide and arrears that agree before a stop and are independent elsewhere: adding the signs up (the
+    # logistic regression, on the same features) finds little; the trees see them together
+    panel = generate.risk_panel(1500, 40, precursor="interaction", seed=5)
+    bt = backtest(panel, 6, fb=FeatureBuilder(panel), min_train_months=10, max_test_months=24, refit_every=12)
+    assert bt.logit_auc < 0.62
+    assert bt.auc > bt.logit_auc + 0.08
+    assert bt.auc > bt.baseline_auc + 0.08
+
+
 def test_risk_model_finds_little_when_stops_come_out_of_the_blue():
     panel = generate.risk_panel(1500, 40, precursor=False, seed=5)
     bt = backtest(panel, 6, fb=FeatureBuilder(panel), min_train_months=10, max_test_months=24, refit_every=12)
