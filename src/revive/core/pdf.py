@@ -1,5 +1,6 @@
 """HTML to PDF with WeasyPrint and the Vazirmatn font shipped by npm (nothing from the network)."""
 
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -30,3 +31,27 @@ def html_to_pdf(html: str) -> bytes:
 
     # Only local files (the font folder) may be fetched while rendering.
     return HTML(string=html, base_url=str(font_dir())).write_pdf()
+
+
+def html_to_pdf_kept(html: str) -> bytes:
+    """html_to_pdf(html), made once for the same HTML: WeasyPrint writes the same bytes for the same HTML,
+    fonts and version, so the PDF is kept in the shared figures cache (core/cache.py) under a digest of all
+    three. A report read again with nothing changed (the worker mailed it, another person downloads it,
+    `revive report` runs after the web) costs its figures and its HTML, not the layout (about 0.5 s of CPU
+    for the national monthly report, more in a fresh process, which also skips importing WeasyPrint)."""
+    from revive.core.cache import memoize_on_version
+
+    return memoize_on_version("pdf", html, _renderer(), lambda: html_to_pdf(html), timeout=300)
+
+
+@functools.cache
+def _renderer() -> tuple:
+    """What besides the HTML makes the PDF: WeasyPrint's version and the font files (name, size, mtime)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        weasyprint = version("weasyprint")
+    except PackageNotFoundError:
+        weasyprint = None
+    fonts = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in font_dir().glob("*.ttf"))
+    return weasyprint, tuple(fonts)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from revive.core import calendar
 from revive.core.errors import DomainError, lazy_message
 from revive.core.money import format_number, format_percent
-from revive.core.pdf import font_dir, html_to_pdf, weasyprint_error  # noqa: F401 - one PDF path
+from revive.core.pdf import font_dir, html_to_pdf, html_to_pdf_kept, weasyprint_error  # noqa: F401 - one PDF path
 from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import Scope
 from revive.indicators import press, selectors
@@ -109,7 +109,9 @@ def _charts(data: dict, lang: str) -> dict:
 
 
 def render_pdf(data: dict) -> bytes:
-    return html_to_pdf(render_html(data))
+    """The PDF of this HTML is made once (core.pdf.html_to_pdf_kept): the same figures, language and day
+    give the same bytes as the first time."""
+    return html_to_pdf_kept(render_html(data))
 
 
 def render_xlsx(data: dict) -> bytes:

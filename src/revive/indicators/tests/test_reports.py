@@ -42,3 +42,33 @@ def test_report_command_writes_xlsx(programme_1405, tmp_path):
     assert sum(r[1] for r in by_month[1:]) == revived.actual
     provinces = {r[1]: r for r in list(book["Provinces"].iter_rows(values_only=True))[1:]}
     assert {code: r[5] for code, r in provinces.items()} == {"IR-23": 4, "IR-20": 4, "IR-10": 2}
+
+
+def test_report_pdf_made_once_for_the_same_html_and_never_stale(programme_1405, national_admin, monkeypatch):
+    """The PDF is kept under its HTML: read again, the same bytes without a second layout; after a write
+    that changes a figure, the new PDF is the one made from scratch (and not the kept one)."""
+    from django.core.cache import cache, caches
+
+    from revive.core import pdf
+    from revive.core.cache import SHARED
+    from revive.indicators import services
+
+    made = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: made.append(html) or real(html))
+    cache.clear()
+    caches[SHARED].clear()
+    with translation.override("en"):
+        data = reports.report_data(scope=NATION, year=1405, month=8)
+        first = reports.render_pdf(data)
+        assert first == real(reports.render_html(data)) and len(made) == 1
+        assert reports.render_pdf(reports.report_data(scope=NATION, year=1405, month=8)) == first
+        cache.clear()  # another process: only the shared cache has it
+        assert reports.render_pdf(reports.report_data(scope=NATION, year=1405, month=8)) == first
+        assert len(made) == 1
+        services.targets_set(indicator=programme_1405["revived"], national=12, by=national_admin)
+        changed = reports.report_data(scope=NATION, year=1405, month=8)
+        assert changed["headline"].target == 12
+        again = reports.render_pdf(changed)
+    assert len(made) == 2 and again != first
+    assert again == real(made[-1])
