@@ -42,7 +42,7 @@ from revive.core import audit
 from revive.core.calendar import TEHRAN, from_jalali, month_length, nowruz, tehran_today, to_jalali
 from revive.core.errors import DomainError
 from revive.core.text import normalize, to_persian_digits
-from revive.demo.writing import indexes_dropped
+from revive.demo.writing import indexes_dropped, insert_rows
 from revive.registry.models import (
     PRODUCING_BANDS,
     Band,
@@ -922,17 +922,7 @@ class _Writer:
     def insert(self, model: type, fields: list[str], rows: list[tuple], *, explicit_ids: bool = True) -> None:
         if explicit_ids:
             self.models.append(model)
-        if not rows:
-            return
-        columns = [model._meta.get_field(name).column for name in fields]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            self.ops.quote_name(model._meta.db_table),
-            ", ".join(self.ops.quote_name(c) for c in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 50_000):
-                cursor.executemany(sql, rows[start : start + 50_000])
+        insert_rows(model._meta.db_table, [model._meta.get_field(name).column for name in fields], rows)
 
     def reset_sequences(self) -> None:
         if connection.vendor == "postgresql" and self.models:

@@ -26,7 +26,7 @@ from revive.core.calendar import (
 )
 from revive.core.errors import DomainError
 from revive.core.text import normalize, search_key
-from revive.demo.writing import large_cache, secondary_indexes_dropped
+from revive.demo.writing import insert_rows, large_cache, secondary_indexes_dropped
 from revive.filings.models import FilingTotal, MonthlyFiling, UnitLastFiling
 from revive.registry.models import (
     Band,
@@ -243,22 +243,7 @@ class _Writer:
         return value
 
     def insert(self, model: type, fields: list[str], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        table = model._meta.db_table
-        columns = [model._meta.get_field(name).column for name in fields]
-        quoted = ", ".join(self.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                raw = cursor.cursor
-                with raw.copy(f"COPY {self.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {self.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})", rows
-                )
+        insert_rows(model._meta.db_table, [model._meta.get_field(name).column for name in fields], rows)
 
 
 def registry_has_data() -> bool:
@@ -817,14 +802,15 @@ def _write(
     del status_rows, rows
 
     _say(progress, "writing monthly filings")
+    totals = _Totals(units, t_last + 1)
     with secondary_indexes_dropped(MonthlyFiling, unique=True):  # its unique key too, built once at the end
         filings = _write_filings(
-            writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord
+            writer, rng, units, unit_ids, months[: t_last + 1], state[:, : t_last + 1], today_ord, totals
         )
         _say(progress, "rebuilding the filing indexes")
-    from revive.filings import lastfiled, totals
+    from revive.filings import lastfiled
 
-    totals.rebuild_all()  # the production totals the filings add up to (filings/totals.py)
+    totals.write(writer, months)  # the production totals the filings add up to (filings/totals.py)
     lastfiled.rebuild_all()  # each unit's newest filed month (filings/lastfiled.py)
     active = [b for b in last_band if b != Band.CLOSED]
     idle = sum(1 for b in active if b == Band.IDLE)
@@ -852,6 +838,7 @@ def _write_filings(
     months: list[tuple[int, int]],
     state: np.ndarray,
     today_ord: int,
+    totals: "_Totals",
 ) -> int:
     """Monthly filings of producing units, consistent with the band in force that month."""
     if not months:
@@ -947,5 +934,47 @@ def _write_filings(
             )
         )
         writer.insert(MonthlyFiling, fields, rows)
+        totals.add(u_sel, t_sel, value[sel])
         total += len(rows)
     return total
+
+
+class _Totals:
+    """FilingTotal as `filings.totals.rebuild_all` makes it (the production value and count of the filings
+    per province, the unit's sector and month, in that order), summed from the filings as they are written
+    instead of read back: its GROUP BY over the national demo's 3.5M filings took 9 s of CPU."""
+
+    def __init__(self, units: dict, n_months: int) -> None:
+        self.provinces, province_of = np.unique(units["province_ids"], return_inverse=True)
+        self.sectors, sector_of = np.unique(units["sector_ids"], return_inverse=True)
+        self.n_months = max(n_months, 0)
+        # each unit's first cell: (province, sector) in the order of their ids, then the month
+        self.cell_of = (province_of * len(self.sectors) + sector_of) * self.n_months
+        size = len(self.provinces) * len(self.sectors) * self.n_months
+        self.value = np.zeros(size, dtype=np.int64)
+        self.count = np.zeros(size, dtype=np.int64)
+
+    def add(self, u: np.ndarray, t: np.ndarray, value: np.ndarray) -> None:
+        cell = self.cell_of[u] + t
+        np.add.at(self.value, cell, value)
+        self.count += np.bincount(cell, minlength=len(self.count))
+
+    def write(self, writer: _Writer, months: list[tuple[int, int]]) -> None:
+        FilingTotal.objects.all().delete()
+        cells = np.flatnonzero(self.count)
+        pair, t = np.divmod(cells, max(self.n_months, 1))
+        province, sector = np.divmod(pair, len(self.sectors))
+        rows = [
+            (int(self.provinces[p]), int(self.sectors[s]), *months[m], v, c)
+            for p, s, m, v, c in zip(
+                province.tolist(),
+                sector.tolist(),
+                t.tolist(),
+                self.value[cells].tolist(),
+                self.count[cells].tolist(),
+                strict=True,
+            )
+        ]
+        writer.insert(
+            FilingTotal, ["province", "sector", "jyear", "jmonth", "production_value", "filings"], rows
+        )

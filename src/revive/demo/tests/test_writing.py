@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from revive.demo.writing import secondary_indexes_dropped
+from revive.demo.writing import VALUES_PER_STATEMENT, Writer, secondary_indexes_dropped
 
 
 def _indexes(table: str) -> set[tuple]:
@@ -42,3 +42,18 @@ def test_unique_indexes_dropped_come_back_and_a_duplicate_row_fails_their_rebuil
         pytest.fail("the unique index was rebuilt over a duplicate")
     assert inserted == 2  # refused by the rebuild, not by the insert
     assert _indexes(table) == before
+
+
+def test_writer_inserts_every_row_in_statements_of_many_rows_and_the_rest(db):
+    from revive.finance.models import LendingFigure
+
+    columns = 7  # the four given, then bank, version and updated_at from their defaults
+    count = 2 * (VALUES_PER_STATEMENT // columns) + 7  # two full statements and seven rows after them
+    rows = [(1000 + i // 12, i % 12 + 1, 10**12 + i, i) for i in range(count)]
+    writer = Writer()
+    assert writer.insert(LendingFigure, ["jyear", "jmonth", "total", "industry_mining"], rows) == count
+    stored = LendingFigure.objects.order_by("pk").values_list(
+        "jyear", "jmonth", "total", "industry_mining", "bank", "version"
+    )
+    assert list(stored) == [(*row, None, 1) for row in rows]
+    assert not LendingFigure.objects.filter(updated_at__isnull=True).exists()
