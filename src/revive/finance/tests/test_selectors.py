@@ -1,7 +1,7 @@
 """finance/selectors.py: the loan list per scope and its filters, one loan, the pipeline board and totals,
 one loan's arrears, the banks."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.http import Http404
@@ -10,7 +10,7 @@ from django.utils import translation
 from revive.core.errors import DomainError
 from revive.core.scoping import NATION, scope_for
 from revive.finance import selectors, services
-from revive.finance.models import LoanState
+from revive.finance.models import LoanRequest, LoanState
 from revive.finance.selectors import LoanFilters
 from revive.finance.tests.factories import BN, introduced, paid, registered
 
@@ -130,3 +130,27 @@ def test_banks_and_bank_get(world):
     assert selectors.bank_get(code=" Melli ").code == "melli"
     with pytest.raises(DomainError):
         selectors.bank_get(code="gas-20")  # an organisation, but not a bank
+
+
+def test_the_arrears_board_counted_by_the_database_is_each_loans_own_arrears(loans, officer_semnan):
+    lent = loans["lent"]
+    first_due = lent.installments.order_by("due_on").first().due_on
+    for days in (0, 1, 30, 31, 90, 91, 180, 181, 400):  # each edge of each bucket
+        today = first_due + timedelta(days=days)
+        expected = {key: (0, 0) for key, *_r in selectors.ARREARS_BUCKETS}
+        owed = selectors.loan_arrears(loan=lent, today=today)
+        if owed["bucket"]:
+            expected[owed["bucket"]] = (1, owed["amount"])
+        for scope in (NATION, scope_for(officer_semnan)):
+            board = selectors.arrears(scope=scope, today=today)
+            assert {row["key"]: (row["count"], row["amount"]) for row in board} == expected, days
+
+
+def test_the_totals_added_up_from_the_board_are_the_lists_totals(loans, officer_semnan):
+    for scope in (NATION, scope_for(officer_semnan)):
+        qs = selectors.loan_requests(scope=scope)
+        by_state = selectors.state_sums(LoanRequest.objects.visible_to(scope))
+        assert selectors.totals(qs, by_state=by_state) == selectors.totals(qs)
+    assert selectors.totals(LoanRequest.objects.none(), by_state={}) == selectors.totals(
+        LoanRequest.objects.none()
+    )
