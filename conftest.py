@@ -142,11 +142,14 @@ def _default_language_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _imports_run_inline(settings, tmp_path, monkeypatch):
-    """Uploads wait in the test's own folder; a job's background step runs in the test's thread (and
-    transaction) when its on_commit callback is executed (django_capture_on_commit_callbacks)."""
+    """Uploads wait in the test's own folder, and stored files (visit photos, loan documents) go to its
+    media folder, not the project's var/ (which two runs at once, scripts/test.sh, would share); a job's
+    background step runs in the test's thread (and transaction) when its on_commit callback is executed
+    (django_capture_on_commit_callbacks)."""
     from revive.imports import tasks
 
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(tasks, "start_in_background", lambda job_id, step: tasks.STEPS[step](job_id))
 
 

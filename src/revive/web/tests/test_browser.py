@@ -71,8 +71,11 @@ def _sign_in(page, base: str, username: str) -> None:
 
 
 def _shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    from django.db import connection
+
+    folder = SCREENSHOTS / connection.vendor  # the SQLite and PostgreSQL runs go at once (scripts/test.sh)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)
 
 
 def test_provincial_officer_reads_their_province_in_persian_then_english(
