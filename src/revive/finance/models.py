@@ -121,6 +121,8 @@ class LoanRequest(models.Model):
             models.Index(fields=["province", "state"]),
             models.Index(fields=["bank", "state"]),
             models.Index(fields=["registered_on"]),
+            # a province's list in its order (newest registered first) without sorting all its requests
+            models.Index(fields=["province", "registered_on", "id"], name="loan_province_registered_idx"),
             models.Index(fields=["bank", "introduced_on"]),
             # the pipeline and totals of the loans page read this index alone, not the wide rows
             models.Index(
