@@ -38,8 +38,25 @@ def reference(meeting: Meeting, organisation: Organisation | None = None, lang: 
 
 
 def numbered(meeting: Meeting) -> list[NumberedResolution]:
-    resolutions = meeting.resolutions.select_related("organisation", "case__unit").order_by("id")
+    """The meeting's resolutions with what the minutes and letters print of them: their addressee (a few
+    organisations, each read once) and their case's unit (name and business ID only: a national meeting
+    has hundreds of resolutions, and whole cases and units were most of the minutes page's time)."""
+    resolutions = list(
+        meeting.resolutions.select_related("case__unit")
+        .only(*RESOLUTION_FIELDS, "case__unit_id", *(f"case__unit__{f}" for f in UNIT_FIELDS))
+        .order_by("id")
+    )
+    organisations = Organisation.objects.in_bulk({r.organisation_id for r in resolutions})
+    for r in resolutions:
+        r.organisation = organisations[r.organisation_id]
     return [NumberedResolution(i, r) for i, r in enumerate(resolutions, start=1)]
+
+
+# What the minutes and letters print (cases/minutes.html, cases/letter.html).
+RESOLUTION_FIELDS = ("meeting_id", "case_id", "organisation_id", "text", "deadline")
+UNIT_FIELDS = ("name_fa", "name_en", "business_id")
+AGENDA_FIELDS = ("state", "unit_id", "park_id", *(f"unit__{f}" for f in UNIT_FIELDS), "park__name_fa",
+                 "park__name_en")  # fmt: skip
 
 
 def addressees(meeting: Meeting) -> list[Organisation]:
@@ -79,7 +96,7 @@ def minutes_html(meeting: Meeting, *, for_print: bool = False) -> str:
             "reference": reference(meeting, lang=lang),
             "resolutions": numbered(meeting),
             "attendees": list(meeting.attendees.all()),
-            "agenda": list(meeting.cases.select_related("unit", "park").order_by("id")),
+            "agenda": list(meeting.cases.select_related("unit", "park").only(*AGENDA_FIELDS).order_by("id")),
             "for_print": for_print,
         },
     )

@@ -206,6 +206,41 @@ def test_letter_holds_only_that_addressees_resolutions_with_numbers_and_deadline
     assert "تقسیط بدهی مالیاتی" in printable and "انشعاب" not in printable and "paper.css" in printable
 
 
+def test_minutes_and_letters_read_the_same_few_queries_whatever_the_resolutions(
+    officer_semnan, meeting_with_resolutions
+):
+    """The columns the documents print are read with the resolutions (none deferred and fetched row by row),
+    in both languages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from revive.cases import minutes
+
+    meeting, gas, _tax = meeting_with_resolutions
+
+    def queries() -> list[int]:
+        counts = []
+        for lang in ("fa", "en"):
+            with translation.override(lang):
+                for render in (
+                    lambda: minutes.minutes_html(meeting),
+                    lambda: minutes.letter_html(meeting, gas),
+                ):
+                    with CaptureQueriesContext(connection) as captured:
+                        html = render()
+                    assert ("Kavir Dairy" if lang == "en" else "لبنیات کویر") in html
+                    counts.append(len(captured))
+        return counts
+
+    before = queries()
+    case = meeting.cases.get()
+    for text in ("یک", "دو"):
+        services.resolution_issue(meeting=meeting, organisation=gas, text=text, deadline=date(2027, 3, 1),
+                                  case=case, by=officer_semnan)  # fmt: skip
+    assert queries() == before
+
+
 def test_no_letter_for_an_organisation_without_resolutions(login, officer_semnan, meeting_with_resolutions):
     from revive.registry.models import Organisation
 
