@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,19 +21,33 @@ REVIVE = [sys.executable, "-m", "revive"]
 ROWS = 40_000  # enough for the write to last a few seconds
 
 
-@pytest.fixture
-def home(tmp_path):
-    env = {
+def _env(folder: Path) -> dict:
+    return {
         **os.environ,
-        "REVIVE_HOME": str(tmp_path),
-        "REVIVE_DATABASE_URL": f"sqlite:///{tmp_path}/jobs.sqlite3",
+        "REVIVE_HOME": str(folder),
+        "REVIVE_DATABASE_URL": f"sqlite:///{folder}/jobs.sqlite3",
         "REVIVE_DEBUG": "1",
         "REVIVE_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "REVIVE_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT / "src"),
     }
-    subprocess.run([*REVIVE, "migrate", "-v0"], env=env, check=True, cwd=tmp_path, timeout=300)
-    return tmp_path, env
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """One `revive migrate` for the module (some seconds each); every test starts from a copy of it."""
+    folder = tmp_path_factory.mktemp("migrated")
+    subprocess.run([*REVIVE, "migrate", "-v0"], env=_env(folder), check=True, cwd=folder, timeout=300)
+    return folder / "jobs.sqlite3"
+
+
+@pytest.fixture
+def home(tmp_path, migrated):
+    source, copy = sqlite3.connect(migrated), sqlite3.connect(tmp_path / "jobs.sqlite3")
+    source.backup(copy)  # the whole database as migrate left it, in a folder of the test's own
+    source.close()
+    copy.close()
+    return tmp_path, _env(tmp_path)
 
 
 def shell(env, cwd, code: str) -> str:
