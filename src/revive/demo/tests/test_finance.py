@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.db import transaction
 
 from revive.core.models import AuditEvent
 from revive.core.scoping import NATION
@@ -8,15 +9,21 @@ from revive.demo import finance as demo
 from revive.finance import selectors
 from revive.finance.models import CreditLine, LoanRequest
 
+pytestmark = pytest.mark.django_db
+
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def national_demo(db):
+@pytest.fixture(scope="module")
+def national_demo(django_db_setup, django_db_blocker):
+    """The registry demo at scale 0.05 and its finance, shared by the module (the tests only read it) and
+    rolled back at its end."""
     from revive.demo.registry import generate
 
-    generate(seed=1, scale=0.05, today=TODAY)
-    return demo.generate(seed=1, today=TODAY)
+    with django_db_blocker.unblock(), transaction.atomic():
+        generate(seed=1, scale=0.05, today=TODAY)
+        yield demo.generate(seed=1, today=TODAY)
+        transaction.set_rollback(True)
 
 
 def test_demo_follows_the_published_funnel(national_demo):
