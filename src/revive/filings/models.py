@@ -44,6 +44,13 @@ class MonthlyFiling(models.Model):
                 condition=models.Q(filed_on__gt=models.F("due_on")),
                 name="filing_late_idx",
             ),
+            # ... and a province's (its officers' filings page): without it each of the nation's late filings of
+            # the year was read to find the province's
+            models.Index(
+                fields=["province", "jyear", "period_start"],
+                condition=models.Q(filed_on__gt=models.F("due_on")),
+                name="filing_late_province_idx",
+            ),
             # who filed a month (the filings page's missing filers, nationally)
             models.Index(fields=["jyear", "jmonth", "unit"], name="filing_month_unit_idx"),
         ]
