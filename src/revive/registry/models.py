@@ -233,7 +233,11 @@ class ProductionUnit(models.Model):
 
     class Meta:
         ordering = ["business_id"]
-        indexes = [models.Index(fields=["province", "current_band"])]
+        indexes = [
+            models.Index(fields=["province", "current_band"]),
+            # a province's units in their order (business id): its first page without sorting them all
+            models.Index(fields=["province", "business_id"], name="unit_province_business_idx"),
+        ]
         verbose_name = _("production unit")
         verbose_name_plural = _("production units")
 
