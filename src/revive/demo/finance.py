@@ -13,6 +13,8 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import cache
+from itertools import accumulate
+from operator import attrgetter
 
 from django.db import transaction
 
@@ -108,7 +110,10 @@ def _round(rials: float, step: int = 100_000_000) -> int:
     return max(step, int(round(rials / step)) * step)
 
 
+@cache
 def _add_months(d: date, n: int) -> date:
+    """The same day n Iranian months later (or the month's last day): a few hundred thousand calls on
+    some tens of thousands of distinct (day, n)."""
     y, m, day = _jalali(d)
     year, month = calendar.add_months((y, m), n)
     return calendar.from_jalali(year, month, min(day, calendar.month_length(year, month)))
@@ -132,7 +137,7 @@ def generate(*, seed: int, today: date | None = None) -> dict:
     rng = random.Random(seed)
     banks = {o.code: o for o in Organisation.objects.filter(kind=Organisation.Kind.BANK)}
     bank_codes = [c for c in BANK_WEIGHTS if c in banks] or list(banks)
-    bank_weights = [BANK_WEIGHTS.get(c, 1) for c in bank_codes]
+    bank_weights = list(accumulate(BANK_WEIGHTS.get(c, 1) for c in bank_codes))  # cumulative: summed once
     scale = len(units) / FULL_SCALE_UNITS
     weights = [3.0 if u[5] in ("idle", "below_50") else 1.0 for u in units]
     by_unit = {u[0]: u for u in units}
@@ -222,16 +227,18 @@ def _write(loans: list[_Loan], events: list[list[tuple]], money: list[dict]) -> 
     dates = {"registered_on", "reviewed_on", "approved_on", "introduced_on", "decided_on",
              "first_disbursed_on", "closed_on"}  # fmt: skip
     texts = {"kind", "state", "sector_group"}
+    columns = attrgetter("pk", *_Loan.COLUMNS)
+    # only the dates and the texts are converted (the row's place of each: 0 is the id)
+    converted = [
+        (i, day if name in dates else str) for i, name in enumerate(_Loan.COLUMNS, 1) if name in dates | texts
+    ]
     loan_rows = []
     for i, loan in enumerate(loans):
         loan.pk = first + i
-        loan_rows.append(
-            (loan.pk,)
-            + tuple(
-                day(v) if name in dates else str(v) if name in texts else v
-                for name, v in zip(_Loan.COLUMNS, (getattr(loan, c) for c in _Loan.COLUMNS), strict=True)
-            )
-        )
+        row = list(columns(loan))
+        for j, convert in converted:
+            row[j] = convert(row[j])
+        loan_rows.append(tuple(row))
     with indexes_dropped(LoanRequest):
         writer.insert(LoanRequest, ["id", *_Loan.COLUMNS], loan_rows)
     del loan_rows
@@ -346,7 +353,7 @@ def _simulate(rng, draw, plan, today, banks, bank_codes, bank_weights, stops):
     loan.approved_on = approved
     if intro_on > today:
         return loan, events, extra
-    code = rng.choices(bank_codes, weights=bank_weights)[0]
+    code = rng.choices(bank_codes, cum_weights=bank_weights)[0]
     bank = banks[code]
     loan.bank_id, loan.introduced_on = bank.pk, intro_on
     loan.amount = _round(requested * rng.uniform(0.7, 1.0))
@@ -492,21 +499,18 @@ def _case_events(loans: list[_Loan]) -> int:
 
     labels = {S.PAID: "تسهیلات پرداخت شد", S.PARTLY_PAID: "بخشی از تسهیلات پرداخت شد؛ مانع سرمایه در گردش باز می‌ماند",
               S.REJECTED: "درخواست تسهیلات رد شد"}  # fmt: skip
+    writer = Writer()
     rows = []
     for loan in loans:
         if not loan.case_id:
             continue
-        rows.append(
-            CaseEvent(case_id=loan.case_id, on=loan.registered_on, kind="loan", actor_label=ACTOR,
-                      text=f"#{loan.pk}: درخواست تسهیلات سرمایه در گردش ثبت شد")
-        )  # fmt: skip
+        registered = f"#{loan.pk}: درخواست تسهیلات سرمایه در گردش ثبت شد"
+        rows.append((loan.case_id, writer.day(loan.registered_on), "loan", ACTOR, registered))
         decision = loan.state if loan.state != S.CLOSED else S.PAID
         if loan.decided_on and decision in labels:
-            rows.append(
-                CaseEvent(case_id=loan.case_id, on=loan.decided_on, kind="loan", actor_label=ACTOR,
-                          text=f"#{loan.pk}: {labels[decision]}")
-            )  # fmt: skip
-    CaseEvent.objects.bulk_create(rows, batch_size=5000)
+            decided = f"#{loan.pk}: {labels[decision]}"
+            rows.append((loan.case_id, writer.day(loan.decided_on), "loan", ACTOR, decided))
+    writer.insert(CaseEvent, ["case", "on", "kind", "actor_label", "text"], rows)
     # A paid working-capital loan removes its obstacle (the cases demo already decided which were removed).
     paid_obstacles = [
         loan.obstacle_id for loan in loans if loan.obstacle_id and loan.state in (S.PAID, S.CLOSED)
