@@ -229,3 +229,30 @@ def test_a_long_agenda_is_folded_a_short_one_shown(login, officer_semnan, semnan
     folded = long.split('<details class="agenda">', 1)[1].split("</details>", 1)[0]
     assert all(f"/cases/{c.pk}/" in folded for c in [semnan_case, *closed])
     assert '<p class="count">۲۱</p>' in long
+
+
+def test_agenda_items_as_the_template_wrote_them(login, officer_semnan, semnan_meeting, semnan_case):
+    """The agenda's items are written in Python (_agenda_items): the same HTML the template loop wrote, in
+    both languages, names escaped; an empty agenda says so."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from revive.web.cases.views import _agenda_items
+
+    unit = semnan_case.unit
+    unit.name_en = "Tom & <Jerry> 3"
+    unit.save(update_fields=["name_en"])
+    loop = Template(
+        "{% load revive %}{% for c in agenda %}<li><a href=\"{% url 'web:case' c.pk %}\">#{{ c.pk|digits }} "
+        "{{ c.unit|name }}</a> · {{ c.get_state_display }}</li>{% endfor %}"
+    )
+    agenda = list(semnan_meeting.cases.select_related("unit"))
+    assert agenda
+    for lang in ("fa", "en"):
+        with translation.override(lang):
+            assert _agenda_items(agenda) == loop.render(Context({"agenda": agenda}))
+    with translation.override("en"):
+        assert "Tom &amp; &lt;Jerry&gt; 3" in _agenda_items(agenda)
+    semnan_meeting.cases.clear()
+    page = login(officer_semnan).get(f"/meetings/{semnan_meeting.pk}/").content.decode()
+    assert "<ul><li>پرونده‌ای در دستور جلسه نیست.</li></ul>" in page
