@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import calendar, rules
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope
+from revive.core.sqldates import DaysBetween
 from revive.finance.models import (
     INDUSTRY_SHARE_TARGET,
     LENT_STATES,
@@ -360,30 +361,41 @@ def funnel(
     month_starts = [calendar.from_jalali(year, m, 1) for m in range(1, 13)]
     total = _blank()
     groups: dict[str, dict] = {"province": {}, "bank": {}, "sector": {}, "month": {}}
-    fields = (
-        "province_id", "bank_id", "sector_group", "registered_on", "introduced_on", "decided_on",
-        "first_disbursed_on", "amount_requested", "amount", "amount_paid",
+    by_province, by_bank, by_sector, by_month = groups.values()
+    # The waits in whole days from the database (NULL where a date is missing): plain numbers to add up
+    # instead of four dates to convert per request (9,131 requests nationally in 1405).
+    rows = qs.order_by().values_list(
+        "province_id", "bank_id", "sector_group", "registered_on",
+        DaysBetween(F("introduced_on"), F("registered_on")),
+        DaysBetween(F("decided_on"), F("introduced_on")),
+        DaysBetween(F("first_disbursed_on"), F("decided_on")),
+        "amount_requested", "amount", "amount_paid",
     )  # fmt: skip
-    for p, b, sector, reg, intro, decided, disbursed, requested, amount, paid in qs.order_by().values_list(
-        *fields
-    ):
+    for p, b, sector, reg, to_intro, to_decision, to_payment, requested, amount, paid in rows:
         month = bisect_right(month_starts, reg)
-        keys = {"province": p, "bank": b, "sector": sector, "month": month}
-        targets = [total] + [groups[g].setdefault(k, _blank()) for g, k in keys.items() if k is not None]
+        targets = [
+            total,
+            by_province.get(p) or by_province.setdefault(p, _blank()),
+            by_month.get(month) or by_month.setdefault(month, _blank()),
+        ]
+        if b is not None:
+            targets.append(by_bank.get(b) or by_bank.setdefault(b, _blank()))
+        if sector is not None:
+            targets.append(by_sector.get(sector) or by_sector.setdefault(sector, _blank()))
         for row in targets:
             row["registered"] += 1
             row["amount_requested"] += requested
-            if intro is not None:
+            if to_intro is not None:  # introduced
                 row["introduced"] += 1
                 row["amount_introduced"] += amount or 0
-                row["_days"][0].append((intro - reg).days)
-                if decided is not None:
-                    row["_days"][1].append((decided - intro).days)
+                row["_days"][0].append(to_intro)
+                if to_decision is not None:
+                    row["_days"][1].append(to_decision)
             if paid:
                 row["paid"] += 1
                 row["amount_paid"] += paid
-                if disbursed is not None and decided is not None:
-                    row["_days"][2].append((disbursed - decided).days)
+                if to_payment is not None:
+                    row["_days"][2].append(to_payment)
     provinces = {p.pk: p for p in Province.objects.filter(pk__in=groups["province"].keys())}
     bank_objs = {o.pk: o for o in Organisation.objects.filter(pk__in=groups["bank"].keys())}
     by_bank = [

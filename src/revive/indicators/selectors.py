@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import calendar
 from revive.core.scoping import Scope, ScopeKind
+from revive.core.sqldates import DaysBetween
 from revive.filings.models import FilingTotal, MonthlyFiling
 from revive.indicators import forecast as fc
 from revive.indicators.models import FLOW_METRICS, Indicator, Metric, ReportedValue, Target
@@ -451,24 +452,6 @@ def _case_pipeline(*, scope: Scope, province: Province | None, year: int, today:
     return fc.Pipeline(stages=stages, share_of_remaining=sum(shares) / len(shares))
 
 
-class _DaysBetween(Func):
-    """Whole days from the second date to the first (PostgreSQL subtracts dates; SQLite through julianday)."""
-
-    arity = 2
-    output_field = IntegerField()
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
 def loan_pipeline(*, scope: Scope, province: Province | None, year: int, today: date) -> fc.Pipeline | None:
     """Loans approved or introduced and not yet decided, with the chance of payment from the last three years."""
     if not finance_available():
@@ -495,7 +478,7 @@ def loan_pipeline(*, scope: Scope, province: Province | None, year: int, today: 
         in_time = Q(decided_on__gte=F(field), **{f"wait_{state}__lte": horizon})
         counts[f"judged_{state}"] = Count("id", filter=judged)
         counts[f"hits_{state}"] = Count("id", filter=judged & paid & in_time)
-    waits = {f"wait_{state}": _DaysBetween(F("decided_on"), F(field)) for state, field in stages_of.items()}
+    waits = {f"wait_{state}": DaysBetween(F("decided_on"), F(field)) for state, field in stages_of.items()}
     got = loans.order_by().alias(**waits).aggregate(**counts)
     labels = dict(LoanState.choices)
     stages = [
