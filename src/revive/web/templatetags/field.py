@@ -1,6 +1,8 @@
 """Template helpers of the field pages (issue 14)."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -97,3 +99,51 @@ def decimal(value, places: int = 1) -> str:
         return "—"
     lang = "fa" if (get_language() or "fa").startswith("fa") else "en"
     return _format_decimal(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places))), int(places), lang)
+
+
+# The minutes' two long tables (a national meeting: ~150 agenda cases, ~300 resolutions), written here with
+# the same filters and escaping as the template loop they replace, which was most of the minutes page.
+@register.filter
+def minutes_agenda_rows(agenda) -> SafeString:
+    from revive.web.templatetags.revive import case_state, digits, name
+
+    return format_html_join(
+        "",
+        '<tr><td class="n">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n',
+        (
+            (digits(i), name(c.unit), digits(c.unit.business_id), name(c.park), case_state(c.state))
+            for i, c in enumerate(agenda, start=1)
+        ),
+    )
+
+
+@register.filter
+def minutes_resolution_rows(resolutions) -> SafeString:
+    from revive.web.templatetags.revive import digits, jdate, name
+
+    dates, organisations = {}, {}  # (a few deadlines and addressees, each written once)
+
+    def deadline(day) -> str:
+        if day not in dates:
+            dates[day] = jdate(day)
+        return dates[day]
+
+    def addressee(organisation) -> str:
+        if organisation.pk not in organisations:
+            organisations[organisation.pk] = name(organisation)
+        return organisations[organisation.pk]
+
+    return format_html_join(
+        "",
+        '<tr><td class="n">{}</td><td>{}</td><td>{}</td><td>{}</td><td class="n">{}</td></tr>\n',
+        (
+            (
+                digits(n.number),
+                n.resolution.text,
+                addressee(n.resolution.organisation),
+                name(n.resolution.case.unit) if n.resolution.case else "—",
+                deadline(n.resolution.deadline),
+            )
+            for n in resolutions
+        ),
+    )

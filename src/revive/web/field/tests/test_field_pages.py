@@ -241,6 +241,47 @@ def test_minutes_and_letters_read_the_same_few_queries_whatever_the_resolutions(
     assert queries() == before
 
 
+def test_minutes_rows_as_the_template_loop_wrote_them(meeting_with_resolutions):
+    """The minutes' agenda and resolution rows come from two filters (web/templatetags/field.py): the same
+    HTML the template loops wrote, in both languages, text escaped; an empty table says so."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from revive.cases import minutes
+
+    meeting, gas, _tax = meeting_with_resolutions
+    services.resolution_issue(meeting=meeting, organisation=gas, text="<b>R&D</b>", deadline=date(2027, 3, 1),
+                              by=meeting.created_by)  # fmt: skip
+    loops = Template(
+        '{% load revive %}{% for c in agenda %}<tr><td class="n">{{ forloop.counter|digits }}</td>'
+        "<td>{{ c.unit|name }}</td><td>{{ c.unit.business_id|digits }}</td><td>{{ c.park|name }}</td>"
+        '<td>{{ c.state|case_state }}</td></tr>\n{% endfor %}|{% for n in resolutions %}<tr><td class="n">'
+        "{{ n.number|digits }}</td><td>{{ n.resolution.text }}</td><td>{{ n.resolution.organisation|name }}</td>"
+        "<td>{% if n.resolution.case %}{{ n.resolution.case.unit|name }}{% else %}—{% endif %}</td>"
+        '<td class="n">{{ n.resolution.deadline|jdate }}</td></tr>\n{% endfor %}'
+    )
+    filters = Template(
+        "{% load field %}{{ agenda|minutes_agenda_rows }}|{{ resolutions|minutes_resolution_rows }}"
+    )
+    context = {
+        "agenda": list(meeting.cases.select_related("unit", "park")),
+        "resolutions": minutes.numbered(meeting),
+    }
+    for lang in ("fa", "en"):
+        with translation.override(lang):
+            assert filters.render(Context(context)) == loops.render(Context(context))
+    html = minutes.minutes_html(meeting)
+    assert "&lt;b&gt;R&amp;D&lt;/b&gt;" in html and "<b>R&D</b>" not in html
+    meeting.cases.clear()
+    meeting.resolutions.all().delete()
+    with translation.override("en"):
+        empty = minutes.minutes_html(meeting)
+    assert (
+        '<td colspan="5">No case on the agenda.</td>' in empty
+        and '<td colspan="5">No resolution yet.</td>' in empty
+    )
+
+
 def test_no_letter_for_an_organisation_without_resolutions(login, officer_semnan, meeting_with_resolutions):
     from revive.registry.models import Organisation
 
