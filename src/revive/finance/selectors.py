@@ -176,7 +176,8 @@ def state_sums(qs: QuerySet[LoanRequest]) -> dict[str, dict]:
         for r in qs.order_by()
         .values("state")
         .annotate(
-            n=Count("id"),
+            # COUNT(*), not COUNT(id): PostgreSQL then reads the (state, amounts) index alone (id is not in it)
+            n=Count("*"),
             requested=Sum("amount_requested"),
             introduced=Sum("amount"),
             granted=Sum("amount_paid"),
