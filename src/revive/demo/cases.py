@@ -551,7 +551,7 @@ class _Planner:
         if not kinds:  # a diagnosis finds something; working capital keeps its published share
             others = [k for k in PREVALENCE if k != K.WORKING_CAPITAL]
             kinds.append(rnd.choices(others, [PREVALENCE[k] for k in others])[0])
-        year = to_jalali(case.diagnosed_on)[0]
+        year = _jalali(case.diagnosed_on)[0]
         rise = PRICE_RISE ** max(0, year - 1400)
         position = SIZE_POSITION.get(case.unit[6], 0.5)
         for kind in kinds:
@@ -808,6 +808,9 @@ def _labels() -> dict[str, str]:
     labels["revival_by_filing"] = str(timeline.REVIVAL_BY_FILING)
     labels["relapse"] = str(timeline.RELAPSE)
     return labels
+
+
+_jalali = functools.cache(to_jalali)  # a few thousand distinct days, tens of thousands of calls
 
 
 @functools.lru_cache(maxsize=4096)

@@ -90,6 +90,10 @@ def fast_build() -> Iterator[None]:
     copied into the database. A failure still rolls back (the journal is in memory); only a crash of the
     machine in the middle of the build can leave the file damaged, and the demo is then built again.
     When another connection holds the database in WAL mode the mode stays as it is.
+
+    Foreign keys are not checked row by row either (a lookup of each parent: ~15% of an insert, 0.65 s of
+    CPU in the national demo's finance alone); the build calls `check_foreign_keys` before its transaction
+    ends, one pass over every table (~1 s), as the commit of deferred constraints checked them before.
     """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
@@ -102,12 +106,26 @@ def fast_build() -> Iterator[None]:
             cursor.execute("PRAGMA journal_mode = MEMORY")
         except OperationalError:  # another connection uses the WAL: keep it
             pass
+    unchecked = connection.disable_constraint_checking()
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA journal_mode = {journal}")
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
+        if unchecked:
+            connection.enable_constraint_checking()
+
+
+def check_foreign_keys() -> None:
+    """Inside the build's transaction, at its end: on SQLite with the checks off (`fast_build`), every
+    row's foreign keys; a row pointing at nothing raises IntegrityError, which rolls the build back."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        enforced = cursor.execute("PRAGMA foreign_keys").fetchone()[0]
+    if not enforced:
+        connection.check_constraints()
 
 
 @contextmanager

@@ -3,7 +3,13 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from revive.demo.writing import VALUES_PER_STATEMENT, Writer, secondary_indexes_dropped
+from revive.demo.writing import (
+    VALUES_PER_STATEMENT,
+    Writer,
+    check_foreign_keys,
+    fast_build,
+    secondary_indexes_dropped,
+)
 
 
 def _indexes(table: str) -> set[tuple]:
@@ -57,3 +63,23 @@ def test_writer_inserts_every_row_in_statements_of_many_rows_and_the_rest(db):
     )
     assert list(stored) == [(*row, None, 1) for row in rows]
     assert not LendingFigure.objects.filter(updated_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_foreign_keys_unchecked_in_a_fast_build_are_checked_at_its_end():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL checks them as rows arrive")
+    from revive.finance.models import Repayment
+
+    writer = Writer()
+    with fast_build():
+        # a repayment of a loan that does not exist: refused by the check, not by the insert or the commit
+        with pytest.raises(IntegrityError, match="invalid foreign key"), transaction.atomic():
+            writer.insert(
+                Repayment, ["loan_id", "on", "amount"], [(999_999, writer.day(date(2026, 1, 1)), 1)]
+            )
+            assert Repayment.objects.count() == 1
+            check_foreign_keys()
+    assert not Repayment.objects.exists()
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # enforced again after the build

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from revive.core.errors import DomainError
 from revive.demo import cases, finance, indicators, planning
 from revive.demo import registry as demo
-from revive.demo.writing import fast_build, large_cache
+from revive.demo.writing import check_foreign_keys, fast_build, large_cache
 
 # (module, what it adds), in the order they are generated; cleared in the reverse order.
 STAGES = [
@@ -91,6 +91,8 @@ class Command(BaseCommand):
                                 for k, v in module.generate(seed=seed, today=today).items()
                             }
                         )
+                progress("checking foreign keys")
+                check_foreign_keys()  # fast_build leaves them to the end
                 progress("committing")
         except DomainError as error:
             raise CommandError(str(error)) from error
