@@ -301,6 +301,19 @@ def suspension_ids(*, months: int, through: tuple[int, int], scope: Scope | None
     )
 
 
+def suspension_ids_kept(*, months: int, through: tuple[int, int], scope: Scope) -> list[int]:
+    """suspension_ids once per data version (core/cache.py): every write leaves an audit row, and the list
+    depends only on the rows, the window (months, through) and the scope, all in the key. The page reads
+    it on every view (its count, its pages): the whole list was found and sorted each time."""
+    from revive.core.cache import memoize_on_data
+
+    return memoize_on_data(
+        "filings.suspension_ids",
+        (scope, months, through),
+        lambda: suspension_ids(months=months, through=through, scope=scope),
+    )
+
+
 def suspension_rows(ids: list[int], *, through: tuple[int, int]) -> list[dict]:
     """The rows of suspension_candidates for these units (one page of the list: a few hundred ids at
     most), in the order given."""

@@ -12,10 +12,16 @@ from django.db.models import F, Max
 from revive.core.scoping import NATION, Scope, ScopeKind, scope_for
 from revive.filings import services
 from revive.filings.models import MonthlyFiling, UnitLastFiling
-from revive.filings.selectors import suspension_candidates, suspension_ids, suspension_rows
+from revive.filings.selectors import (
+    suspension_candidates,
+    suspension_ids,
+    suspension_ids_kept,
+    suspension_rows,
+)
 from revive.filings.versions import filings_receive
 from revive.imports.engine import import_file
 from revive.registry.models import ProductionUnit
+from revive.registry.services import unit_status_record
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +116,33 @@ def test_the_suspension_page_counts_and_pages_what_the_filings_say(client, world
     assert response.context["total"] == len(expected) == 2
     assert list(response.context["page"]) == expected
     assert expected[0]["missing"] is not None  # one of the two filed once, the other never
+
+
+def test_the_suspension_page_kept_per_data_version_follows_every_write(client, world, officer_semnan):
+    """The page reads its list once per data version: a filing, then a unit closed, show at once."""
+    semnan = scope_for(officer_semnan)
+    client.force_login(officer_semnan)
+
+    def listed():
+        response = client.get("/filings/suspension/")
+        assert response.status_code == 200
+        kept = suspension_ids_kept(months=6, through=(1405, 8), scope=semnan)
+        assert kept == suspension_ids(months=6, through=(1405, 8), scope=semnan)
+        expected = suspension_candidates(months=6, through=(1405, 8), scope=semnan)
+        assert list(response.context["page"]) == expected
+        assert response.context["total"] == len(expected)
+        return [row["id"] for row in expected]
+
+    before = listed()
+    assert len(before) == 2 and listed() == before  # read again from the kept list
+    unit = ProductionUnit.objects.get(pk=before[0])
+    services.filing_submit(unit=unit, jyear=1405, jmonth=7, by=officer_semnan, **FIGURES)
+    assert listed() == before[1:]
+    unit_status_record(
+        unit=ProductionUnit.objects.get(pk=before[1]), band="closed", effective_date=date(2026, 11, 1),
+        source="officer", by=officer_semnan,
+    )  # fmt: skip
+    assert listed() == []
 
 
 def test_the_demo_fills_the_newest_months_as_its_filings_say():

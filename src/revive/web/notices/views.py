@@ -179,8 +179,9 @@ def suspension_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     months = DeadlineRules.current().suspension_months
     through = filing_selectors.suspension_through(calendar.tehran_today())
-    # the units listed (ids, in order) from each unit's newest filed month, then the rows of one page
-    ids = filing_selectors.suspension_ids(months=months, through=through, scope=scope)
+    # the units listed (ids, in order; once per data version) from each unit's newest filed month, then the
+    # rows of one page
+    ids = filing_selectors.suspension_ids_kept(months=months, through=through, scope=scope)
     page = rules.paginate(request, ids, 100)
     page.object_list = filing_selectors.suspension_rows(list(page.object_list), through=through)
     return render(
