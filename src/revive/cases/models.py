@@ -193,6 +193,8 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-held_on", "-number"]
         unique_together = [("province", "number")]
+        # the meetings of a period (the execution page: this year's resolutions by their meeting's date)
+        indexes = [models.Index(fields=["held_on", "id"], name="meeting_held_idx")]
         verbose_name = _("workgroup meeting")
         verbose_name_plural = _("workgroup meetings")
 
@@ -239,6 +241,11 @@ class Resolution(models.Model):
             models.Index(fields=["organisation", "status"]),
             # the national list (status, deadline order), the overdue board and the escalated count
             models.Index(fields=["status", "deadline", "id"], name="resolution_status_deadline_idx"),
+            # the execution page's counts: a period's meetings, then each one's resolutions from the index alone
+            models.Index(
+                fields=["meeting", "organisation", "province", "status", "deadline"],
+                name="resolution_meeting_count_idx",
+            ),
         ]
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
