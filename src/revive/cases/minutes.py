@@ -119,8 +119,8 @@ def letter_html(meeting: Meeting, organisation: Organisation, *, for_print: bool
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
-    return pdf.html_to_pdf(minutes_html(meeting))
+    return pdf.html_to_pdf_kept(minutes_html(meeting))  # the same minutes: the same bytes
 
 
 def letter_pdf(meeting: Meeting, organisation: Organisation) -> bytes:
-    return pdf.html_to_pdf(letter_html(meeting, organisation))
+    return pdf.html_to_pdf_kept(letter_html(meeting, organisation))

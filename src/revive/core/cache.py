@@ -28,20 +28,23 @@ def data_version() -> tuple:
     return row["last_id"], row["last_at"]
 
 
-def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], T], timeout: int = 600) -> T:
+def memoize_on_version(name: str, key: Any, version: Any, compute: Callable[[], T], timeout: int = 600,
+                       in_memory: bool = True) -> T:  # fmt: skip
     """compute() once per (name, key, version); `version` must change whenever compute()'s answer could.
 
-    `timeout` is how long this process keeps it in memory; the shared copy is kept for the backend's TIMEOUT."""
+    `timeout` is how long this process keeps it in memory; the shared copy is kept for the backend's TIMEOUT.
+    in_memory=False keeps only the shared copy (large values, such as PDFs, read again seldom)."""
     digest = hashlib.sha256(repr((key, version)).encode()).hexdigest()
     cache_key = f"revive:{name}:{digest}"
-    value = cache.get(cache_key)
+    value = cache.get(cache_key) if in_memory else None
     if value is None:
         shared = caches[SHARED]
         value = shared.get(cache_key)
         if value is None:
             value = compute()
             _share(cache_key, value)
-        cache.set(cache_key, value, timeout)
+        if in_memory:
+            cache.set(cache_key, value, timeout)
     return value
 
 

@@ -36,12 +36,13 @@ def html_to_pdf(html: str) -> bytes:
 def html_to_pdf_kept(html: str) -> bytes:
     """html_to_pdf(html), made once for the same HTML: WeasyPrint writes the same bytes for the same HTML,
     fonts and version, so the PDF is kept in the shared figures cache (core/cache.py) under a digest of all
-    three. A report read again with nothing changed (the worker mailed it, another person downloads it,
-    `revive report` runs after the web) costs its figures and its HTML, not the layout (about 0.5 s of CPU
-    for the national monthly report, more in a fresh process, which also skips importing WeasyPrint)."""
+    three (not in the process's memory: PDFs are large). A report read again with nothing changed (the
+    worker mailed it, another person downloads it, `revive report` runs after the web) costs its figures and
+    its HTML, not the layout (about 0.5 s of CPU for the national monthly report, more in a fresh process,
+    which also skips importing WeasyPrint); the minutes of a big meeting, 3 s of layout for 26 pages."""
     from revive.core.cache import memoize_on_version
 
-    return memoize_on_version("pdf", html, _renderer(), lambda: html_to_pdf(html), timeout=300)
+    return memoize_on_version("pdf", html, _renderer(), lambda: html_to_pdf(html), in_memory=False)
 
 
 @functools.cache

@@ -282,6 +282,34 @@ def test_minutes_rows_as_the_template_loop_wrote_them(meeting_with_resolutions):
     )
 
 
+def test_minutes_pdf_made_once_until_the_meeting_changes(
+    login, officer_semnan, meeting_with_resolutions, tmp_path, monkeypatch
+):
+    """The same minutes are the same PDF (kept under their HTML, core.pdf.html_to_pdf_kept): downloaded
+    again, no second layout; after a new resolution, a new PDF that names it."""
+    _needs_pdf()
+    from django.core.cache import caches
+
+    from revive.core import pdf
+    from revive.core.cache import SHARED
+
+    caches[SHARED].clear()
+    made = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: made.append(html) or real(html))
+    meeting, gas, _tax = meeting_with_resolutions
+    client = login(officer_semnan)
+    url = f"/meetings/{meeting.pk}/minutes/"
+    first = client.get(url, {"format": "pdf"}).content
+    assert client.get(url, {"format": "pdf"}).content == first and len(made) == 1
+    assert first == real(made[0])
+    services.resolution_issue(meeting=meeting, organisation=gas, text="تعویض کنتور", deadline=date(2027, 3, 1),
+                              by=officer_semnan)  # fmt: skip
+    again = client.get(url, {"format": "pdf"}).content
+    assert len(made) == 2 and again != first
+    assert "کنتور" in _pdf_text(again, tmp_path) and "کنتور" not in _pdf_text(first, tmp_path)
+
+
 def test_no_letter_for_an_organisation_without_resolutions(login, officer_semnan, meeting_with_resolutions):
     from revive.registry.models import Organisation
 
