@@ -128,6 +128,10 @@ class LoanRequest(models.Model):
             models.Index(
                 fields=["state", "amount_requested", "amount", "amount_paid"], name="loan_state_amounts_idx"
             ),
+            # the credit lines' use: a year's introductions by bank and province, from this index alone
+            models.Index(
+                fields=["introduced_on", "state", "bank", "province", "amount"], name="loan_introduced_use_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
