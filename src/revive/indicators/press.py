@@ -23,11 +23,17 @@ def _gregorian(d: date) -> str:
 
 
 def summary(
-    *, scope: Scope, year: int, lang: str = "fa", today: date | None = None, province: Province | None = None
-) -> dict:
-    """{"text", "date", "figures"}: the paragraph and the numbers it quotes (the dashboard's, to the digit)."""
+    *, scope: Scope, year: int, lang: str = "fa", today: date | None = None, province: Province | None = None,
+    data: dict | None = None,
+) -> dict:  # fmt: skip
+    """{"text", "date", "figures"}: the paragraph and the numbers it quotes (the dashboard's, to the digit).
+
+    `data`: selectors.figures for the same scope, year, day and province when the caller has them already
+    (the monthly report, with the forecast): the paragraph quotes actuals and targets only, which the
+    forecast does not change, and they are not computed a second time."""
     today = today or calendar.tehran_today()
-    data = selectors.figures(scope=scope, year=year, today=today, province=province, with_forecast=False)
+    if data is None:
+        data = selectors.figures(scope=scope, year=year, today=today, province=province, with_forecast=False)
     revived = selectors.headline(data["rows"], Metric.REVIVED_UNITS)
     jobs = selectors.headline(data["rows"], Metric.JOBS_RESTORED)
     n = int(revived.actual) if revived and revived.actual is not None else 0

@@ -78,7 +78,9 @@ def report_data(*, scope: Scope, year: int, month: int, province: Province | Non
         if province is None
         else [],
         "production": selectors.production_index(scope=scope, year=year, month=month, province=province),
-        "press": press.summary(scope=scope, year=year, lang=_lang(), today=as_of, province=province),
+        "press": press.summary(
+            scope=scope, year=year, lang=_lang(), today=as_of, province=province, data=data
+        ),
         "sections": [provider(scope=scope, province=province) for provider in SECTIONS],
     }
 

@@ -72,3 +72,15 @@ def test_report_pdf_made_once_for_the_same_html_and_never_stale(programme_1405, 
         again = reports.render_pdf(changed)
     assert len(made) == 2 and again != first
     assert again == real(made[-1])
+
+
+def test_report_press_paragraph_from_its_own_figures_is_the_press_pages(programme_1405):
+    """The report hands its figures (with the forecast) to the press summary instead of having them computed
+    again without it: the paragraph and the numbers it quotes are the press page's, in both languages."""
+    from revive.indicators import press
+
+    for lang in ("fa", "en"):
+        with translation.override(lang):
+            data = reports.report_data(scope=NATION, year=1405, month=8)
+            alone = press.summary(scope=NATION, year=1405, lang=lang, today=data["as_of"])
+        assert data["press"] == alone and alone["figures"]["revived_units"] > 0
