@@ -302,9 +302,21 @@ def survival(*, scope: Scope, today: date | None = None, province: Province | No
     """Share of revived units still producing 6 and 12 months after their revival, by year and by province.
 
     Read from the status history, so revivals shown by filings count as well as verified cases.
-    Only revivals old enough to be judged enter each share.
+    Only revivals old enough to be judged enter each share. Computed once per data version (core/cache.py:
+    every write leaves an audit row): each revival's band 6 and 12 months on is two index probes, ~22,000
+    nationally, for figures that change only with the history or the day.
     """
+    from revive.core.cache import memoize_on_data
+
     today = today or calendar.tehran_today()
+    return memoize_on_data(
+        "cases.survival",
+        (scope, today, province.pk if province else None),
+        lambda: _survival_now(scope=scope, today=today, province=province),
+    )
+
+
+def _survival_now(*, scope: Scope, today: date, province: Province | None) -> dict:
     statuses = UnitStatus.objects.visible_to(scope)
     if province is not None:
         statuses = statuses.filter(province=province)

@@ -178,3 +178,20 @@ def test_survival_by_year(world):
     data = selectors.survival(scope=NATION, today=date(2026, 11, 24))
     y1403 = next(r for r in data["by_year"] if r["year"] == 1403)
     assert y1403["revived"] == 1 and y1403["share_12"] == 1.0
+
+
+def test_survival_kept_per_data_version_follows_the_status_history(world, officer_semnan):
+    """survival is computed once per data version: a revival recorded after a reading shows at once, and
+    the kept figures equal a computation from scratch."""
+    from revive.registry.services import unit_status_record
+
+    today = date(2026, 11, 24)
+    semnan = scope_for(officer_semnan)
+    before = {s: selectors.survival(scope=s, today=today) for s in (NATION, semnan)}
+    unit = world["units"]["200000000011"]
+    for band, day in (("idle", date(2024, 1, 10)), ("above_70", date(2024, 6, 1)), ("idle", date(2025, 2, 1))):
+        unit_status_record(unit=unit, band=band, effective_date=day, source="officer", by=officer_semnan)
+    for s in (NATION, semnan):
+        kept = selectors.survival(scope=s, today=today)
+        assert kept == selectors._survival_now(scope=s, today=today, province=None)
+        assert sum(r["revived"] for r in kept["by_year"]) == sum(r["revived"] for r in before[s]["by_year"]) + 1
