@@ -189,9 +189,15 @@ def test_survival_kept_per_data_version_follows_the_status_history(world, office
     semnan = scope_for(officer_semnan)
     before = {s: selectors.survival(scope=s, today=today) for s in (NATION, semnan)}
     unit = world["units"]["200000000011"]
-    for band, day in (("idle", date(2024, 1, 10)), ("above_70", date(2024, 6, 1)), ("idle", date(2025, 2, 1))):
+    for band, day in (
+        ("idle", date(2024, 1, 10)),
+        ("above_70", date(2024, 6, 1)),
+        ("idle", date(2025, 2, 1)),
+    ):
         unit_status_record(unit=unit, band=band, effective_date=day, source="officer", by=officer_semnan)
     for s in (NATION, semnan):
         kept = selectors.survival(scope=s, today=today)
         assert kept == selectors._survival_now(scope=s, today=today, province=None)
-        assert sum(r["revived"] for r in kept["by_year"]) == sum(r["revived"] for r in before[s]["by_year"]) + 1
+        assert (
+            sum(r["revived"] for r in kept["by_year"]) == sum(r["revived"] for r in before[s]["by_year"]) + 1
+        )
