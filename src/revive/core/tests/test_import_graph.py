@@ -9,6 +9,7 @@ Test modules (`tests/` packages) are left out: a test may drive several apps to 
 
 import ast
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # src/revive
@@ -49,17 +50,20 @@ def _imported(node: ast.AST, package: list[str]) -> list[str]:
     return []
 
 
-def _modules():
+@cache  # parsing every module takes seconds; the tests only read the trees
+def _modules() -> tuple:
+    found = []
     for path in sorted(ROOT.rglob("*.py")):
         parts = _module_name(path)
         if len(parts) < 2 or "tests" in parts or "migrations" in parts:
             continue
         package = parts if path.name == "__init__.py" else parts[:-1]
-        yield path, parts, package, ast.parse(path.read_text(encoding="utf-8"), str(path))
+        found.append((path, parts, package, ast.parse(path.read_text(encoding="utf-8"), str(path))))
+    return tuple(found)
 
 
-def _graph() -> dict[tuple[str, str], set[str]]:
-    """(from app, to app) -> where: every import of another app of the project, with file and line."""
+@cache
+def _edges() -> tuple:
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
     for path, parts, package, tree in _modules():
         app = parts[1]
@@ -68,7 +72,13 @@ def _graph() -> dict[tuple[str, str], set[str]]:
                 target = name.split(".")
                 if len(target) >= 2 and target[0] == PROJECT and target[1] in APPS and target[1] != app:
                     edges[(app, target[1])].add(f"{path.relative_to(ROOT.parent)}:{node.lineno}")
-    return edges
+    return tuple((pair, frozenset(where)) for pair, where in edges.items())
+
+
+def _graph() -> dict[tuple[str, str], set[str]]:
+    """(from app, to app) -> where: every import of another app of the project, with file and line (a new
+    dict for each caller: looking up a missing pair adds it, as a defaultdict does)."""
+    return defaultdict(set, {pair: set(where) for pair, where in _edges()})
 
 
 def _shown(edges, pairs) -> str:
