@@ -22,8 +22,27 @@ SHARED = "figures"
 
 
 def data_version() -> tuple:
+    """The newest audit row, and on PostgreSQL the writing transactions still in flight.
+
+    On PostgreSQL two writers can commit out of their audit rows' order: while A (audit row 100) is still
+    open, B (101) commits; a figure computed then (without A's rows) would be kept under "101", and A's
+    commit would not move the newest row, so the figure would stay stale until the next write. The
+    snapshot's in-flight transaction ids are part of the version, so that figure is kept under "101 with
+    A open", a key nobody asks for once A has ended. SQLite has one writer at a time: a transaction that
+    wrote an audit row holds the write lock until it commits, so its rows commit in their ids' order."""
+    from django.db import connection
+
     from revive.core.models import AuditEvent
 
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT max(id) FROM {table}), (SELECT max(at) FROM {table}),"
+                " ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x ORDER BY 1)"
+            )
+            last_id, last_at, in_flight = cursor.fetchone()
+        return (last_id, last_at, tuple(in_flight)) if in_flight else (last_id, last_at)
     row = AuditEvent.objects.aggregate(last_id=Max("id"), last_at=Max("at"))
     return row["last_id"], row["last_at"]
 

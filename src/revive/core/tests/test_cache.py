@@ -81,3 +81,44 @@ def test_sharing_a_figure_never_waits_for_sqlites_write_lock(monkeypatch):
     assert busy_timeout() == waits > 0  # and every other statement waits as configured
     cache.clear()
     assert figures_cache.memoize_on_data("test.figure", ("k",), lambda: 4) == 3  # it was shared
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_figure_is_not_kept_stale_when_writers_commit_out_of_order():
+    """PostgreSQL: A writes audit row n and is still open, B writes n+1 and commits, a figure is computed
+    (without A's rows); after A commits the same figure must be computed again, not served from the
+    cache (the newest audit row is still n+1)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from revive.core.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: audit rows commit in their ids' order")
+    import psycopg
+
+    settings = connection.settings_dict
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    a = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or None,
+        port=settings["PORT"] or None, password=settings["PASSWORD"] or None,
+    )  # fmt: skip
+    try:
+        a.execute(
+            f"INSERT INTO {table} (at, actor_label, action, object_type, object_id, object_repr, note)"
+            " VALUES (%s, 'a', 'test', 'test', '1', '', '')",
+            [timezone.now()],
+        )  # A is open: its row has the lower id
+        AuditEvent.objects.create(
+            actor_label="b", action="test", object_type="test", object_id="2"
+        )  # B commits
+
+        def count():
+            return AuditEvent.objects.filter(object_type="test").count()
+
+        assert figures_cache.memoize_on_data("test.out_of_order", (), count) == 1
+        a.commit()
+        cache.clear()  # another process, too, must not be served the figure without A's row
+        assert figures_cache.memoize_on_data("test.out_of_order", (), count) == 2
+    finally:
+        a.close()
