@@ -349,8 +349,20 @@ def funnel(
     """Requests registered in the year, how many were introduced and paid (counts and amounts), and how fast.
 
     A cohort: the introductions and payments are those of the requests registered in the year, so the
-    rates read "of the requests registered in 1405, 45% were introduced".
+    rates read "of the requests registered in 1405, 45% were introduced". Computed once per data version
+    (core/cache.py: every write leaves an audit row): each of the year's requests (9,131 nationally in
+    1405) is added to its groups and its waits to their medians in Python.
     """
+    from revive.core.cache import memoize_on_data
+
+    return memoize_on_data(
+        "finance.funnel",
+        (scope, year, province.pk if province else None, bank.pk if bank else None),
+        lambda: _funnel_now(scope=scope, year=year, province=province, bank=bank),
+    )
+
+
+def _funnel_now(*, scope: Scope, year: int, province: Province | None, bank: Organisation | None) -> dict:
     period = calendar.jalali_year(year)
     qs = LoanRequest.objects.visible_to(scope).filter(
         registered_on__gte=period.start, registered_on__lte=period.end

@@ -154,3 +154,33 @@ def test_the_totals_added_up_from_the_board_are_the_lists_totals(loans, officer_
     assert selectors.totals(LoanRequest.objects.none(), by_state={}) == selectors.totals(
         LoanRequest.objects.none()
     )
+
+
+def test_the_funnel_kept_per_data_version_follows_every_step(world, officer_semnan, bank_melli):
+    """The funnel is computed once per data version: a request registered, introduced, paid shows at once,
+    and the kept figures equal a computation from scratch (nation, Semnan, one bank)."""
+    semnan = scope_for(officer_semnan)
+    melli = selectors.banks().get(code="melli")
+
+    def check(expected: tuple) -> None:
+        for scope, bank in ((NATION, None), (semnan, None), (NATION, melli)):
+            kept = selectors.funnel(scope=scope, year=1405, bank=bank)
+            fresh = selectors._funnel_now(scope=scope, year=1405, province=None, bank=bank)
+            assert kept == fresh
+        national = selectors.funnel(scope=NATION, year=1405)
+        assert (national["registered"], national["introduced"], national["paid"]) == expected
+
+    check((0, 0, 0))
+    loan = registered(world, officer_semnan)
+    check((1, 0, 0))
+    loan = services.loan_approve(
+        loan=services.loan_review(loan=loan, by=officer_semnan, on=loan.registered_on),
+        by=officer_semnan, on=loan.registered_on,
+    )  # fmt: skip
+    loan = services.loan_introduce(
+        loan=loan, by=officer_semnan, bank=melli, letter_number="1405/9", letter_date=date(2026, 7, 1),
+        amount=20 * BN,
+    )  # fmt: skip
+    check((1, 1, 0))
+    services.loan_decide(loan=loan, by=bank_melli, decision="paid", on=date(2026, 8, 1))
+    check((1, 1, 1))
