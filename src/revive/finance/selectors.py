@@ -205,6 +205,20 @@ def pipeline(
     return out
 
 
+def boards(*, scope: Scope, today: date | None = None) -> tuple[dict[str, dict], list[dict]]:
+    """The loans page's two boards for the whole scope, whatever the list's filters: (state_sums, arrears).
+    Computed once per data version (core/cache.py: every write leaves an audit row): the sums read every
+    request of the scope (96,703 nationally) and the arrears every unpaid instalment past due."""
+    from revive.core.cache import memoize_on_data
+
+    today = today or calendar.tehran_today()
+    return memoize_on_data(
+        "finance.boards",
+        (scope, today),
+        lambda: (state_sums(LoanRequest.objects.visible_to(scope)), arrears(scope=scope, today=today)),
+    )
+
+
 def timeline(*, loan: LoanRequest) -> list:
     return list(loan.events.order_by("on", "at", "id"))
 

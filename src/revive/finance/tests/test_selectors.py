@@ -184,3 +184,25 @@ def test_the_funnel_kept_per_data_version_follows_every_step(world, officer_semn
     check((1, 1, 0))
     services.loan_decide(loan=loan, by=bank_melli, decision="paid", on=date(2026, 8, 1))
     check((1, 1, 1))
+
+
+def test_the_loans_boards_kept_per_data_version_follow_every_write(loans, world, officer_semnan, bank_melli):
+    """The loans page's boards are computed once per data version: a new request and a repayment show at
+    once, and the kept boards equal the sums and arrears computed from scratch (nation and Semnan)."""
+    semnan = scope_for(officer_semnan)
+
+    def check() -> dict:
+        for scope in (NATION, semnan):
+            by_state, arrears = selectors.boards(scope=scope)
+            assert by_state == selectors.state_sums(LoanRequest.objects.visible_to(scope))
+            assert arrears == selectors.arrears(scope=scope)
+        return selectors.boards(scope=semnan)
+
+    by_state, arrears = check()
+    registered(world, officer_semnan, business_id="200000000011", amount=7 * BN)
+    after = check()
+    assert sum(r["n"] for r in after[0].values()) == sum(r["n"] for r in by_state.values()) + 1
+    owed = sum(row["amount"] for row in arrears)
+    assert owed > 0
+    services.repayment_record(loan=loans["lent"], by=bank_melli, on=date(2026, 11, 1), amount=owed)
+    assert sum(row["amount"] for row in check()[1]) == 0

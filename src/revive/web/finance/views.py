@@ -98,8 +98,9 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt and error is None:
         return loan_requests_export(fmt, qs, rules.language())
-    # the board's sums per state, read once: without a filter the list's totals add them up
-    by_state = selectors.state_sums(selectors.LoanRequest.objects.visible_to(scope))
+    # the boards (sums per state, arrears), once per data version: without a filter the list's totals add
+    # up the sums
+    by_state, arrears = selectors.boards(scope=scope)
     unfiltered = error is None and filters == selectors.LoanFilters(sort=filters.sort)
     context = {
         "page": rules.paginate(request, qs, 50),
@@ -107,7 +108,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         "error": error,
         "totals": selectors.totals(qs, by_state=by_state if unfiltered else None),
         "board": selectors.pipeline(scope=scope, by_state=by_state),
-        "arrears": selectors.arrears(scope=scope),
+        "arrears": arrears,
         "states": LoanState.choices,
         "kinds": LoanKind.choices,
         "provinces": registry_selectors.provinces(scope=scope) if scope.kind != ScopeKind.BANK else [],
