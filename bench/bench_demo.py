@@ -8,12 +8,14 @@ a fresh SQLite file var/bench/demo.sqlite3, then PostgreSQL when REVIVE_BENCH_PG
 example postgres://postgres@127.0.0.1:5432/revive_demo_bench; the database is created if missing and
 its demo data cleared before the timed run). The goal is 60 s for the whole nation on SQLite (issue 15).
 On a busy machine the time says little: the CPU time (this process's) is printed beside it, and the
-load average. A benchmark, not a test: it prints, it does not fail.
+load average; then demo-data's phases as its progress lines time them (parks and units, filings, their
+indexes, cases, finance...). A benchmark, not a test: it prints, it does not fail.
 """
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +25,21 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = PROJECT_DIR / "var" / "bench"
 SQLITE_URL = "sqlite:///var/bench/demo.sqlite3"
 BUDGET_S = 60.0
+PROGRESS = re.compile(r"^\s*([\d.]+)s\s+([\d.]+)s cpu  (.+)$")  # demo-data's "  12.3s  10.1s cpu  what"
+DONE = re.compile(r"generated in ([\d.]+) s, ([\d.]+) s of CPU")
+
+
+def phases(output: str) -> list[tuple[str, float, float]]:
+    """demo-data's progress lines as (phase, seconds, CPU seconds): each lasts until the next one starts,
+    the last until the end the command prints."""
+    marks = [(m[3], float(m[1]), float(m[2])) for m in map(PROGRESS.match, output.splitlines()) if m]
+    end = DONE.search(output)
+    if end:
+        marks.append(("", float(end[1]), float(end[2])))
+    return [
+        (label, wall_next - wall, cpu_next - cpu)
+        for (label, wall, cpu), (_next, wall_next, cpu_next) in zip(marks, marks[1:], strict=False)
+    ]
 
 
 def child(url: str, scale: float, today: str) -> None:
@@ -52,9 +69,11 @@ def child(url: str, scale: float, today: str) -> None:
         ("demo", ["demo"]),
         ("demo-notices", ["demo_notices"]),
     ):
-        started, cpu = time.monotonic(), time.process_time()
-        call_command(*args, stdout=StringIO())
+        started, cpu, out = time.monotonic(), time.process_time(), StringIO()
+        call_command(*args, stdout=out)
         steps[name] = {"elapsed": time.monotonic() - started, "cpu": time.process_time() - cpu}
+        if name == "demo-data":
+            steps[name]["phases"] = phases(out.getvalue())
     print(json.dumps({"steps": steps, "load": os.getloadavg()}))
 
 
@@ -99,6 +118,8 @@ def run(label: str, url: str, scale: float, today: str) -> None:
         verdict = f"  {'within' if total <= BUDGET_S else 'OVER'} the {BUDGET_S:.0f} s goal"
     print(f"{label:<10} {total:7.1f} s, {cpu:.1f} s CPU{verdict}: {parts}")
     print(f"{'':<10} load average during the run: {', '.join(f'{x:.1f}' for x in data['load'])}")
+    for label, elapsed, cpu in steps["demo-data"].get("phases", []):
+        print(f"{'':<10} {elapsed:6.1f} s {cpu:6.1f} s CPU  {label}")
 
 
 def main() -> None:
