@@ -58,3 +58,31 @@ def test_not_filed_and_returned_since_for_the_deadline_pass(world, officer_semna
     assert [s.pk for s in selectors.returned_since(date(2026, 11, 1))] == [sent.pk]
     tomorrow = timezone.now().date() + timedelta(days=1)  # the review happened just now
     assert not selectors.returned_since(tomorrow).exists()
+
+
+def test_the_filings_pages_missing_filers_kept_per_data_version_follow_every_write(world, officer_semnan):
+    """The filings page's missing filers (count and first rows) are kept once per data version: a filing, a
+    submission waiting for review and a unit closed show at once, as missing_filers reads them."""
+    from revive.registry.services import unit_status_record
+
+    month = (1405, 7)
+    scopes = [NATION, *(Scope(ScopeKind.PROVINCE, province_id=p.pk) for p in Province.objects.all())]
+
+    def check() -> int:
+        for scope in scopes:
+            count, units = selectors.missing_filers_kept(scope=scope, month=month)
+            assert (count, units) == selectors.missing_filers(scope=scope, month=month)
+        return selectors.missing_filers_kept(scope=NATION, month=month)[0]
+
+    units = list(ProductionUnit.objects.exclude(current_band="closed").order_by("business_id"))
+    missing = check()
+    services.filing_submit(unit=units[0], jyear=1405, jmonth=7, production_value=10, capacity_utilisation=60,
+                           employees=3, by=None, filed_on=date(2026, 11, 1))  # fmt: skip
+    assert check() == missing - 1
+    owner = User.objects.create_user(username="owner.z", role="unit_owner", unit=units[1])
+    submission_create(unit=units[1], by=owner, jyear=1405, jmonth=7, production_value=10, capacity_utilisation=60,
+                      employees=3)  # fmt: skip
+    assert check() == missing - 2
+    unit_status_record(unit=units[2], band="closed", effective_date=date(2026, 11, 1), source="officer",
+                       by=officer_semnan)  # fmt: skip
+    assert check() == missing - 3

@@ -101,7 +101,7 @@ def filings(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return exports.filings_export(request.GET.get("list", ""), fmt, scope, month, today)
-    missing_count, missing = selectors.missing_filers(scope=scope, month=month)
+    missing_count, missing = selectors.missing_filers_kept(scope=scope, month=month)
     exports.with_last_filed(missing, month)
     late_count, late = selectors.late_filings(scope=scope, year=calendar.current_jalali_year(today))
     context = {
