@@ -116,6 +116,17 @@ def workload(*, scope: Scope) -> list[dict]:
     return [{"officer": r["officer__username"] or "—", "open_cases": r["n"]} for r in rows]
 
 
+def list_boards(*, scope: Scope) -> tuple[dict[str, int], list[dict]]:
+    """The case list's two boards for the whole scope, whatever its filters: (state_counts, workload).
+    Computed once per data version (core/cache.py: every write leaves an audit row): nationally both
+    group all 34,034 cases, on every view of every page of the list."""
+    from revive.core.cache import memoize_on_data
+
+    return memoize_on_data(
+        "cases.list_boards", (scope,), lambda: (state_counts(scope=scope), workload(scope=scope))
+    )
+
+
 def officers_of(*, province_id: int):
     """The officers a case of this province may be assigned to."""
     from revive.accounts.models import User

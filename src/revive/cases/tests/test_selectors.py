@@ -201,3 +201,26 @@ def test_survival_kept_per_data_version_follows_the_status_history(world, office
         assert (
             sum(r["revived"] for r in kept["by_year"]) == sum(r["revived"] for r in before[s]["by_year"]) + 1
         )
+
+
+def test_the_case_lists_boards_kept_per_data_version_follow_every_write(world, officer_semnan):
+    """The case list's boards (counts per state, open cases per officer) are kept once per data version: an
+    assignment and a transition show at once, as state_counts and workload read them (nation, Semnan)."""
+    semnan = scope_for(officer_semnan)
+
+    def check():
+        for scope in (NATION, semnan):
+            assert selectors.list_boards(scope=scope) == (
+                selectors.state_counts(scope=scope),
+                selectors.workload(scope=scope),
+            )
+        return selectors.list_boards(scope=semnan)
+
+    counts, workload = check()
+    foundry = _case(world, "200000000011")
+    services.case_assign(case=foundry, officer=officer_semnan, by=officer_semnan)
+    after = check()[1]
+    assert after != workload and {"officer": officer_semnan.username, "open_cases": 1} in after
+    services.case_transition(case=Case.objects.get(pk=foundry.pk), to=CaseState.CLOSED, by=officer_semnan,
+                             note="no owner")  # fmt: skip
+    assert check()[0][CaseState.CLOSED] == counts[CaseState.CLOSED] + 1

@@ -81,6 +81,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         tables = {"cases": cases_table(qs), "workload": workload_table(workload)}
         return tables_response(request=request, filename="revive-cases", tables=tables)
     page = rules.paginate(request, qs, 50)
+    counts, workload = selectors.list_boards(scope=scope)  # once per data version
     return render(
         request,
         "web/cases/list.html",
@@ -88,11 +89,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "error": error,
-            "counts": selectors.state_counts(scope=scope),
+            "counts": counts,
             "states": CaseState.choices,
             "obstacles": ObstacleKind.choices,
             "provinces": registry_selectors.provinces(scope=scope),
-            "workload": selectors.workload(scope=scope)[:WORKLOAD_SHOWN],
+            "workload": workload[:WORKLOAD_SHOWN],
         },
         status=400 if error else 200,
     )
