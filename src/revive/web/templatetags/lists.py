@@ -48,3 +48,43 @@ def credit_line_rows(rows, unit: str) -> SafeString:
             for r in rows
         ),
     )
+
+
+@register.filter
+def park_unit_rows(units) -> SafeString:
+    """The park page's units table body (web/park.html): each unit's link and name, sector, employees and
+    band; each sector's name and each band's label written once."""
+    from django.urls import reverse
+
+    from revive.core import money, rules
+    from revive.registry.models import ProductionUnit
+    from revive.web.templatetags.revive import name
+
+    lang = rules.language()
+    sectors: dict[int, str] = {}
+    bands = {value: str(label) for value, label in ProductionUnit._meta.get_field("current_band").flatchoices}
+
+    def sector(unit) -> str:
+        if unit.sector_id not in sectors:
+            sectors[unit.sector_id] = name(unit.sector)
+        return sectors[unit.sector_id]
+
+    def band(value) -> str:  # get_current_band_display
+        return bands.get(value, value)
+
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td class="n">{}</td><td><span class="tag {}">{}</span></td>'
+        "</tr>",
+        (
+            (
+                reverse("web:unit", args=[u.business_id]),
+                name(u),
+                sector(u),
+                "—" if u.employees is None else money.format_number(int(u.employees), lang),  # the num filter
+                u.current_band,
+                band(u.current_band),
+            )
+            for u in units
+        ),
+    )

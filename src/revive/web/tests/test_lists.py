@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+import pytest
 from django.template import Context, Template
 from django.utils import translation
 
@@ -59,3 +60,29 @@ def test_credit_line_rows_equal_the_template_loop():
                 assert html == CREDIT_LINES_LOOP.render(Context(context)), (lang, unit)
                 assert "&lt;" in html and "<Bank>" not in html and "<ملت>" not in html
     assert CREDIT_LINES_FILTER.render(Context({"rows": [], "unit": "rial"})) == ""
+
+
+# web/park.html's units table body before park_unit_rows
+PARK_UNITS_LOOP = Template(
+    "{% load revive %}{% for u in units %}<tr><td><a href=\"{% url 'web:unit' u.business_id %}\">{{ u|name }}"
+    '</a></td><td>{{ u.sector|name }}</td><td class="n">{{ u.employees|num }}</td><td><span class="tag '
+    '{{ u.current_band }}">{{ u.get_current_band_display }}</span></td></tr>{% endfor %}'
+)
+PARK_UNITS_FILTER = Template("{% load lists %}{{ units|park_unit_rows }}")
+
+
+@pytest.mark.django_db
+def test_park_unit_rows_equal_the_template_loop(world):
+    from revive.registry.models import ProductionUnit
+
+    unit = ProductionUnit.objects.order_by("pk").first()
+    unit.name_en, unit.name_fa, unit.employees = "Steel <b>&</b> Co", "فولاد <ب> ۳", 12345
+    unit.save()
+    units = list(ProductionUnit.objects.select_related("sector").order_by("pk"))
+    assert len({u.current_band for u in units}) > 1
+    for lang in ("fa", "en"):
+        with translation.override(lang):
+            html = PARK_UNITS_FILTER.render(Context({"units": units}))
+            assert html == PARK_UNITS_LOOP.render(Context({"units": units})), lang
+            assert "&lt;b&gt;" in html or "&lt;ب&gt;" in html
+    assert PARK_UNITS_FILTER.render(Context({"units": []})) == ""
