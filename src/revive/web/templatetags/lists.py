@@ -88,3 +88,71 @@ def park_unit_rows(units) -> SafeString:
             for u in units
         ),
     )
+
+
+@register.filter
+def missing_filer_rows(units) -> SafeString:
+    """The filings page's missing filers (web/filings/filings.html): business ID, unit link and name, park,
+    last filed month (or never) and months past due; each park's name written once."""
+    from django.urls import reverse
+
+    from revive.web.templatetags.revive import digits, month_name, name, num
+
+    parks: dict[int, str] = {}
+    never = gettext("never")
+
+    def park(unit) -> str:
+        if unit.park_id not in parks:
+            parks[unit.park_id] = name(unit.park)
+        return parks[unit.park_id]
+
+    def last_filed(unit) -> str:
+        if not unit.last_filed:
+            return never
+        return f"{month_name(unit.last_filed[1])} {digits(unit.last_filed[0])}"
+
+    return format_html_join(
+        "",
+        '<tr><td class="id">{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="n">{}</td></tr>',
+        (
+            (
+                digits(u.business_id),
+                reverse("web:unit", args=[u.business_id]),
+                name(u),
+                park(u),
+                last_filed(u),
+                "—" if u.months_missing is None else num(u.months_missing),
+            )
+            for u in units
+        ),
+    )
+
+
+@register.filter
+def late_filing_rows(filings) -> SafeString:
+    """The filings page's late filings (web/filings/filings.html): unit, month, due and filed dates; each
+    date written once."""
+    from revive.web.templatetags.revive import digits, jdate, name
+
+    dates: dict = {}
+
+    def day(value) -> str:
+        if value not in dates:
+            dates[value] = jdate(value)
+        return dates[value]
+
+    return format_html_join(
+        "",
+        "<tr><td>{} {}</td><td>{}/{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                digits(f.unit.business_id),
+                name(f.unit),
+                digits(f.jyear),
+                digits(f.jmonth),
+                day(f.due_on),
+                day(f.filed_on),
+            )
+            for f in filings
+        ),
+    )

@@ -86,3 +86,52 @@ def test_park_unit_rows_equal_the_template_loop(world):
             assert html == PARK_UNITS_LOOP.render(Context({"units": units})), lang
             assert "&lt;b&gt;" in html or "&lt;ب&gt;" in html
     assert PARK_UNITS_FILTER.render(Context({"units": []})) == ""
+
+
+# web/filings/filings.html's two tables before missing_filer_rows and late_filing_rows
+MISSING_LOOP = Template(
+    '{% load i18n revive %}{% for u in missing %}<tr><td class="id">{{ u.business_id|digits }}</td><td><a '
+    "href=\"{% url 'web:unit' u.business_id %}\">{{ u|name }}</a></td><td>{{ u.park|name }}</td><td>{% if "
+    "u.last_filed %}{{ u.last_filed.1|month_name }} {{ u.last_filed.0|digits }}{% else %}{% translate "
+    '"never" %}{% endif %}</td><td class="n">{% if u.months_missing is not None %}{{ u.months_missing|num }}'
+    "{% else %}—{% endif %}</td></tr>{% endfor %}"
+)
+LATE_LOOP = Template(
+    "{% load revive %}{% for f in late %}<tr><td>{{ f.unit.business_id|digits }} {{ f.unit|name }}</td><td>"
+    "{{ f.jyear|digits }}/{{ f.jmonth|digits }}</td><td>{{ f.due_on|jdate }}</td><td>{{ f.filed_on|jdate }}"
+    "</td></tr>{% endfor %}"
+)
+FILINGS_FILTERS = Template("{% load lists %}{{ missing|missing_filer_rows }}|{{ late|late_filing_rows }}")
+
+
+def test_filings_page_rows_equal_the_template_loops():
+    from datetime import date
+
+    park = _named(7, "شهرک <صنعتی> ۲", "Park <2> & Co")
+
+    def unit(business_id, fa, en, last_filed, months_missing):
+        return SimpleNamespace(
+            pk=int(business_id[-3:]), business_id=business_id, name_fa=fa, name_en=en, park=park, park_id=7,
+            last_filed=last_filed, months_missing=months_missing,
+        )  # fmt: skip
+
+    missing = [
+        unit("200000000011", "ریخته‌گری <کویر>", "Kavir <Foundry>", (1404, 11), 9),
+        unit("200000000022", "لبنیات", "", None, None),
+        unit("200000000033", "", "Only English & Co", (1405, 7), 1234),
+    ]
+    late = [
+        SimpleNamespace(
+            unit=missing[0], jyear=1405, jmonth=m, due_on=date(2026, 5, 1), filed_on=date(2026, 5, d)
+        )
+        for m, d in ((2, 9), (2, 9), (3, 30))
+    ]
+    context = {"missing": missing, "late": late}
+    for lang in ("fa", "en"):
+        with translation.override(lang):
+            html = FILINGS_FILTERS.render(Context(context))
+            assert html == MISSING_LOOP.render(Context(context)) + "|" + LATE_LOOP.render(Context(context)), (
+                lang
+            )
+            assert "&lt;" in html and "<کویر>" not in html and "<Foundry>" not in html
+    assert FILINGS_FILTERS.render(Context({"missing": [], "late": []})) == "|"
