@@ -26,10 +26,13 @@ def data_version() -> tuple:
 
     On PostgreSQL two writers can commit out of their audit rows' order: while A (audit row 100) is still
     open, B (101) commits; a figure computed then (without A's rows) would be kept under "101", and A's
-    commit would not move the newest row, so the figure would stay stale until the next write. The
-    snapshot's in-flight transaction ids are part of the version, so that figure is kept under "101 with
-    A open", a key nobody asks for once A has ended. SQLite has one writer at a time: a transaction that
-    wrote an audit row holds the write lock until it commits, so its rows commit in their ids' order."""
+    commit would not move the newest row, so the figure would stay stale until the next write. The ids
+    of the transactions that have written in this database and are still open (pg_stat_activity, read
+    from the live process list; other databases of the server are left out) are part of the version, so
+    that figure is kept under "101 with A open", a key nobody asks for once A has ended (the process list
+    is read afresh: a transaction otherwise keeps its first reading). SQLite has one writer at a time: a
+    transaction that wrote an audit row holds the write lock until it commits, so its rows commit in
+    their ids' order."""
     from django.db import connection
 
     from revive.core.models import AuditEvent
@@ -37,9 +40,11 @@ def data_version() -> tuple:
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
         with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 f"SELECT (SELECT max(id) FROM {table}), (SELECT max(at) FROM {table}),"
-                " ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x ORDER BY 1)"
+                " ARRAY(SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY 1)"
             )
             last_id, last_at, in_flight = cursor.fetchone()
         return (last_id, last_at, tuple(in_flight)) if in_flight else (last_id, last_at)

@@ -122,3 +122,27 @@ def test_a_figure_is_not_kept_stale_when_writers_commit_out_of_order():
         assert figures_cache.memoize_on_data("test.out_of_order", (), count) == 2
     finally:
         a.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_in_another_database_of_the_server_leaves_the_version_as_it_is():
+    """Only this database's open writers are part of the version: the server's other databases (another
+    application, a test run beside this one) must not make every kept figure cold."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import psycopg
+
+    settings = connection.settings_dict
+    before = figures_cache.data_version()
+    other = psycopg.connect(
+        dbname="postgres", user=settings["USER"], host=settings["HOST"] or None,
+        port=settings["PORT"] or None, password=settings["PASSWORD"] or None,
+    )  # fmt: skip
+    try:
+        other.execute("CREATE TEMP TABLE elsewhere (x int)")  # an open transaction with a transaction id
+        assert other.execute("SELECT pg_current_xact_id_if_assigned()").fetchone()[0] is not None
+        assert figures_cache.data_version() == before
+    finally:
+        other.close()
