@@ -1,10 +1,23 @@
 """Shared fixtures: a small registry world and the named personas of DOMAIN.md."""
 
+import os
 from datetime import date
 
 import pytest
 
 from revive.accounts.roles import Role
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked own_database never touch the suite's database (they start `revive` on a SQLite file
+    of their own, or none): the PostgreSQL pass of scripts/test.sh would run them exactly as the SQLite
+    pass does, so they run once, there."""
+    if not os.environ.get("REVIVE_DATABASE_URL", "").startswith("postgres"):
+        return
+    once = pytest.mark.skip(reason="own_database: the same run as in the SQLite pass of the suite")
+    for item in items:
+        if item.get_closest_marker("own_database"):
+            item.add_marker(once)
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ def _revive(env, *args, **kwargs):
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
-@pytest.mark.skipif(
-    os.environ.get("REVIVE_DATABASE_URL", "").startswith("postgres"),
-    reason="runs once, on its own SQLite file, in the SQLite pass of the suite",
-)
+@pytest.mark.own_database
 def test_import_killed_while_writing_leaves_nothing_behind(tmp_path):
     db = tmp_path / "kill.sqlite3"
     env = {**os.environ, "REVIVE_DATABASE_URL": f"sqlite:///{db}", "REVIVE_DEBUG": "1"}

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[4]
 REVIVE = [sys.executable, "-m", "revive"]
 ROWS = 40_000  # enough for the write to last a few seconds
 
+pytestmark = pytest.mark.own_database  # a worker on its own SQLite file (_env)
+
 
 def _env(folder: Path) -> dict:
     return {

@@ -51,12 +51,14 @@ def _probe(tmp_path, **extra) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.own_database
 def test_behind_a_proxy_an_https_form_passes_csrf_and_hsts_is_sent(tmp_path):
     answer = _probe(tmp_path, REVIVE_BEHIND_PROXY="1")
     assert answer["status"] == 302
     assert answer["hsts"].startswith("max-age=31536000")
 
 
+@pytest.mark.own_database
 def test_without_the_setting_the_forwarded_scheme_is_not_trusted(tmp_path):
     """What the issue saw: the https origin does not match a request Django believes is http."""
     answer = _probe(tmp_path)
@@ -69,6 +71,7 @@ def _revive(tmp_path, *args, **extra):
     )
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize(
     "extra, variable",
     [
@@ -99,6 +102,7 @@ def _settings_seen(tmp_path, **extra) -> dict:
     return {"DEBUG": debug, "SECRET_KEY": key}
 
 
+@pytest.mark.own_database
 def test_make_demo_writes_local_settings_the_revive_command_reads(tmp_path):
     made = subprocess.run(
         ["make", "-s", "-C", str(tmp_path), "-f", str(PROJECT_DIR / "Makefile"), "var/local.env"],
@@ -120,6 +124,7 @@ def test_make_demo_writes_local_settings_the_revive_command_reads(tmp_path):
     assert _settings_seen(tmp_path, REVIVE_DEBUG="1")["SECRET_KEY"].startswith("from-the-file-")
 
 
+@pytest.mark.own_database
 def test_a_bad_local_settings_line_is_a_configuration_error(tmp_path):
     (tmp_path / "var").mkdir()
     (tmp_path / "var" / "local.env").write_text("DEBUG=1\n")
@@ -196,6 +201,7 @@ print(json.dumps({"css": css, "font_css": font_css,
 """
 
 
+@pytest.mark.own_database
 def test_collected_static_files_are_hashed_cached_for_a_year_and_only_what_pages_use(tmp_path):
     (tmp_path / "node_modules").symlink_to(PROJECT_DIR / "node_modules")
     env = _env(tmp_path, REVIVE_SECRET_KEY=SECRET, REVIVE_ALLOWED_HOSTS="testserver")
