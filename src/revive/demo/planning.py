@@ -55,6 +55,14 @@ FUNDING_WEIGHTS = {"national": 40, "provincial": 25, "parks_company": 20, "utili
 LOAN_COVER = 0.35
 INFRA_COVER = 0.25
 PROVINCE_INFRA_COVER = 0.40  # each province's own cap; the national budget binds first in most
+# The parks companies' past: DONE_SHARE of the utilities that are adequate today were built by a project
+# completed since DONE_SINCE (small phase, funded, 100%). Their completion months are drawn on their own
+# random stream, independently of the units' histories: the demo builds in no effect of a completed
+# project on its park's units, so the attribution's estimate for infrastructure on the demo is a placebo
+# (its interval should cover 0).
+DONE_SHARE = 0.15
+DONE_SINCE = date(2021, 3, 21)  # 1 Farvardin 1400
+DONE_SEED = 29
 
 
 def has_data() -> bool:
@@ -87,34 +95,25 @@ def generate(*, seed: int, today: date | None = None) -> dict:
             phases.append(small)  # the network after the station
         elif status == ParkInfrastructure.Status.INSUFFICIENT and rng.random() < 0.35:
             phases.append(small)  # a second phase
-        for (lo, hi), (dlo, dhi), fa, en in phases:
+        for phase in phases:
             state = rng.choices(["proposed", "funded", "under_construction"], weights=[58, 14, 28])[0]
             progress = (
                 0 if state == "proposed" else rng.randint(0, 10) if state == "funded" else rng.randint(10, 90)
             )
             projects.append(
-                InfraProject(
-                    park_id=park_id,
-                    province_id=province_id,
-                    infrastructure_id=infra_id,
-                    utility=utility,
-                    name_fa=fa,
-                    name_en=en,
-                    cost=int(_log_uniform(rng, lo, hi) * 10) * BILLION // 10,
-                    duration_months=rng.randint(dlo, dhi),
-                    progress=progress,
-                    funding_source=""
-                    if state == "proposed"
-                    else rng.choices(list(FUNDING_WEIGHTS), weights=list(FUNDING_WEIGHTS.values()))[0],
-                    status=state,
+                _project(
+                    rng, (infra_id, park_id, province_id, utility), phase, status=state, progress=progress
                 )
             )
     InfraProject.objects.bulk_create(projects, batch_size=1000)
+    done = _completed_projects(seed, today)
+    InfraProject.objects.bulk_create(done, batch_size=1000)
     lines = _budget_lines(calendar.current_jalali_year(today), projects)
     BudgetLine.objects.bulk_create(lines, batch_size=1000)
     counts = {
         "infra_projects": len(projects),
         "infra_projects_cost_billion": sum(p.cost for p in projects) // BILLION,
+        "infra_projects_done": len(done),
         "budget_lines": len(lines),
     }
     audit.record(
@@ -126,6 +125,54 @@ def generate(*, seed: int, today: date | None = None) -> dict:
         after=counts,
     )
     return counts
+
+
+def _project(rng: random.Random, infra: tuple, phase: tuple, *, status: str, progress: int) -> InfraProject:
+    """One project on `infra` (id, park, province, utility) of the KINDS `phase`: its cost, then its
+    duration, then (unless proposed) its funding source drawn from `rng`, in that order."""
+    infra_id, park_id, province_id, utility = infra
+    (lo, hi), (dlo, dhi), fa, en = phase
+    cost = int(_log_uniform(rng, lo, hi) * 10) * BILLION // 10
+    duration = rng.randint(dlo, dhi)
+    funding = (
+        ""
+        if status == "proposed"
+        else rng.choices(list(FUNDING_WEIGHTS), weights=list(FUNDING_WEIGHTS.values()))[0]
+    )
+    return InfraProject(
+        park_id=park_id,
+        province_id=province_id,
+        infrastructure_id=infra_id,
+        utility=utility,
+        name_fa=fa,
+        name_en=en,
+        cost=cost,
+        duration_months=duration,
+        progress=progress,
+        funding_source=funding,
+        status=status,
+    )
+
+
+def _completed_projects(seed: int, today: date) -> list[InfraProject]:
+    """DONE_SHARE of today's adequate utilities, each built by a project completed on a day drawn
+    between DONE_SINCE and a month before `today` (see DONE_SHARE)."""
+    rng = random.Random(seed * 1000 + DONE_SEED)
+    last = today.toordinal() - 30
+    done = []
+    adequate = (
+        ParkInfrastructure.objects.filter(status=ParkInfrastructure.Status.ADEQUATE)
+        .order_by("park_id", "utility")
+        .values_list("id", "park_id", "province_id", "utility")
+    )
+    for infra_id, park_id, province_id, utility in adequate:
+        if rng.random() >= DONE_SHARE or last <= DONE_SINCE.toordinal():
+            continue
+        _big, small = KINDS[utility]
+        project = _project(rng, (infra_id, park_id, province_id, utility), small, status="done", progress=100)
+        project.completed_on = date.fromordinal(rng.randint(DONE_SINCE.toordinal(), last))
+        done.append(project)
+    return done
 
 
 def _budget_lines(year: int, projects: list[InfraProject]) -> list[BudgetLine]:
