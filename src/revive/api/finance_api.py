@@ -4,10 +4,9 @@ from datetime import date
 
 from django.http import Http404
 from ninja import Router, Schema
-from pydantic import StrictInt
 
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
-from revive.api.params import In, Page, PageSize, Text, Version, YearQuery, one_of
+from revive.api.params import In, Page, PageSize, Text, Version, WholeInt, YearQuery, one_of
 from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
@@ -95,11 +94,11 @@ class LoanTransitionIn(In):
     note: Text = ""
     reason: Text = ""
     on: Text | None = None
-    amount: StrictInt | Text | None = None
+    amount: WholeInt | Text | None = None
     bank: Text | None = None
     letter_number: Text = ""
     kind: Text | None = None
-    term_months: StrictInt | None = None
+    term_months: WholeInt | None = None
 
 
 class MedianDays(Schema):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, StrictInt
 
 from revive.core import bounds, rules
 
@@ -35,6 +35,20 @@ def one_of(*values: str):
 
     return Annotated[Literal[("", *values)], Field()]  # type: ignore[misc]
 
+
+def _whole(value):
+    """JSON Schema's `integer` is any number with no fraction: 40.0 is one, so it is taken as 40;
+    true and false are not numbers here (Python would count them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise ValueError("a whole number, not true or false")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number in a request body, strict (a string stays a string, for a union with Text) but, as the
+# schema's `integer` says, 40.0 is the whole number 40.
+WholeInt = Annotated[StrictInt, BeforeValidator(_whole)]
 
 # Text in a request body: anything but a NUL character, which no column can hold (middleware_rules
 # refuses it with 400 before the handler; the schema says so).

@@ -47,7 +47,10 @@ def test_list_filters_and_items_carry_id_and_bank_code(call, officer_semnan, nat
 def test_every_endpoint_answers_404_out_of_scope(call, officer_tehran, sepah_officer, loan):
     for user in (officer_tehran, sepah_officer):
         assert call(user, "get", f"/loan-requests/{loan.pk}").status_code == 404
-        assert call(user, "post", f"/loan-requests/{loan.pk}/transitions", to="paid", version=0).status_code == 404
+        assert (
+            call(user, "post", f"/loan-requests/{loan.pk}/transitions", to="paid", version=0).status_code
+            == 404
+        )
         assert call(user, "get", "/loan-requests", province="IR-20").status_code == 404
         assert call(user, "get", "/kpis/funnel", year=1405, province="IR-20").status_code == 404
     assert call(sepah_officer, "get", "/loan-requests", bank="melli").status_code == 404
@@ -93,14 +96,22 @@ def test_bank_decides_through_the_api_with_version(call, bank_melli, loan):
 def test_bad_input_is_400_and_disallowed_is_409(call, officer_semnan, bank_melli, loan):
     path = f"/loan-requests/{loan.pk}/transitions"
     v = loan.version
-    assert call(bank_melli, "post", path, to="partly_paid", amount=20.5, on="1405/05/10", version=v).status_code == 400
     assert (
-        call(bank_melli, "post", path, to="partly_paid", amount="20a", on="1405/05/10", version=v).status_code == 400
+        call(bank_melli, "post", path, to="partly_paid", amount=20.5, on="1405/05/10", version=v).status_code
+        == 400
+    )
+    assert (
+        call(bank_melli, "post", path, to="partly_paid", amount="20a", on="1405/05/10", version=v).status_code
+        == 400
     )
     assert call(bank_melli, "post", path, to="paid", on="1405/13/01", version=v).status_code == 400
     assert call(officer_semnan, "post", path, to="review", version=v).status_code == 409
-    assert call(bank_melli, "post", path, to="review", version=v).status_code == 403  # the role: the service's refusal
-    assert call(bank_melli, "post", path, to="paid", on="1405/05/10").status_code == 400  # no version: refused
+    assert (
+        call(bank_melli, "post", path, to="review", version=v).status_code == 403
+    )  # the role: the service's refusal
+    assert (
+        call(bank_melli, "post", path, to="paid", on="1405/05/10").status_code == 400
+    )  # no version: refused
     assert LoanRequest.objects.get().state == LoanState.INTRODUCED
 
 
@@ -141,3 +152,19 @@ def test_lending_share_kpi(call, national_admin, officer_tehran):
     data = call(officer_tehran, "get", "/kpis/lending-share", year=1405).json()
     assert data["target"] == 0.40 and data["share"] == pytest.approx(0.32)
     assert data["by_month"][1]["share"] == pytest.approx(0.34) and data["by_month"][2]["share"] is None
+
+
+def test_a_whole_amount_written_with_a_point_is_the_same_whole_number(call, bank_melli, loan):
+    """JSON Schema's `integer` (the schema of `amount` and `term_months`) is any number without a fraction:
+    20000000000.0 is accepted as 20,000,000,000; 20.5, true and false are not whole numbers (400)."""
+    path = f"/loan-requests/{loan.pk}/transitions"
+    for bad in (20.5, True, False):
+        r = call(
+            bank_melli, "post", path, to="partly_paid", amount=bad, on="1405/05/10", version=loan.version
+        )
+        assert r.status_code == 400, bad
+    r = call(
+        bank_melli, "post", path, to="partly_paid", amount=20.0 * BN, on="1405/05/10", version=loan.version
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["amount_paid"] == 20 * BN
