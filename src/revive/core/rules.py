@@ -16,6 +16,9 @@ number reach the database). Each rule now lives here once:
   that read nothing first (imports, commands, the demo).
 - `language`: "fa" or "en", the language of the current request.
 - `safe_next`: where to go back to after a form: a path on this site, never another host or scheme.
+- `record_id` / `record_ids`: a record's id sent in a query or a form (`?case=`, ticked boxes): digits
+  that fit the id column, else no record. Django answers `pk=<25 digits>` with no row, but passes
+  `pk__in=[<25 digits>]` to the database (SQLite: OverflowError; PostgreSQL: bigint out of range).
 """
 
 import re
@@ -91,6 +94,25 @@ def paginate(request, items, per_page: int):
     raw = to_ascii_digits(str(request.GET.get("page") or "1")).strip()
     number = int(raw) if raw.isdecimal() and len(raw) <= 7 else (bounds.PAGE.maximum if raw.isdecimal() else 1)
     return Paginator(items, per_page).get_page(number)
+
+
+# --- record ids from a query or a form -------------------------------------------------------------
+
+
+def record_id(raw: Any) -> int | None:
+    """The id of a record named in a query or a form (any digits, spaces around), or None when it cannot be
+    one: not a whole number, zero, or past the id column (bigint). None is "no such record" to the caller."""
+    text = to_ascii_digits(str(raw if raw is not None else "")).strip()
+    if not re.fullmatch(r"[0-9]{1,19}", text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= bounds.BIGINT else None
+
+
+def record_ids(raws: Any) -> list[int]:
+    """The ids among several values (a form's ticked boxes, `getlist`), in order, each once; values that
+    cannot be an id are left out."""
+    return list(dict.fromkeys(i for i in map(record_id, raws) if i is not None))
 
 
 # --- the acting user -------------------------------------------------------------------------------

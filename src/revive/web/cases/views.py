@@ -15,7 +15,6 @@ from revive.accounts.roles import Perm, has_perm
 from revive.cases import agenda, figures, minutes, selectors, services, workflow
 from revive.cases.models import Case, CaseState, ObstacleKind, Resolution
 from revive.core import calendar, rules
-from revive.core.digits import to_ascii_digits
 from revive.core.errors import DomainError
 from revive.core.scoping import ScopeKind, scope_for
 from revive.core.selectors import audit_events
@@ -345,7 +344,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     # Searching and paging the agenda post the same form (so what is typed and ticked stays); only the
     # record button (or a plain submit) records the meeting.
     recording = request.method == "POST" and data.get("action") != "search" and not data.get("page")
-    chosen = {int(x) for x in data.getlist("cases") if x.isdecimal()}
+    chosen = rules.record_ids(data.getlist("cases"))
     if recording:
         form = MeetingForm(data, province_id=province.id)
     else:
@@ -513,8 +512,7 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
 
 def _resolution_id(raw: str | None) -> int | None:
     """`?id=` of the resolution list (a home task's link): a number, else no filter."""
-    raw = to_ascii_digits(raw or "").strip()
-    return int(raw) if raw.isdecimal() and len(raw) <= 12 else None
+    return rules.record_id(raw)
 
 
 @login_required

@@ -130,8 +130,8 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 def loan_new(request: HttpRequest) -> HttpResponse:
     owner = has_perm(request.user, Perm.REQUEST_LOAN) and scope_for(request.user).kind == ScopeKind.UNIT
     scope = scope_for(request.user) if owner else page_scope(request, Perm.MANAGE_LOANS)
-    case_id = "" if owner else request.GET.get("case") or request.POST.get("case") or ""
-    case = case_selectors.case_get(scope=scope, pk=int(case_id)) if case_id.isdecimal() else None
+    case_id = None if owner else rules.record_id(request.GET.get("case") or request.POST.get("case"))
+    case = case_selectors.case_get(scope=scope, pk=case_id) if case_id else None
     # An owner asks for their own unit only, dated today; officers name the unit (or come from a case).
     business_id = request.user.unit.business_id if owner else request.GET.get("unit") or request.POST.get("unit") or ""
     unit = case.unit if case else registry_selectors.unit_get(scope=scope, business_id=business_id)

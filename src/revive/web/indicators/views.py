@@ -184,7 +184,7 @@ def reported(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "approve" and can_approve:
                 pk = request.POST.get("pk", "")
-                row = get_object_or_404(ReportedValue.objects.visible_to(scope), pk=pk if pk.isdecimal() else 0)
+                row = get_object_or_404(ReportedValue.objects.visible_to(scope), pk=rules.record_id(pk) or 0)
                 version = rules.require_version(request.POST.get("version"))
                 services.reported_value_approve(row=row, by=request.user, version=version)
                 messages.success(request, _("The figure was approved; its month is now locked."))

@@ -43,7 +43,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("notice") if str(i).isdecimal() and len(str(i)) < 12]
+    ids = rules.record_ids(request.POST.getlist("notice"))
     if request.POST.get("all"):
         services.notice_mark_read(user=request.user)
     elif ids:

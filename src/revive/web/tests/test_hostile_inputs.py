@@ -128,6 +128,29 @@ def test_a_25_digit_meeting_number_is_refused(login, officer_semnan):
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["search", "record"])
+def test_a_ticked_case_id_past_the_id_column_is_no_case(login, officer_semnan, semnan_case, action):
+    """The meeting form's ticked cases went into `pk__in` as they came: Django guards `pk=` against an id
+    the column cannot hold but not `pk__in`, so a 25-digit id was an OverflowError on SQLite (bigint out of
+    range on PostgreSQL). Ids from a query or a form go through rules.record_ids."""
+    data = {"number": "12", "held_on": "1405/08/01", "cases": [HUGE, str(semnan_case.pk), "-3", "abc"]}
+    if action == "search":
+        data["action"] = "search"
+    response = login(officer_semnan).post("/meetings/new/", data)
+    assert response.status_code in (200, 302, 400)
+    if action == "record":
+        assert list(Meeting.objects.get().cases.all()) == [semnan_case]
+
+
+def test_record_ids_keep_only_what_an_id_column_holds():
+    from revive.core import rules
+
+    sent = ["۱۲", " 7 ", "12", HUGE, "9223372036854775808", "0", "-1", "²", "a\x00b", ""]
+    assert rules.record_ids(sent) == [12, 7]
+    assert rules.record_id("9223372036854775807") == 9223372036854775807
+    assert rules.record_id(None) is None
+
+
 def test_an_owners_filing_with_more_employees_than_postgresql_holds_is_refused(login, unit_owner):
     from revive.filings.models import FilingSubmission
 
