@@ -20,7 +20,7 @@ from revive.registry import selectors as registry
 from revive.web import charts
 from revive.web.access import page_scope, staff
 from revive.web.exports import export_format, tables_response
-from revive.web.forms import carry_current_version
+from revive.web.forms import add_domain_error, carry_current_version
 from revive.web.indicators.exports import backtest_tables, dashboard_tables, production_tables, reported_table
 from revive.web.indicators.forms import ReportedValueForm, ReportForm, TargetsForm
 
@@ -207,9 +207,13 @@ def reported(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") not in ("enter", "approve") or not (can_enter or can_approve):
                 raise Http404
         except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, str(exc.message))
-            carry_current_version(form, exc)
+            if form.is_bound:
+                add_domain_error(form, exc)
+                carry_current_version(form, exc)
+            else:
+                # an approval's refusal (already approved by a double click or a colleague, a stale
+                # version, the approver who entered it): the entry form was not sent and cannot carry it
+                messages.error(request, exc.message)
     rows = selectors.reported_values(scope=scope, year=year)
     return render(
         request,
