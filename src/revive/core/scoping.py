@@ -39,6 +39,25 @@ class Scope:
     def sees_registry(self) -> bool:
         return self.kind in {ScopeKind.NATION, ScopeKind.PROVINCE, ScopeKind.PARK, ScopeKind.UNIT}
 
+    def sees(self, obj: Any) -> bool:
+        """Whether `obj` is among what `visible_to(self)` holds of its model: a page links to a record only
+        when the record's own page will open for this reader, not answer 404 (a unit owner's crumbs to a
+        province and a park, a park manager's link to the meeting that issued a resolution)."""
+        if self.kind == ScopeKind.NATION:
+            return True
+        field = getattr(type(obj), "SCOPE", {}).get(self.kind.value)
+        if field is None or self.kind == ScopeKind.NOTHING:
+            return False
+        own = {
+            ScopeKind.PROVINCE: self.province_id,
+            ScopeKind.PARK: self.park_id,
+            ScopeKind.UNIT: self.unit_id,
+            ScopeKind.BANK: self.organisation_id,
+        }
+        if "__" not in field and self.kind in own:  # the record's own column: no query
+            return getattr(obj, field) == own[self.kind]
+        return type(obj)._default_manager.visible_to(self).filter(pk=obj.pk).exists()
+
     def require_province(self, province_id: int) -> None:
         """A filter on a province outside the scope answers 404, like a missing record."""
         if self.kind == ScopeKind.NATION:

@@ -55,6 +55,11 @@ def _unit(request: HttpRequest) -> str:
     return unit if unit in dict(UNITS) else money.BILLION_RIAL
 
 
+# The readers who may narrow a finance page to a bank (their own, for a bank); a park's or a unit's
+# requests are not split by bank. A province filter follows the province's visibility (scope.sees).
+BANK_FILTER = (ScopeKind.NATION, ScopeKind.PROVINCE, ScopeKind.BANK)
+
+
 def check_filters(scope, *, province: str = "", bank: str = ""):
     """A filter on a province or bank outside the reader's scope answers 404, like a missing record."""
     province_obj = registry_selectors.province_get(scope=scope, code=province) if province else None
@@ -63,7 +68,7 @@ def check_filters(scope, *, province: str = "", bank: str = ""):
     bank_obj = selectors.bank_get(code=bank) if bank else None
     if bank_obj is not None and scope.kind == ScopeKind.BANK and bank_obj.pk != scope.organisation_id:
         raise Http404
-    if bank_obj is not None and scope.kind not in (ScopeKind.BANK, ScopeKind.NATION, ScopeKind.PROVINCE):
+    if bank_obj is not None and scope.kind not in BANK_FILTER:
         raise Http404
     return province_obj, bank_obj
 
@@ -394,6 +399,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "provinces": registry_selectors.provinces(scope=scope) if scope.kind != ScopeKind.BANK else [],
         "banks": selectors.banks() if scope.kind != ScopeKind.BANK else [],
+        # the tables link a bank's row to the funnel narrowed to it only for readers who may narrow it
+        "bank_links": scope.kind in BANK_FILTER,
         "unit": _unit(request),
         # a park's or a unit's own requests: named, not "whole country"
         "scope_label": scope_label(request.user, scope) if scope.kind in (ScopeKind.PARK, ScopeKind.UNIT) else "",

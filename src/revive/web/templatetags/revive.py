@@ -10,6 +10,10 @@ from revive.core.text import to_persian_digits
 register = template.Library()
 
 
+@register.filter
+def sees(scope, obj) -> bool:
+    """`{% if scope|sees:unit.park %}`: link to a record only when its page opens for this reader."""
+    return obj is not None and scope.sees(obj)
 
 
 @register.filter
