@@ -15,9 +15,12 @@ from revive.core.text import to_ascii_digits
 from revive.indicators.models import Axis, Indicator, Metric, Programme, ReportedValue, Target
 from revive.registry.models import IndustrialPark, Province
 
+# Target.value and ReportedValue.value are numeric(18, 2): below 10^16.
+MAX_VALUE = 10**16 - 1
+
 
 def parse_value(raw, *, field: str = "value") -> Decimal:
-    """A non-negative figure typed in any digits, with or without thousands separators."""
+    """A non-negative figure typed in any digits, with or without thousands separators, that its column holds."""
     if isinstance(raw, Decimal | int):
         value = Decimal(raw)
     else:
@@ -31,6 +34,12 @@ def parse_value(raw, *, field: str = "value") -> Decimal:
     if not value.is_finite() or value < 0:
         raise DomainError(
             lazy_message(_("“%(value)s” is not a number of 0 or more."), value=raw), field=field
+        )
+    # past the column, a 25-digit target (or 1e30) failed in quantize or in the database: 500
+    if value > MAX_VALUE:
+        raise DomainError(
+            lazy_message(_("Enter a number from %(minimum)s to %(maximum)s."), minimum=0, maximum=MAX_VALUE),
+            field=field,
         )
     return value.quantize(Decimal("0.01"))
 
