@@ -50,6 +50,18 @@ def reason_words(reason: dict, lang: str, sector_name: str = "", province_name: 
             text = _("on record for %(n)s months only") % {"n": v.get("observed") or 0}
     elif g == "support":
         text = _("%(n)s interventions in the last 12 months") % {"n": v.get("count_12") or 0}
+    elif g == "obstacles":
+        if v.get("change_6"):
+            text = _("%(n)s open obstacles on its case (%(change)s in 6 months)") % {
+                "n": v.get("now") or 0,
+                "change": f"{v['change_6']:+d}",
+            }
+        else:
+            text = _("%(n)s open obstacles on its case") % {"n": v.get("now") or 0}
+    elif g == "park":
+        text = _("%(n)s of its park's utilities fall short (electricity, gas, water, roads...)") % {
+            "n": v.get("shortfalls") or 0
+        }
     elif g == "sector":
         text = _("units of this sector (%(sector)s) stop more often") % {
             "sector": sector_name or v.get("sector")

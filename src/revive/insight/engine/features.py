@@ -1,7 +1,7 @@
 """What the risk model reads about a unit at a month: vectorised over units, one month at a time.
 
-Every feature is something Revive records (bands, utilisation, filings, arrears, interventions, the
-unit's sector, province and size); nothing from a generator's hidden state. Each feature belongs to a
+Every feature is something Revive records (bands, utilisation, filings, arrears, interventions, open
+obstacles, the park's utilities that fall short, the unit's sector, province and size); nothing from a generator's hidden state. Each feature belongs to a
 group, and a group is what a reason in words talks about.
 """
 
@@ -58,6 +58,9 @@ FEATURES: list[tuple[str, str]] = [
     ("months_observed", "history"),
     ("interventions_12", "support"),
     ("loans_24", "support"),
+    ("obstacles_now", "obstacles"),
+    ("obstacles_change_6", "obstacles"),
+    ("park_shortfalls", "park"),
     ("sector", "sector"),
     ("sector_stop_rate_12", "sector"),
     ("province", "province"),
@@ -289,6 +292,11 @@ class FeatureBuilder:
         out[:, COL["util_falling_run"]] = self.falling_run[rows, t]
         out[:, COL["filing_trouble_run"]] = self.trouble_run[rows, t]
         out[:, COL["loans_24"]] = self._window(self.cs_loan, t, 24, rows)
+        # the optional columns (NaN where the panel does not say: the trees send unknowns their own way)
+        obstacles = self.panel.obstacles
+        out[:, COL["obstacles_now"]] = obstacles[rows, t]
+        out[:, COL["obstacles_change_6"]] = obstacles[rows, t] - lag(obstacles, 6)
+        out[:, COL["park_shortfalls"]] = self.panel.park_shortfalls[rows, t]
         out[:, COL["size"]] = self.panel.size[rows]
         out[:, COL["log_jobs"]] = self.log_jobs[rows]
         return out

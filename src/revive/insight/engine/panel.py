@@ -21,6 +21,11 @@ KINDS = ("working_capital", "fixed_capital", "infrastructure", "resolution")
 SIZES = ("micro", "small", "medium", "large")
 UNIT_COLUMNS = ["unit_id", "province", "sector", "size_class", "jobs"]
 MONTH_COLUMNS = ["unit_id", "month", "band", "utilisation", "filed", "filed_late", "arrears"]
+# Optional columns of months.csv (a panel made elsewhere may leave them out, or leave a cell empty: unknown):
+# `obstacles`, the open obstacles on the unit's cases at the month's end, and `park_shortfalls`, how many of
+# its park's utilities (electricity, gas, water, wastewater, telecom, road) fall short at the month's end.
+OPTIONAL_MONTH_COLUMNS = ["obstacles", "park_shortfalls"]
+OPTIONAL_LIMITS = {"obstacles": 100, "park_shortfalls": 6}
 INTERVENTION_COLUMNS = ["unit_id", "month", "kind", "amount_rials"]
 MISSING = -1
 
@@ -74,6 +79,14 @@ class Panel:
     iv_month: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # column index
     iv_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # index into KINDS
     iv_amount: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # optional columns: float32 U x T, NaN where unknown (the whole array when the panel has no such column)
+    obstacles: np.ndarray | None = None
+    park_shortfalls: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name in OPTIONAL_MONTH_COLUMNS:
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(self.band.shape, np.nan, dtype=np.float32))
 
     @property
     def n_units(self) -> int:
@@ -148,7 +161,7 @@ def load_panel(directory: str | Path) -> Panel:
     if not ids:
         raise PanelError("no units", file=UNITS, row=2)
 
-    band_a, util_a, filed_a, late_a, arr_a, start, end = _load_months(d / MONTHS, ids)
+    band_a, util_a, filed_a, late_a, arr_a, optional, start, end = _load_months(d / MONTHS, ids)
     n_units, n_months = band_a.shape
 
     iv = []
@@ -199,6 +212,7 @@ def load_panel(directory: str | Path) -> Panel:
         iv_month=iva[:, 1],
         iv_kind=iva[:, 2],
         iv_amount=iva[:, 3],
+        **optional,
     )
 
 
@@ -275,6 +289,16 @@ def _load_months(path: Path, ids: dict[str, int]):
         flag, t_f, c_f = column(name, lookup({"0": 0, "1": 1}), -1)
         fail(flag < 0, name, t_f, c_f, lambda v: f"{v!r} must be 0 or 1")
         flags.append(flag.astype(np.int8))
+    extra = {}
+    for name in OPTIONAL_MONTH_COLUMNS:
+        if name not in df.columns:
+            continue
+        hi = OPTIONAL_LIMITS[name]
+        count, t_o, c_o = column(name, number, -2.0)
+        fail(count == -2.0, name, t_o, c_o, lambda v: f"{v!r} is not a number")
+        bad = ~np.isnan(count) & ((count < 0) | (count > hi) | (count != np.floor(count)))
+        fail(bad, name, t_o, c_o, lambda v, hi=hi: f"{v} is not a whole number from 0 to {hi}")
+        extra[name] = count
     ui, mi = ui.astype(np.int64), mi.astype(np.int64)
     start, end = int(mi.min()), int(mi.max())
     n_units, n_months = len(ids), end - start + 1
@@ -293,11 +317,17 @@ def _load_months(path: Path, ids: dict[str, int]):
     band_a[ui, mi] = band.astype(np.int8)
     util_a[ui, mi] = util
     filed_a[ui, mi], late_a[ui, mi], arr_a[ui, mi] = flags
-    return band_a, util_a, filed_a, late_a, arr_a, start, end
+    optional = {}
+    for name, values in extra.items():
+        a = np.full((n_units, n_months), np.nan, dtype=np.float32)
+        a[ui, mi] = values
+        optional[name] = a
+    return band_a, util_a, filed_a, late_a, arr_a, optional, start, end
 
 
 def write_panel(panel: Panel, directory: str | Path) -> None:
-    """Write the three files (months only where the unit has a record)."""
+    """Write the three files (months only where the unit has a record; the optional columns empty where
+    unknown)."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     with (d / UNITS).open("w", newline="", encoding="utf-8") as f:
@@ -309,8 +339,10 @@ def write_panel(panel: Panel, directory: str | Path) -> None:
     ui, mi = np.nonzero(panel.band >= 0)
     with (d / MONTHS).open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(MONTH_COLUMNS)
+        w.writerow(MONTH_COLUMNS + OPTIONAL_MONTH_COLUMNS)
         util = panel.utilisation[ui, mi]
+        obst, short = panel.obstacles[ui, mi], panel.park_shortfalls[ui, mi]
+        whole = lambda x: "" if math.isnan(x) else int(x)  # noqa: E731
         band, filed, late, arr = (
             panel.band[ui, mi],
             panel.filed[ui, mi],
@@ -319,8 +351,18 @@ def write_panel(panel: Panel, directory: str | Path) -> None:
         )
         ids = panel.unit_ids
         w.writerows(
-            (ids[u], labels[m], BANDS[b], "" if math.isnan(x) else int(round(x)), fi, la, ar)
-            for u, m, b, x, fi, la, ar in zip(  # noqa: B905
+            (
+                ids[u],
+                labels[m],
+                BANDS[b],
+                "" if math.isnan(x) else int(round(x)),
+                fi,
+                la,
+                ar,
+                whole(o),
+                whole(p),
+            )
+            for u, m, b, x, fi, la, ar, o, p in zip(  # noqa: B905
                 ui.tolist(),
                 mi.tolist(),
                 band.tolist(),
@@ -328,6 +370,8 @@ def write_panel(panel: Panel, directory: str | Path) -> None:
                 filed.tolist(),
                 late.tolist(),
                 arr.tolist(),
+                obst.tolist(),
+                short.tolist(),
             )
         )
     with (d / INTERVENTIONS).open("w", newline="", encoding="utf-8") as f:

@@ -124,6 +124,10 @@ def fit(
     X, y, m, share = _sample_rows(fb, range(first, last + 1), horizon, cap, rng)
     if len(y) < 50 or y.min() == y.max():
         return None
+    # a feature nobody recorded in the training months (a panel without the optional columns, or with them
+    # only lately) tells nothing: a constant, since the trees cannot bin a column of unknowns
+    unknown = np.isnan(X).all(axis=0)
+    X[:, unknown] = 0.0
     cal = m > last - CALIBRATION_MONTHS
     whole = not (
         cal.sum() < 50 or (~cal).sum() < 50 or y[cal].min() == y[cal].max() or y[~cal].min() == y[~cal].max()
@@ -438,6 +442,10 @@ def reason_values(group: str, x: np.ndarray, panel: Panel, unit: int) -> dict:
         }
     if group == "support":
         return {"count_12": r(f("interventions_12"))}
+    if group == "obstacles":
+        return {"now": r(f("obstacles_now")), "change_6": r(f("obstacles_change_6"))}
+    if group == "park":
+        return {"shortfalls": r(f("park_shortfalls"))}
     if group == "sector":
         return {"sector": str(panel.sector[unit])}
     if group == "province":
@@ -473,6 +481,12 @@ def reason_text(group: str, v: dict) -> str:
         return f"on record for {v.get('observed')} months only"
     if group == "support":
         return f"{v.get('count_12') or 0} interventions in the last 12 months"
+    if group == "obstacles":
+        if v.get("change_6"):
+            return f"{v.get('now') or 0} open obstacles on its case ({v['change_6']:+d} in 6 months)"
+        return f"{v.get('now') or 0} open obstacles on its case"
+    if group == "park":
+        return f"{v.get('shortfalls') or 0} of the park's utilities fall short"
     if group == "sector":
         return f"sector {v['sector']}: units of this sector stop more often"
     if group == "province":
@@ -489,7 +503,9 @@ def explain(
     falls when the unit's values in that group are replaced by those of a typical producing unit
     (medians; the commonest category). Groups whose replacement raises the probability are not reasons."""
     p = model.probability(X)
-    ref = np.nanmedian(X, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column nobody recorded: no median, 0 below
+        ref = np.nanmedian(X, axis=0)
     for c in CATEGORICAL:
         vals, counts = np.unique(X[:, c], return_counts=True)
         ref[c] = vals[counts.argmax()] if len(vals) else 0

@@ -163,3 +163,75 @@ def test_the_worker_retrains_once_a_month_after_the_filings_are_in(world):
         assert "insight" not in schedule.tick(datetime(2026, 12, 2, 3, 0, tzinfo=tehran))  # 11 Azar
         assert "insight" in schedule.tick(datetime(2026, 12, 3, 3, 0, tzinfo=tehran))  # 12 Azar, at night
         assert "insight" not in schedule.tick(datetime(2026, 12, 20, 3, 0, tzinfo=tehran))  # once a month
+
+
+def test_panel_counts_open_obstacles_and_the_parks_short_utilities(world):
+    from django.utils import translation
+
+    from revive.cases import services as case_services
+    from revive.cases.models import OPEN_STATES, CaseEvent, Obstacle
+    from revive.core import audit
+    from revive.core.calendar import from_jalali
+    from revive.planning.models import InfraProject
+    from revive.registry.models import ParkInfrastructure
+
+    today = date(2026, 11, 25)  # the window's last month is Aban 1405, column 59
+    col = {m: 59 - (8 - m) for m in range(1, 9)}  # the months of 1405 up to Aban
+    unit = world["units"]["200000000011"]  # Semnan, park P-20-001, whose gas is absent (conftest)
+    case = Case.objects.filter(unit=unit, state__in=OPEN_STATES).first()
+    case = case or case_services.case_open(unit=unit, by="test")
+    assert not case.obstacles.exists()
+    with translation.override("en"):  # the timeline is written in the language of whoever acts
+        case_services.obstacle_add(case=case, by="test", kind="working_capital")
+    with translation.override("fa"):
+        market = case_services.obstacle_add(case=case, by="test", kind="market")
+        case_services.obstacle_set_status(obstacle=market, status=Obstacle.Status.REMOVED, by="test")
+    # both added in Farvardin 1405; the market obstacle removed in Tir 1405
+    CaseEvent.objects.filter(case=case, kind="obstacle_add").update(on=from_jalali(1405, 1, 20))
+    CaseEvent.objects.filter(case=case, kind="obstacle_update").update(on=from_jalali(1405, 4, 10))
+    # water: adequate today, brought up to standard by a project completed in Mehr 1405
+    water = ParkInfrastructure.objects.create(
+        park=unit.park, province=unit.province, utility="water", status="adequate"
+    )
+    InfraProject.objects.create(
+        park=unit.park, province=unit.province, infrastructure=water, utility="water", name_fa="آب",
+        cost=1, duration_months=3, status="done", progress=100, completed_on=from_jalali(1405, 7, 15),
+    )  # fmt: skip
+
+    panel, _meta = dbpanel.build(today=today)
+    i = panel.unit_ids.index("200000000011")
+    obstacles = panel.obstacles[i]
+    assert obstacles[col[1] - 1] == 0 and obstacles[col[1]] == 2 and obstacles[col[3]] == 2
+    assert obstacles[col[4]] == 1 and obstacles[-1] == 1  # removed in Tir; working capital still open
+    short = panel.park_shortfalls[i]
+    assert short[0] == 2 and short[col[6]] == 2 and short[col[7]] == 1 and short[-1] == 1  # gas, and water
+    other = panel.unit_ids.index("230000000011")  # a Tehran park with nothing short, a unit without a case
+    assert panel.park_shortfalls[other, -1] == 0 and panel.obstacles[other, -1] == 0
+
+    # cases written by the demo generator: their timelines are written backwards from today, so unknown
+    audit.record(
+        actor="demo-data command", obj=None, action="demo_cases", object_type="cases.demo", object_id="1"
+    )
+    panel, _meta = dbpanel.build(today=today)
+    assert np.isnan(panel.obstacles).all()
+    assert panel.park_shortfalls[i, -1] == 1
+
+
+def test_an_instalment_unpaid_when_the_window_ends_is_in_arrears_in_its_last_month(
+    world, officer_semnan, bank_melli
+):
+    from revive.finance.models import Installment
+    from revive.finance.tests.factories import paid
+
+    loan = paid(world, officer_semnan, bank_melli)  # Kavir Dairy, paid out on 1 August 2026
+    Installment.objects.filter(loan=loan).delete()
+    first = Installment.objects.create(loan=loan, number=1, due_on=date(2026, 9, 10), amount=10**9)
+    panel, _meta = dbpanel.build(today=date(2026, 11, 25))  # the last month, Aban 1405, ends 21 November
+    i = panel.unit_ids.index("200000000022")
+    # due in Shahrivar, never paid: in arrears at the end of Shahrivar, Mehr and Aban (it was left out of
+    # the last month once: a date after the window fell in its last column)
+    assert panel.arrears[i, -4:].tolist() == [0, 1, 1, 1]
+    # paid after the window: still in arrears at the end of its last month
+    Installment.objects.filter(pk=first.pk).update(paid_on=date(2026, 11, 30), paid_amount=first.amount)
+    panel, _meta = dbpanel.build(today=date(2026, 11, 25))
+    assert panel.arrears[i, -4:].tolist() == [0, 1, 1, 1]

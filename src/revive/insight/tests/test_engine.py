@@ -75,6 +75,30 @@ def test_boosting_finds_a_precursor_that_is_only_in_a_combination_of_two_signs()
     assert bt.auc > bt.baseline_auc + 0.08
 
 
+def test_open_obstacles_are_read_when_the_panel_has_them(tmp_path):
+    # the only warning is in the optional obstacles column: the model finds it through the files
+    panel = generate.risk_panel(1500, 40, precursor="obstacles", seed=5)
+    write_panel(panel, tmp_path)
+    again = load_panel(tmp_path)
+    assert np.array_equal(np.isnan(again.obstacles), np.isnan(panel.obstacles))
+    kw = dict(min_train_months=10, max_test_months=24, refit_every=12)
+    bt = backtest(again, 6, fb=FeatureBuilder(again), **kw)
+    assert bt.auc > bt.baseline_auc + 0.1 and bt.auc > 0.75
+    # the same panel without the column: nothing to go on, and no failure on a feature nobody recorded
+    again.obstacles[:] = np.nan
+    blind = backtest(again, 6, fb=FeatureBuilder(again), **kw)
+    assert blind.auc < bt.auc - 0.1
+
+
+def test_panel_without_the_optional_columns_reads_them_as_unknown(tmp_path):
+    write_panel(generate.risk_panel(50, 14, precursor=False, seed=1), tmp_path)
+    months = (tmp_path / "months.csv").read_text().splitlines()
+    assert months[0].endswith(",obstacles,park_shortfalls")
+    (tmp_path / "months.csv").write_text("\n".join(",".join(line.split(",")[:7]) for line in months) + "\n")
+    panel = load_panel(tmp_path)
+    assert np.isnan(panel.obstacles).all() and np.isnan(panel.park_shortfalls).all()
+
+
 def test_risk_model_finds_little_when_stops_come_out_of_the_blue():
     panel = generate.risk_panel(1500, 40, precursor=False, seed=5)
     bt = backtest(panel, 6, fb=FeatureBuilder(panel), min_train_months=10, max_test_months=24, refit_every=12)
@@ -158,6 +182,33 @@ def test_attribute_command_prints_every_kind(tmp_path, capsys):
             "unit_id,month,band,utilisation,filed,filed_late,arrears\nU00000,1400/01,gt70,80,yes,0,0\n",
             2,
             "filed",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears,obstacles\nU00000,1400/01,gt70,80,1,0,0,-1\n",
+            2,
+            "obstacles",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears,obstacles\nU00000,1400/01,gt70,80,1,0,0,\n"
+            "U00001,1400/01,gt70,80,1,0,0,1.5\n",
+            3,
+            "obstacles",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears,park_shortfalls\n"
+            "U00000,1400/01,gt70,80,1,0,0,7\n",
+            2,
+            "park_shortfalls",
+        ),
+        (
+            "months.csv",
+            "unit_id,month,band,utilisation,filed,filed_late,arrears,park_shortfalls\n"
+            "U00000,1400/01,gt70,80,1,0,0,gas\n",
+            2,
+            "park_shortfalls",
         ),
         ("units.csv", "unit_id,province,sector,size_class,jobs\nU00000,IR-01,10,huge,5\n", 2, "size_class"),
         ("units.csv", "unit_id,province,sector,size_class,jobs\nU00000,IR-01,10,small,-5\n", 2, "jobs"),
