@@ -84,7 +84,7 @@ BODY_SCHEMAS["post /filings"] = _body_schema
 def _rows(request) -> list:
     try:
         body: Any = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise DomainError(_("The request body is not valid JSON.")) from None
     if isinstance(body, dict) and "filings" in body:
         if set(body) == {"filings"} and isinstance(body["filings"], list):

@@ -7,11 +7,15 @@
   under every query parameter and every value a view passes on unchecked.
 - A request carrying a NUL byte (in its path, query, form fields or JSON body) answers 400 before any
   view runs: PostgreSQL cannot store or even compare such text and answered 500, SQLite stored it.
+- A request past Django's limits (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, more fields or files than
+  allowed) answers 400 with a message in the user's language, in the API's JSON shape under /api/:
+  Django's own answer was an English HTML "Bad Request (400)", even to an API client.
 - Responses to a signed-in user, or to an API token, carry `Cache-Control: no-store`: pages and
   downloads hold scoped figures and must not stay in a shared or browser cache after sign-out.
 """
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -23,8 +27,11 @@ class RequestRulesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _holds_nul(request):
-            return _refuse_nul(request)
+        try:
+            if _holds_nul(request):
+                return _refuse_nul(request)
+        except TOO_MUCH:
+            return _refuse(request, _too_much_message())
         response = self.get_response(request)
         # Read without touching the session store again: the database may be the reason the view
         # failed (middleware_db answers 503 then), and a session cookie alone means a signed-in browser.
@@ -64,11 +71,27 @@ def _holds_nul(request) -> bool:
     return False
 
 
+# What reading a request's body or form raises past Django's limits (settings DATA_UPLOAD_MAX_*).
+TOO_MUCH = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def _too_much_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("The request is too large to be read: send less at once (fewer rows, fields or files).")
+
+
 def _refuse_nul(request):
-    from django.http import JsonResponse
     from django.utils.translation import gettext as _
 
     message = _("The request holds a NUL character, which cannot be stored. Remove it and try again.")
+    return _refuse(request, message)
+
+
+def _refuse(request, message: str):
+    """400 with `message`: the API's {"message", "details"} under /api/, else the page for a bad request."""
+    from django.http import JsonResponse
+
     if request.path.startswith("/api/"):
         return JsonResponse({"message": message, "details": {}}, status=400)
     return render(request, "web/bad_request.html", {"message": message, "back": ""}, status=400)

@@ -179,3 +179,11 @@ def test_the_schemas_month_pattern_is_exactly_the_months_the_service_accepts():
                     accepted = False
                 assert bool(pattern.fullmatch(text)) == accepted, text
                 assert accepted == (1390 <= year and 1 <= month <= 12 and (year, month) <= (1405, 9))
+
+
+def test_json_nested_thousands_deep_is_refused_as_not_json(client, integration):
+    """The filings endpoint reads its body itself (a row or a batch): json.loads raised RecursionError on
+    arrays nested 100,000 deep, which was not caught: 500."""
+    response = _post(client, integration, "[" * 100_000 + "]" * 100_000)
+    assert response.status_code == 400
+    assert response.json() == {"message": "بدنهٔ درخواست JSON معتبر نیست.", "details": {}}

@@ -319,6 +319,33 @@ def test_an_anonymous_api_post_answers_401_even_with_csrf_checks(world, semnan_c
     assert set(response.json()) == {"message", "details"}
 
 
+def test_an_api_body_past_the_size_limit_answers_400_in_the_documented_shape(
+    client, officer_semnan, semnan_case
+):
+    """Reading a body over DATA_UPLOAD_MAX_MEMORY_SIZE raised RequestDataTooBig in the NUL check, and Django
+    answered its English HTML "Bad Request (400)" to an API client; now the API's shape and a message."""
+    token = token_create(user=officer_semnan)
+    response = client.post(
+        f"/api/v1/cases/{semnan_case.pk}/transitions",
+        json.dumps({"to": "diagnosed", "note": "x" * 3_000_000, "version": semnan_case.version}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("درخواست بزرگ‌تر از آن است")
+    assert response.json()["details"] == {}
+
+
+def test_a_form_with_more_fields_than_allowed_answers_400_in_the_users_language(login, officer_semnan):
+    """A workgroup secretary ticking more than ~1,000 cases on the new meeting's agenda: TooManyFieldsSent,
+    answered by Django in English (Bad Request (400)); now the page for a bad request, in Persian."""
+    data = {"number": "12", "held_on": "1405/08/01", "cases": [str(i) for i in range(1, 1200)]}
+    response = login(officer_semnan).post("/meetings/new/", data)
+    assert response.status_code == 400
+    assert "درخواست بزرگ‌تر از آن است" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_a_signed_in_browser_post_without_csrf_answers_403_in_the_documented_shape(
     officer_semnan, semnan_case
 ):
