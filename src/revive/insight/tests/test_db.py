@@ -235,3 +235,26 @@ def test_an_instalment_unpaid_when_the_window_ends_is_in_arrears_in_its_last_mon
     Installment.objects.filter(pk=first.pk).update(paid_on=date(2026, 11, 30), paid_amount=first.amount)
     panel, _meta = dbpanel.build(today=date(2026, 11, 25))
     assert panel.arrears[i, -4:].tolist() == [0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_every_group_of_reasons_has_words_in_both_languages(lang):
+    from django.utils import translation
+
+    from revive.insight.engine.features import GROUPS, FeatureBuilder
+    from revive.insight.engine.risk import reason_values
+    from revive.insight.words import reason_words
+
+    panel = generate.risk_panel(40, 14, precursor="obstacles", seed=3)
+    panel.park_shortfalls[:] = 2
+    fb = FeatureBuilder(panel)
+    rows = fb.eligible(13)
+    X = fb.at(13, rows)
+    with translation.override(lang):
+        for group in GROUPS:
+            text = reason_words(
+                {"group": group, "values": reason_values(group, X[0], panel, int(rows[0]))}, lang
+            )
+            assert text and text != group
+            persian = any("\u0600" <= ch <= "\u06ff" for ch in text)
+            assert persian == (lang == "fa"), (group, text)
