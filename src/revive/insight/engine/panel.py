@@ -87,6 +87,15 @@ class Panel:
         for name in OPTIONAL_MONTH_COLUMNS:
             if getattr(self, name) is None:
                 setattr(self, name, np.full(self.band.shape, np.nan, dtype=np.float32))
+        # A month without a record says nothing, as in the files (months.csv has no row for it): however the
+        # panel was built, the database's (an instalment due while the unit was closed) or the files', the
+        # model reads the same arrays.
+        unrecorded = self.band < 0
+        if unrecorded.any():
+            for name in ("filed", "late", "arrears"):
+                getattr(self, name)[unrecorded] = 0
+            for name in ("utilisation", *OPTIONAL_MONTH_COLUMNS):
+                getattr(self, name)[unrecorded] = np.nan
 
     @property
     def n_units(self) -> int:
