@@ -269,3 +269,30 @@ def test_a_month_without_a_record_says_nothing_however_the_panel_was_built(tmp_p
     again.utilisation = np.round(again.utilisation)  # the files hold whole percentages
     for name in ("band", "utilisation", "filed", "late", "arrears", "obstacles", "park_shortfalls"):
         assert np.array_equal(getattr(read, name), getattr(again, name), equal_nan=True), name
+
+
+def test_a_harmless_value_the_trees_lean_on_is_not_given_as_a_reason():
+    # units that will stop sit in parks with nothing short, the others in parks short of two utilities:
+    # the trees lean on "0 short", which no officer would read as a trouble
+    from revive.insight.engine.risk import explain, watchlist
+
+    panel = generate.risk_panel(1500, 40, precursor=True, seed=5)
+    stops = (panel.band == 0).any(axis=1)
+    panel.park_shortfalls[:] = np.where(stops, 0, 2)[:, None]
+    items, model = watchlist(panel, 6)
+    fb = FeatureBuilder(panel)
+    rows = fb.eligible(panel.n_months - 1)
+    _, why = explain(model, fb.at(panel.n_months - 1, rows))
+    leaned = {int(rows[i]) for i, groups in enumerate(why) if "park" in [g for g, _ in groups]}
+    assert leaned & set(np.nonzero(stops)[0].tolist())  # the trees did lean on it for units in such parks
+    park = [r for item in items for r in item.reasons if r.group == "park"]
+    assert all(r.values["shortfalls"] > 0 for r in park)
+
+
+def test_every_reason_on_the_watch_list_weighs_a_tenth_of_the_first_at_least():
+    from revive.insight.engine.risk import watchlist
+
+    items, _ = watchlist(generate.risk_panel(800, 30, precursor=True, seed=3), 6)
+    weights = [[r.weight for r in item.reasons] for item in items if item.reasons]
+    assert weights and all(w >= ws[0] * 0.1 for ws in weights for w in ws)
+    assert all(ws == sorted(ws, reverse=True) for ws in weights)
