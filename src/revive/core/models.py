@@ -35,3 +35,15 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
         )
+
+
+class SentForm(models.Model):
+    """The one-time token of a page form whose write was made (web/forms.py, sent_once): the same form sent
+    again, by a double click or a reload that posts it again, is recognised instead of writing twice. Kept
+    two days; not business data, so no audit row of its own (the write it carried has one)."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.sent_at:%Y-%m-%d %H:%M}"

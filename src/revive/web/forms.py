@@ -1,10 +1,16 @@
 """Forms parse what people type (Jalali dates, Persian digits) and keep it when there are errors."""
 
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
 from django import forms
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from revive.core import bounds, calendar, rules
-from revive.core.errors import DomainError, PermissionRefused
+from revive.core.errors import ConflictError, DomainError, PermissionRefused
 from revive.core.text import parse_int
 from revive.registry.models import Band, UnitStatus
 
@@ -119,3 +125,36 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     """Show a service's refusal next to the field it names (or at the top), keeping what was typed."""
     field = exc.details.get("field")
     form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+# --- a form that creates a record, sent once ---------------------------------------------------------
+
+ONCE = "once"  # the hidden field `{% once %}` writes into a form (templatetags/revive.py)
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+@contextmanager
+def sent_once(request):
+    """Around the service call of a form that creates a record (a loan request, a visit, a resolution, a
+    document): the form's one-time token is kept with the write, in its transaction, so the same form sent
+    again (a double click on a slow connection, a reload that posts again) is refused instead of writing a
+    second record; the two requests of a double click wait for each other on the token's key. A form
+    without a token (an older page) is not checked. The refusal is a ConflictError the views show as the
+    form's error; a write that fails takes its token back with it, so the form can be sent again."""
+    from revive.core.models import SentForm
+
+    token = request.POST.get(ONCE, "")
+    with transaction.atomic():
+        if _TOKEN.fullmatch(token):
+            try:
+                with transaction.atomic():
+                    SentForm.objects.create(token=token)
+            except IntegrityError:
+                raise ConflictError(
+                    _(
+                        "This form was already sent and its record made (a second click or a reload). "
+                        "Reload the page to see it."
+                    )
+                ) from None
+            SentForm.objects.filter(sent_at__lt=timezone.now() - timedelta(days=2)).delete()
+        yield

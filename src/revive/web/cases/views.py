@@ -42,7 +42,7 @@ from revive.web.cases.forms import (
     VisitForm,
 )
 from revive.web.exports import export_format, tables_response
-from revive.web.forms import add_domain_error
+from revive.web.forms import add_domain_error, sent_once
 from revive.web.templatetags.revive import digits, name
 
 
@@ -259,17 +259,18 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         band_before = case.unit.current_band
         try:
-            services.visit_record(
-                case=case,
-                by=request.user,
-                visited_on=data["visited_on"],
-                findings=data["findings"],
-                capacity_observed=data["capacity_observed"],
-                inspector_name=data["inspector_name"],
-                employees_observed=data["employees_observed"],
-                verifies_revival=data["verifies_revival"],
-                photos=request.FILES.getlist("photos"),
-            )
+            with sent_once(request):
+                services.visit_record(
+                    case=case,
+                    by=request.user,
+                    visited_on=data["visited_on"],
+                    findings=data["findings"],
+                    capacity_observed=data["capacity_observed"],
+                    inspector_name=data["inspector_name"],
+                    employees_observed=data["employees_observed"],
+                    verifies_revival=data["verifies_revival"],
+                    photos=request.FILES.getlist("photos"),
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -428,14 +429,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             case = next((c for c in agenda if c.pk == data["case"]), None)
             try:
-                services.resolution_issue(
-                    meeting=meeting,
-                    organisation=data["organisation"],
-                    text=data["text"],
-                    deadline=data["deadline"],
-                    case=case,
-                    by=request.user,
-                )
+                with sent_once(request):
+                    services.resolution_issue(
+                        meeting=meeting,
+                        organisation=data["organisation"],
+                        text=data["text"],
+                        deadline=data["deadline"],
+                        case=case,
+                        by=request.user,
+                    )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

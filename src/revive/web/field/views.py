@@ -14,6 +14,7 @@ from revive.core import calendar, rules
 from revive.core.errors import DomainError
 from revive.core.text import to_persian_digits
 from revive.web.access import page_scope
+from revive.web.forms import sent_once
 
 
 @require_safe
@@ -230,13 +231,14 @@ def loan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_attach_document(request.user):
         raise Http404
     try:
-        services.loan_document_attach(
-            loan=loan,
-            kind=request.POST.get("kind", ""),
-            title=request.POST.get("title", ""),
-            upload=request.FILES.get("file"),
-            by=request.user,
-        )
+        with sent_once(request):
+            services.loan_document_attach(
+                loan=loan,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                upload=request.FILES.get("file"),
+                by=request.user,
+            )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

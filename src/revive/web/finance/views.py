@@ -39,7 +39,7 @@ from revive.web.finance.forms import (
     MoneyForm,
     StepForm,
 )
-from revive.web.forms import add_domain_error, carry_current_version, refusal_status
+from revive.web.forms import add_domain_error, carry_current_version, refusal_status, sent_once
 from revive.web.templatetags.revive import num
 
 UNITS = [
@@ -145,17 +145,18 @@ def loan_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            loan = services.loan_register(
-                unit=unit,
-                by=request.user,
-                kind=data["kind"],
-                amount_requested=data["amount_requested"],
-                purpose=data["purpose"],
-                project_progress=data["project_progress"],
-                registered_on=None if owner else data["registered_on"],
-                case=case,
-                obstacle=next((o for o in obstacles if o.pk == data.get("obstacle")), None),
-            )
+            with sent_once(request):
+                loan = services.loan_register(
+                    unit=unit,
+                    by=request.user,
+                    kind=data["kind"],
+                    amount_requested=data["amount_requested"],
+                    purpose=data["purpose"],
+                    project_progress=data["project_progress"],
+                    registered_on=None if owner else data["registered_on"],
+                    case=case,
+                    obstacle=next((o for o in obstacles if o.pk == data.get("obstacle")), None),
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -10,6 +10,18 @@ from revive.core.text import to_persian_digits
 register = template.Library()
 
 
+@register.simple_tag
+def once() -> str:
+    """A form's one-time token (web/forms.py, sent_once): written afresh each time the form is shown."""
+    import uuid
+
+    from django.utils.html import format_html
+
+    from revive.web.forms import ONCE
+
+    return format_html('<input type="hidden" name="{}" value="{}">', ONCE, uuid.uuid4().hex)
+
+
 @register.filter
 def sees(scope, obj) -> bool:
     """`{% if scope|sees:unit.park %}`: link to a record only when its page opens for this reader."""
