@@ -19,7 +19,7 @@ from revive.registry.models import Utility
 from revive.web import charts
 from revive.web.access import page_scope, staff
 from revive.web.exports import export_format, name_in, table_response, tables_response
-from revive.web.forms import add_domain_error
+from revive.web.forms import add_domain_error, sent_once
 from revive.web.planning.exports import (
     BASELINE_NAMES,
     month_label,
@@ -297,14 +297,15 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.scenario_save(
-                scope=scope,
-                name=form.cleaned_data["name"],
-                by=request.user,
-                changes=form.changes(),
-                province=form.cleaned_data.get("province"),
-                note=form.cleaned_data["note"],
-            )
+            with sent_once(request):
+                services.scenario_save(
+                    scope=scope,
+                    name=form.cleaned_data["name"],
+                    by=request.user,
+                    changes=form.changes(),
+                    province=form.cleaned_data.get("province"),
+                    note=form.cleaned_data["note"],
+                )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

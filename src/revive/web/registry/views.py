@@ -18,7 +18,7 @@ from revive.registry.models import Band, ProductionUnit, Sector
 from revive.web import charts
 from revive.web.access import page_scope, registry_reader, scope_label
 from revive.web.exports import export_format, table_response, tables_response
-from revive.web.forms import StatusForm, add_domain_error
+from revive.web.forms import StatusForm, add_domain_error, sent_once
 from revive.web.registry.exports import (
     filing_table,
     history_table,
@@ -183,15 +183,16 @@ def unit_detail(request: HttpRequest, business_id: str) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.unit_status_record(
-                    unit=unit,
-                    by=request.user,
-                    band=form.cleaned_data["band"],
-                    effective_date=form.cleaned_data["effective_date"],
-                    source=form.cleaned_data["source"],
-                    employees=form.cleaned_data["employees"],
-                    note=form.cleaned_data["note"],
-                )
+                with sent_once(request):
+                    services.unit_status_record(
+                        unit=unit,
+                        by=request.user,
+                        band=form.cleaned_data["band"],
+                        effective_date=form.cleaned_data["effective_date"],
+                        source=form.cleaned_data["source"],
+                        employees=form.cleaned_data["employees"],
+                        note=form.cleaned_data["note"],
+                    )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

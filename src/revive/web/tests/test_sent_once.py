@@ -96,3 +96,28 @@ def test_a_form_without_a_token_is_still_accepted(login, officer_semnan, semnan_
     visit = {"visited_on": "1405/09/01", "findings": "بازدید", "capacity_observed": "30"}
     assert client.post(f"/cases/{semnan_case.pk}/visits/", visit).status_code == 302
     assert FieldVisit.objects.filter(case=semnan_case).count() == 1
+
+
+def test_a_units_status_sent_twice_is_recorded_once(login, officer_semnan, world):
+    """The second identical status wrote a second history row (the same band and date, no event)."""
+    from revive.registry.models import UnitStatus
+
+    unit = world["units"]["200000000022"]
+    client = login(officer_semnan)
+    before = UnitStatus.objects.filter(unit=unit).count()
+    form = {"band": "below_50", "effective_date": "1405/09/01", "source": "visit", "employees": "5"}
+    form["once"] = _token(client.get(f"/units/{unit.business_id}/"))
+    assert client.post(f"/units/{unit.business_id}/", form).status_code == 302
+    assert client.post(f"/units/{unit.business_id}/", form).status_code == 400
+    assert UnitStatus.objects.filter(unit=unit).count() == before + 1
+
+
+def test_a_scenario_sent_twice_is_saved_once(login, national_admin, world):
+    from revive.planning.models import Scenario
+
+    client = login(national_admin)
+    form = {"name": "وام دو برابر", "loan_multiplier": "2"}
+    form["once"] = _token(client.get("/plans/scenarios/"))
+    for _ in range(2):
+        client.post("/plans/scenarios/", form)
+    assert Scenario.objects.filter(name="وام دو برابر").count() == 1
