@@ -276,7 +276,7 @@ def test_a_harmless_value_the_trees_lean_on_is_not_given_as_a_reason():
     # the trees lean on "0 short", which no officer would read as a trouble
     from revive.insight.engine.risk import explain, watchlist
 
-    panel = generate.risk_panel(1500, 40, precursor=True, seed=5)
+    panel = generate.risk_panel(600, 30, precursor=True, seed=5)
     stops = (panel.band == 0).any(axis=1)
     panel.park_shortfalls[:] = np.where(stops, 0, 2)[:, None]
     items, model = watchlist(panel, 6)
