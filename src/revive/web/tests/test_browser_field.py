@@ -185,3 +185,99 @@ def test_date_picker_knows_esfand_30_and_typing_still_works(
     page.locator("button[value=record]").click()
     page.wait_for_url("**/meetings/*/")
     assert "۱ آذر ۱۴۰۵" in page.locator("main .meta").inner_text()  # 1405/09/01 = 2026-11-22
+
+
+def _small_targets(page) -> list[str]:
+    """Links, buttons and fields in the page a finger cannot hit: under 24 px (WCAG 2.5.8), or under 44 px
+    tall for a link in a table or a section menu. A link inside running text is exempt, as WCAG has it."""
+    return page.evaluate(
+        """() => {
+          const out = [];
+          for (const el of document.querySelectorAll('main a[href], main button, main input:not([type=hidden]), main select')) {
+            const s = getComputedStyle(el), r = el.getBoundingClientRect();
+            if (s.display === 'none' || s.visibility === 'hidden' || !r.width || el.closest('.visually-hidden')) continue;
+            const listed = el.matches('table.data a, .crumbs a, .subnav a');
+            const inText = el.tagName === 'A' && s.display === 'inline' && !listed;
+            if (inText) continue;
+            if (r.width < 24 || r.height < (listed ? 44 : 24))
+              out.push(el.tagName + ' "' + (el.innerText || el.name || '').trim().slice(0, 20) + '" '
+                       + Math.round(r.width) + 'x' + Math.round(r.height));
+          }
+          return out.slice(0, 5);
+        }"""
+    )
+
+
+@pytest.fixture
+def bank_loan(world, officer_semnan, bank_melli):
+    """A request introduced to Bank Melli, made before the browser starts (no database calls in its thread)."""
+    from revive.finance.tests.factories import BN, introduced
+
+    return introduced(world, officer_semnan, amount=30 * BN)
+
+
+def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
+    transactional_db, live_server, plain_http_cookies, bank_loan, park_manager, phone
+):
+    """The bank officer and the park manager, in Persian and in English: no page wider than 390 px, every
+    control big enough to tap; a decision sent empty shows its problems on the screen (the form is 1,000 px
+    down the page, and the reply came back at its top, looking like the page before); printed, the 10-column
+    loan list keeps all its columns on an A4 sheet."""
+    page = phone
+    base = live_server.url
+    walks = {
+        "bank.melli": [
+            "/home/",
+            "/loans/",
+            f"/loans/{bank_loan.pk}/",
+            "/loans/credit-lines/",
+            "/loans/funnel/",
+            "/resolutions/",
+            "/notices/preferences/",
+        ],
+        "park.P-20-001": [
+            "/home/",
+            "/parks/P-20-001/",
+            "/units/?park=P-20-001",
+            "/units/200000000011/",
+            "/cases/",
+            "/loans/",
+        ],
+    }
+    wide, small = {}, {}
+    for username, paths in walks.items():
+        for lang in ("fa", "en"):
+            page.context.clear_cookies()
+            page.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+            _sign_in(page, base, username)
+            page.wait_for_load_state()
+            for path in paths:
+                assert page.goto(base + path).status == 200, (username, path)
+                if problem := _too_wide(page):
+                    wide[f"{username} {lang} {path}"] = problem
+                if tiny := _small_targets(page):
+                    small[f"{username} {lang} {path}"] = tiny
+    assert not wide, f"pages wider than a 390 px phone: {wide}"
+    assert not small, f"controls too small to tap: {small}"
+
+    # Still in English as the park manager: sign in as the bank again, in Persian, and send the decision empty.
+    page.context.clear_cookies()
+    _sign_in(page, base, "bank.melli")
+    page.wait_for_load_state()
+    page.goto(f"{base}/loans/{bank_loan.pk}/")
+    page.locator(f"form[action='/loans/{bank_loan.pk}/decide/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator("main .error-summary")
+    expect(summary).to_be_focused()
+    box = summary.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"] - 100, f"the list of problems is off the screen, at y={box['y']}"
+    _shot(page, "phone-decision-errors-fa.png")
+
+    # On paper (A4 is narrower than the phone layout's 52rem): the loan list is a whole table, not a scroller.
+    page.goto(f"{base}/loans/")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 673, "height": 900})  # A4 less print.css's margins, in CSS pixels
+    table = page.evaluate(
+        "() => { const t = document.querySelector('table.data'); return [getComputedStyle(t).display, t.scrollWidth]; }"
+    )
+    assert table[0] == "table" and table[1] <= 673, table

@@ -107,10 +107,25 @@
     }
   });
 
+  /* A post that failed comes back at the top of the page; on a phone its form, and the list of what is wrong,
+     may be screens below (a bank's decision on a loan page starts 1,000 px down), so the user saw the same
+     page and took it for saved. The first list of problems is brought into view and focused (read out). */
+  function showProblems() {
+    var summary = document.querySelector("main .error-summary");
+    if (!summary || window.location.hash) return;
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus({ preventScroll: true });
+    // With the heading of its section when that is close above it ("The bank's decision").
+    var section = summary.closest("section");
+    var near = section && summary.getBoundingClientRect().top - section.getBoundingClientRect().top < 200;
+    (near ? section : summary).scrollIntoView({ block: "start" });
+  }
+
+  function ready() { enhance(document); showProblems(); }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    enhance(document);
+    ready();
   }
   document.addEventListener("htmx:afterSwap", function (e) { enhance(e.target); });
 })();
