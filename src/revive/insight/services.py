@@ -27,8 +27,11 @@ def risk_retrain(*, by, horizon: int = 6, today: date | None = None, threads: in
     """Build the national panel, backtest the model against the baselines, score every producing unit."""
     # The engine (pandas, scipy, scikit-learn: ~2 s to import) only when a model is trained: this module is
     # imported with the URLconf, which every command that builds a link (the deadline pass) loads.
+    import numpy as np
+
     from revive.insight import dbpanel
     from revive.insight.engine.features import FeatureBuilder
+    from revive.insight.engine.panel import OPTIONAL_MONTH_COLUMNS
     from revive.insight.engine.risk import backtest, watchlist
 
     t0 = time.perf_counter()
@@ -40,6 +43,14 @@ def risk_retrain(*, by, horizon: int = 6, today: date | None = None, threads: in
     items, model = watchlist(panel, horizon, fb=fb, threads=threads)
     if model is None:
         raise DomainError("Too few months or too few units that stopped to train the model.")
+    # the share of producing unit-months on which each optional input was on record (0: not used at all)
+    producing = panel.band >= 1
+    inputs_known = {
+        name: round(
+            float((~np.isnan(getattr(panel, name)) & producing).sum() / max(int(producing.sum()), 1)), 4
+        )
+        for name in OPTIONAL_MONTH_COLUMNS
+    }
     with transaction.atomic():
         run = RiskRun.objects.create(
             created_by=rules.actor(by),
@@ -51,7 +62,7 @@ def risk_retrain(*, by, horizon: int = 6, today: date | None = None, threads: in
             train_rows=model.rows,
             units=len(items),
             months=panel.n_months,
-            backtest=_json_backtest(bt),
+            backtest={**_json_backtest(bt), "inputs_known": inputs_known},
             seconds=round(time.perf_counter() - t0, 1),
         )
         pk, park, sector, prov = meta["pk"], meta["park"], meta["sector"], meta["province"]

@@ -258,3 +258,18 @@ def test_every_group_of_reasons_has_words_in_both_languages(lang):
             assert text and text != group
             persian = any("\u0600" <= ch <= "\u06ff" for ch in text)
             assert persian == (lang == "fa"), (group, text)
+
+
+def test_the_model_page_says_which_inputs_were_not_on_record(many_units, client, analyst):
+    panel = generate.risk_panel(300, 30, seed=4)  # no obstacles; park shortfalls known
+    panel.park_shortfalls[:] = 1
+    many_units(panel)
+    run = services.risk_retrain(by="command")
+    assert run.backtest["inputs_known"] == {"obstacles": 0.0, "park_shortfalls": 1.0}
+    client.force_login(analyst)
+    client.cookies["django_language"] = "en"
+    body = client.get("/insight/model/").content.decode()
+    assert (
+        "Not on record in these data, so not used this time: open obstacles on the units&#x27; cases." in body
+    )
+    assert "utilities that fall short." not in body.split("Not on record")[1]

@@ -116,6 +116,12 @@ def model(request: HttpRequest) -> HttpResponse:
             (_("Office rule: below 50% now, or fell a band in the last 3 months"), b.get("baseline_auc"), b.get("baseline_precision_at_5pct")),
             (_("Logistic regression"), b.get("logit_auc"), b.get("logit_precision_at_5pct")),
         ]  # fmt: skip
+        known = b.get("inputs_known") or {}
+        labels = {
+            "obstacles": _("open obstacles on the units' cases"),
+            "park_shortfalls": _("the parks' utilities that fall short"),
+        }
+        ctx["unknown_inputs"] = [labels[k] for k in labels if k in known and not known[k]]
     if export_format(request) and run is not None:
         header, rows = calibration_table(run.backtest.get("calibration", []))
         return table_response(
