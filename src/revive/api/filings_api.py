@@ -16,7 +16,7 @@ from pydantic import Field
 from revive.accounts.roles import Perm, has_perm
 from revive.api.params import BODY_SCHEMAS, In
 from revive.core import bounds
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import scope_for
 from revive.filings import versions
 from revive.filings.versions import MAX_BATCH, filings_receive
@@ -110,11 +110,15 @@ def filings_send(request):
     result = filings_receive(rows=_rows(request), by=user, units_allowed=units, record_new=nationwide)
     changed = result["received"] - result["unchanged"]
     if changed:
-        message = _("%(recorded)s recorded, %(review)s waiting for review, %(same)s unchanged.") % {
-            "recorded": result["recorded"],
-            "review": result["waiting_review"],
-            "same": result["unchanged"],
-        }
+        # the counts in the message's digits (Persian digits in Persian), as every other message's numbers
+        message = str(
+            lazy_message(
+                _("%(recorded)s recorded, %(review)s waiting for review, %(same)s unchanged."),
+                recorded=result["recorded"],
+                review=result["waiting_review"],
+                same=result["unchanged"],
+            )
+        )
     else:
         message = _("Nothing changed: these figures had all been received already.")
     return {"message": message, **result}

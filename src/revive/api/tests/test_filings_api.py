@@ -187,3 +187,10 @@ def test_json_nested_thousands_deep_is_refused_as_not_json(client, integration):
     response = _post(client, integration, "[" * 100_000 + "]" * 100_000)
     assert response.status_code == 400
     assert response.json() == {"message": "بدنهٔ درخواست JSON معتبر نیست.", "details": {}}
+
+
+def test_the_counts_in_the_answer_are_in_the_messages_digits(client, integration, world):
+    """The message was formatted with plain %: "2 ثبت شد، 0 در انتظار بررسی" (ASCII digits in Persian text,
+    unlike every refusal of the same endpoint); now through lazy_message, as the other messages."""
+    body = {"filings": [_row(), _row("230000000022", capacity=0, value=0, employees=0)]}
+    assert _post(client, integration, body).json()["message"] == "۲ ثبت شد، ۰ در انتظار بررسی، ۰ بدون تغییر."
