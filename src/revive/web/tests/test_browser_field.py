@@ -1,6 +1,8 @@
 """Field pages in a real Chromium: every page of the scope walk fits a 390 px phone, the menu folds and opens,
 and the Jalali date picker picks 1403/12/30, cannot pick 1404/12/30, and a typed Persian-digit date works."""
 
+from datetime import date
+
 import pytest
 
 from revive.web.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _assert_accessible, _shot, _sign_in
@@ -216,13 +218,32 @@ def bank_loan(world, officer_semnan, bank_melli):
     return introduced(world, officer_semnan, amount=30 * BN)
 
 
+@pytest.fixture
+def gas_resolution(world, officer_semnan, gas_semnan):
+    """A resolution for Semnan's gas company to answer (made before the browser starts)."""
+    from revive.cases import services
+    from revive.registry.models import Organisation
+
+    meeting = services.meeting_create(
+        province=world["provinces"]["IR-20"], number=7, held_on=date(2026, 9, 1), by=officer_semnan
+    )
+    return services.resolution_issue(
+        meeting=meeting,
+        organisation=Organisation.objects.get(code="gas-20"),
+        text="اتصال گاز واحد به شبکهٔ شهرک پیش از پایان مهلت و گزارش آن به کارگروه",
+        deadline=date(2026, 10, 1),
+        by=officer_semnan,
+    )
+
+
 def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
-    transactional_db, live_server, plain_http_cookies, bank_loan, park_manager, phone
+    transactional_db, live_server, plain_http_cookies, bank_loan, park_manager, gas_resolution, phone
 ):
     """The bank officer and the park manager, in Persian and in English: no page wider than 390 px, every
     control big enough to tap; a decision sent empty shows its problems on the screen (the form is 1,000 px
-    down the page, and the reply came back at its top, looking like the page before); printed, the 10-column
-    loan list keeps all its columns on an A4 sheet."""
+    down the page, and the reply came back at its top, looking like the page before); an agency answers a
+    resolution from a card, not from a table's cut-off last column; printed, the 10-column loan list keeps all
+    its columns on an A4 sheet."""
     page = phone
     base = live_server.url
     walks = {
@@ -260,7 +281,7 @@ def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
     assert not wide, f"pages wider than a 390 px phone: {wide}"
     assert not small, f"controls too small to tap: {small}"
 
-    # Still in English as the park manager: sign in as the bank again, in Persian, and send the decision empty.
+    # The bank again, in Persian (the cookies are cleared): its decision sent empty.
     page.context.clear_cookies()
     _sign_in(page, base, "bank.melli")
     page.wait_for_load_state()
@@ -281,3 +302,22 @@ def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
         "() => { const t = document.querySelector('table.data'); return [getComputedStyle(t).display, t.scrollWidth]; }"
     )
     assert table[0] == "table" and table[1] <= 673, table
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+
+    # The gas company answers its resolution on a phone: the row is a card, its answer form on the screen
+    # (it was the table's last column, cut off at the edge, with the resolution's text one word a line).
+    page.context.clear_cookies()
+    _sign_in(page, base, "gas.semnan")
+    page.wait_for_load_state()
+    page.goto(f"{base}/resolutions/")
+    row = page.locator(f"#resolution-{gas_resolution.pk}")
+    for control in (row.locator("select"), row.locator("input[name=response]"), row.locator("button")):
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert row.locator("td[data-label]").count() >= 4
+    _shot(page, "phone-resolution-fa.png")
+    row.locator("input[name=response]").fill("انجام شد")
+    row.locator("button").click()
+    expect(row.locator("select")).to_have_count(0)  # the answered row came back (htmx), as a card again
+    expect(row.locator("td[data-label]").first).to_be_visible()

@@ -121,11 +121,38 @@
     (near ? section : summary).scrollIntoView({ block: "start" });
   }
 
-  function ready() { enhance(document); showProblems(); }
+  /* A table whose rows carry a form (a bank or an agency answers a resolution, an officer reviews a filing or
+     moves an obstacle) is, on a phone, one card per row: each cell under its column's heading and the form at
+     full width, instead of a sideways scroller with the form cut off at the edge and the text one word a line.
+     The headings are copied into data-label here (app.css draws them); without the script it scrolls. */
+  function stackTables() {
+    document.querySelectorAll("table.data").forEach(function (table) {
+      if (!table.tHead || !(table.classList.contains("stacked") || table.querySelector("tbody form"))) return;
+      table.classList.add("stacked");
+      var heads = [];
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+        for (var k = 0; k < th.colSpan; k++) heads.push(th.textContent.trim());
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var col = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            // A cell whose form shows its own label ("Decision") does not get the heading a second time.
+            var labelled = cell.querySelector("label:not(.visually-hidden)");
+            if (cell.colSpan === 1 && heads[col] && !labelled && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[col]);
+            col += cell.colSpan;
+          });
+        });
+      });
+    });
+  }
+
+  function ready() { enhance(document); stackTables(); showProblems(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {
     ready();
   }
   document.addEventListener("htmx:afterSwap", function (e) { enhance(e.target); });
+  document.addEventListener("htmx:afterSettle", stackTables);  // an answered row comes back without its labels
 })();
