@@ -45,3 +45,31 @@ def scope_label(user, scope: Scope) -> str:
     if scope.kind == "province" and user.province_id:
         return str(user.province)
     return ""
+
+
+def form_of(page: str, *, keep: tuple[str, ...] = ("pk",)):
+    """For a view that only receives a page's form (POST): a GET or HEAD at its address goes to the page
+    (`page`, with the view's `keep` arguments and the query) instead of Django's blank 405. When a form's
+    errors are shown, the browser's address is the form's (/cases/5/visits/), so the language switch, a
+    download link (?export=csv), a pager link or a reload on that page asked it with GET and found an
+    empty page. Replaces require_POST."""
+    from functools import wraps
+
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                url = reverse(page, kwargs={k: kwargs[k] for k in keep if k in kwargs})
+                query = request.META.get("QUERY_STRING", "")
+                return redirect(f"{url}?{query}" if query else url)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

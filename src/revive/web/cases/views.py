@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from revive.accounts.roles import Perm, has_perm
 from revive.cases import agenda, figures, minutes, selectors, services, workflow
@@ -21,7 +21,7 @@ from revive.core.selectors import audit_events
 from revive.registry import selectors as registry_selectors
 from revive.registry.models import Province
 from revive.web import charts
-from revive.web.access import page_scope
+from revive.web.access import form_of, page_scope
 from revive.web.cases.exports import (
     cases_table,
     execution_tables,
@@ -144,7 +144,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:unit", keep=("business_id",))
 def case_open(request: HttpRequest, business_id: str) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     unit = registry_selectors.unit_get(scope=scope, business_id=business_id)
@@ -158,7 +158,7 @@ def case_open(request: HttpRequest, business_id: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:case")
 def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
@@ -186,7 +186,7 @@ def case_obstacle_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:case")
 def obstacle_status(request: HttpRequest, pk: int, obstacle_id: int) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
@@ -221,7 +221,7 @@ def obstacle_status(request: HttpRequest, pk: int, obstacle_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@form_of("web:case")
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
@@ -250,7 +250,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:case")
 def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
@@ -291,7 +291,7 @@ def case_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Case assignment: a provincial officer or national staff gives a case to an officer of its province.
 @login_required
-@require_POST
+@form_of("web:case")
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_CASES)
     case = selectors.case_get(scope=scope, pk=pk)
@@ -518,7 +518,7 @@ def _resolution_id(raw: str | None) -> int | None:
 
 
 @login_required
-@require_POST
+@form_of("web:resolutions", keep=())
 def resolution_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_perm(request.user, Perm.ANSWER_RESOLUTIONS):
         raise Http404
@@ -601,7 +601,7 @@ def survival(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:resolutions", keep=())
 def resolution_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     """Refer an unexecuted resolution to the national level (from the overdue board)."""
     scope = page_scope(request, Perm.MANAGE_CASES)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from revive.accounts.roles import PERMISSIONS, Perm, has_perm
 from revive.cases import selectors as case_selectors
@@ -20,7 +20,7 @@ from revive.finance.models import LoanKind, LoanState
 from revive.imports.engine import import_file
 from revive.registry import selectors as registry_selectors
 from revive.web import charts
-from revive.web.access import page_scope, scope_label
+from revive.web.access import form_of, page_scope, scope_label
 from revive.web.exports import export_format, tables_response
 from revive.web.finance.exports import (
     credit_lines_table,
@@ -268,7 +268,7 @@ def _act(request: HttpRequest, pk: int, *, target: str, form, key: str, run, don
 
 
 @login_required
-@require_POST
+@form_of("web:loan")
 def loan_step(request: HttpRequest, pk: int) -> HttpResponse:
     def run(loan, d):
         services.loan_transition(
@@ -280,7 +280,7 @@ def loan_step(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:loan")
 def loan_introduce(request: HttpRequest, pk: int) -> HttpResponse:
     def run(loan, d):
         services.loan_introduce(
@@ -294,7 +294,7 @@ def loan_introduce(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:loan")
 def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     def run(loan, d):
         services.loan_decide(
@@ -308,7 +308,7 @@ def loan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:loan")
 def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
     def run(loan, d):
         services.disbursement_record(
@@ -321,7 +321,7 @@ def loan_disburse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:loan")
 def loan_repay(request: HttpRequest, pk: int) -> HttpResponse:
     def run(loan, d):
         services.repayment_record(
@@ -455,7 +455,7 @@ def _lending_export(request: HttpRequest, scope, year: int, bank):
 
 
 @login_required
-@require_POST
+@form_of("web:lending_share", keep=())
 def lending_figure(request: HttpRequest) -> HttpResponse:
     """The form is national staff's (who else posts gets 404, as the scope walk checks); the service
     applies the same rule itself (finance.services.lending_figure_set)."""
@@ -483,7 +483,7 @@ def lending_figure(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@form_of("web:lending_share", keep=())
 def lending_import(request: HttpRequest) -> HttpResponse:
     scope = page_scope(request, Perm.MANAGE_LOANS)
     if not scope.is_nation:

@@ -117,3 +117,25 @@ def _reader(world, kind: str, request):
 def test_every_link_a_reader_is_shown_opens(client, linked_world, kind, request):
     client.force_login(_reader(linked_world, kind, request))
     assert _dead_ends(client) == []
+
+
+def test_the_address_of_a_forms_errors_opens_with_get(login, officer_semnan, world):
+    """A form's errors are drawn at the form's own address (/cases/5/visits/); the language switch (its
+    `next` is that address), a download link (?export=csv) or a reload then asked it with GET, and the
+    POST-only view answered Django's empty 405. It now goes to the page the form belongs to, query kept."""
+    case = Case.objects.get(unit=world["units"]["200000000022"])
+    client = login(officer_semnan)
+    failed = client.post(f"/cases/{case.pk}/visits/", {"visited_on": "1405/13/01", "findings": "x"})
+    assert failed.status_code == 400
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": f"/cases/{case.pk}/visits/"})
+    assert client.get(switched["Location"]).status_code == 302
+    assert client.get(switched["Location"], follow=True).status_code == 200
+    download = client.get(f"/cases/{case.pk}/visits/?export=csv")
+    assert download.status_code == 302 and download["Location"] == f"/cases/{case.pk}/?export=csv"
+    for address, page in [
+        (f"/cases/{case.pk}/transition/", f"/cases/{case.pk}/"),
+        (f"/units/{case.unit.business_id}/open-case/", f"/units/{case.unit.business_id}/"),
+        ("/loans/lending-share/figures/", "/loans/lending-share/"),
+    ]:
+        assert client.get(address)["Location"] == page
+    assert client.put(f"/cases/{case.pk}/visits/").status_code == 405
