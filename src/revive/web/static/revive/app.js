@@ -113,6 +113,8 @@
   function showProblems() {
     var summary = document.querySelector("main .error-summary");
     if (!summary || window.location.hash) return;
+    var top = summary.getBoundingClientRect().top;
+    if (top >= 0 && top < window.innerHeight / 2) return;  // already on the screen (sign-in keeps its autofocus)
     if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
     summary.focus({ preventScroll: true });
     // With the heading of its section when that is close above it ("The bank's decision").
