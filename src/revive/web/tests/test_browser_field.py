@@ -278,7 +278,13 @@ def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
                     wide[f"{username} {lang} {path}"] = problem
                 if tiny := _small_targets(page):
                     small[f"{username} {lang} {path}"] = tiny
-    assert not wide, f"pages wider than a 390 px phone: {wide}"
+            # The landing page on a 360 px Android phone too (its task lists asked for 22rem, 352 px, in 328).
+            page.set_viewport_size({"width": 360, "height": 740})
+            page.goto(base + "/home/")
+            if problem := _too_wide(page):
+                wide[f"{username} {lang} /home/ at 360 px"] = problem
+            page.set_viewport_size(PHONE)
+    assert not wide, f"pages wider than the phone: {wide}"
     assert not small, f"controls too small to tap: {small}"
 
     # The bank again, in Persian (the cookies are cleared): its decision sent empty.
