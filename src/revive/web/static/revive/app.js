@@ -149,12 +149,20 @@
     });
   }
 
-  function ready() { enhance(document); stackTables(); showProblems(); }
+  /* A cell of prose (a resolution's text, an indicator's name) in a table that scrolls on a phone was squeezed
+     to 55-90 px, a word a line; marked .prose, app.css keeps it readable and the table scrolls instead. */
+  function markProse() {
+    document.querySelectorAll("table.data:not(.stacked) td:not(.prose)").forEach(function (td) {
+      if (!td.querySelector("input, select, textarea, button") && td.textContent.trim().length > 40) td.classList.add("prose");
+    });
+  }
+
+  function ready() { enhance(document); stackTables(); markProse(); showProblems(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
   } else {
     ready();
   }
   document.addEventListener("htmx:afterSwap", function (e) { enhance(e.target); });
-  document.addEventListener("htmx:afterSettle", stackTables);  // an answered row comes back without its labels
+  document.addEventListener("htmx:afterSettle", function () { stackTables(); markProse(); });  // rows swapped in
 })();
