@@ -255,6 +255,8 @@ class Pass:
         y, m = calendar.add_months((cy, cm), -1)
         due = calendar.from_jalali(cy, cm, min(r.filing_due_day, calendar.month_length(cy, cm)))
         filings = reverse("web:filings")
+        # an owner files on their own form (the filings page is the staff's: 404 for an owner), at the month
+        own_form = reverse("web:filing_new")
         if chase:
             missing = not_filed((y, m), known_before=calendar.from_jalali(cy, cm, 1))
             month = _month(y, m)
@@ -273,7 +275,7 @@ class Pass:
                             month=month,
                             due=_jdate(due),
                         ),
-                        filings,
+                        f"{own_form}?month={y}/{m:02d}",
                         unit,
                     )
                 else:
@@ -288,7 +290,7 @@ class Pass:
                             month=month,
                             due=_jdate(due),
                         ),
-                        filings,
+                        f"{own_form}?month={y}/{m:02d}",
                         unit,
                     )
             if self.today > due:
@@ -338,7 +340,7 @@ class Pass:
                     month=_month(sub.jyear, sub.jmonth),
                     comment=sub.comment or "—",
                 ),
-                filings,
+                f"{own_form}?month={sub.jyear}/{sub.jmonth:02d}",
                 sub,
             )
 

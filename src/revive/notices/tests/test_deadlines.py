@@ -225,3 +225,26 @@ def test_the_command_takes_an_iranian_date_and_prints_counts(world, people, reso
     assert "2026-11-25" in out and "resolution_due" in out
     call_command("deadlines", today="2026-11-25")
     assert "0  notices in all" in capsys.readouterr().out
+
+
+def test_every_filing_notice_opens_a_page_its_recipient_can_open(world, people, client):
+    """The owner's reminder, missing and returned notices linked the staff's filings page (/filings/), 404
+    for an owner: "Open the page" (and the link in the SMS or e-mail) led nowhere. They now open the owner's
+    own filing form at the month; the park manager's and the officers' notices keep the filings page."""
+    from revive.filings.services import submission_create, submission_review
+
+    owner = people["owner"]
+    submission = submission_create(unit=owner.unit, by=owner, jyear=1405, jmonth=7, production_value=10**9,
+                                   capacity_utilisation=40, employees=20)  # fmt: skip
+    submission_review(submission=submission, by=people["officer"], approve=False, comment="برق نمی‌خواند")
+    _run(date(2026, 11, 24))  # Aban's reminder; Mehr's returned filing
+    _run(date(2026, 12, 2))  # Aban missing: the owner, the park's manager, the officers
+    kinds = set(Notice.objects.filter(recipient=owner).values_list("kind", flat=True))
+    assert kinds == {Kind.FILING_REMINDER, Kind.FILING_MISSING, Kind.FILING_RETURNED}
+    notices = list(Notice.objects.exclude(url="").select_related("recipient"))
+    assert {n.recipient for n in notices} >= {owner, people["manager"], people["officer"]}
+    for notice in notices:
+        client.force_login(notice.recipient)
+        response = client.get(notice.url)
+        assert response.status_code == 200, (notice.recipient.username, notice.kind, notice.url)
+    assert Notice.objects.get(recipient=owner, kind=Kind.FILING_RETURNED).url == "/filings/new/?month=1405/07"
