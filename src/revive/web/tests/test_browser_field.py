@@ -322,6 +322,7 @@ def test_bank_and_park_pages_fit_a_phone_with_fingers_and_errors_in_view(
         box = control.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     assert row.locator("td[data-label]").count() >= 4
+    assert row.locator("td[dir=auto]").count() == 1  # typed text keeps its own direction on either page
     _shot(page, "phone-resolution-fa.png")
     row.locator("input[name=response]").fill("انجام شد")
     row.locator("button").click()

@@ -150,10 +150,14 @@
   }
 
   /* A cell of prose (a resolution's text, an indicator's name) in a table that scrolls on a phone was squeezed
-     to 55-90 px, a word a line; marked .prose, app.css keeps it readable and the table scrolls instead. */
+     to 55-90 px, a word a line; marked .prose, app.css keeps it readable and the table scrolls instead.
+     Such text is often what someone typed, in either language: dir=auto lays a Persian resolution out right to
+     left on the English page (its "۱۰٫۷ میلیارد ریال" and full stop were placed as in English), and the reverse. */
   function markProse() {
     document.querySelectorAll("table.data:not(.stacked) td:not(.prose)").forEach(function (td) {
-      if (!td.querySelector("input, select, textarea, button") && td.textContent.trim().length > 40) td.classList.add("prose");
+      if (td.querySelector("input, select, textarea, button") || td.textContent.trim().length <= 40) return;
+      td.classList.add("prose");
+      if (!td.hasAttribute("dir")) td.setAttribute("dir", "auto");
     });
   }
 
