@@ -135,6 +135,7 @@ def line_chart(
     n = len(categories)
     points, marks = [], []
     label_every = max(n // 12, 1)
+    drawn = 0  # labels written so far: on a phone every other one is hidden (app.css, `.cat.alt`), as in bar_chart
     for i, value in enumerate(values):
         x = frame.x(i / max(n - 1, 1))
         if value is not None:
@@ -150,8 +151,10 @@ def line_chart(
             anchor = "middle"
             if n > 1 and i in (0, n - 1) and not rtl:
                 anchor = "start" if i == 0 else "end"
+            alt = " alt" if n > 6 * label_every and drawn % 2 else ""
+            drawn += 1
             parts.append(
-                f'<text class="cat" x="{x:.1f}" y="{height - 24}" text-anchor="{anchor}">{escape(categories[i])}</text>'
+                f'<text class="cat{alt}" x="{x:.1f}" y="{height - 24}" text-anchor="{anchor}">{escape(categories[i])}</text>'
             )
     if points:
         parts.append(f'<polyline class="line {css}" points="{" ".join(points)}"/>')
@@ -229,7 +232,8 @@ def revivals_by_month(this_year: list[int], last_year: list[int], year: int) -> 
             Series(str(digits(year - 1)), last_year, "series-b"),
             Series(str(digits(year)), this_year, "series-a"),
         ],
-        title=_("Revivals per month, %(year)s against %(last)s") % {"year": digits(year), "last": digits(year - 1)},
+        title=_("Revivals per month, %(year)s against %(last)s")
+        % {"year": digits(year), "last": digits(year - 1)},
         value_label=lambda v: num(int(v)),
         rtl=lang == "fa",
         partial=partial,
@@ -395,7 +399,9 @@ def calibration(cal: list[dict]) -> str:
     return line_chart(
         categories=[str(c["decile"]) for c in cal],
         values=[c["observed"] for c in cal],
-        title=_("Calibration by decile: the share that went idle (points) against the predicted probability (line)"),
+        title=_(
+            "Calibration by decile: the share that went idle (points) against the predicted probability (line)"
+        ),
         value_label=lambda v: pct(v),
         rtl=rules.language() == "fa",
         more=(Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
@@ -421,7 +427,11 @@ def plan_schedule(rows: list[dict], target: int | None) -> tuple[str, str]:
     money = bar_chart(
         categories=labels,
         series=[
-            Series(_("money released"), [(r["loan_released"] + r["infra_released"]) / 1e9 for r in rows], "series-b"),
+            Series(
+                _("money released"),
+                [(r["loan_released"] + r["infra_released"]) / 1e9 for r in rows],
+                "series-b",
+            ),
             Series(_("money spent"), [(r["loan_spent"] + r["infra_spent"]) / 1e9 for r in rows], "series-a"),
         ],
         title=_("Money released and spent each month (billion rials)"),
