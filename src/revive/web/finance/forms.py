@@ -55,8 +55,11 @@ class LoanRequestForm(forms.Form):
 
     def __init__(self, *args, obstacles=(), owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # the obstacle's number in the page's digits, as the resolution form's case numbers
+        from revive.web.templatetags.revive import digits
+
         self.fields["obstacle"].choices = [("", "—")] + [
-            (o.pk, f"{o.get_kind_display()} (#{o.pk})") for o in obstacles
+            (o.pk, f"{o.get_kind_display()} (#{digits(o.pk)})") for o in obstacles
         ]
         if not obstacles:
             del self.fields["obstacle"]

@@ -365,3 +365,14 @@ def test_a_signed_in_browser_post_without_csrf_answers_403_in_the_documented_sha
 def test_approving_a_reported_figure_with_a_non_numeric_id_answers_404(login, analyst):
     response = login(analyst).post("/dashboard/reported/", {"action": "approve", "pk": "abc", "version": "0"})
     assert response.status_code == 404
+
+
+def test_the_loan_forms_obstacle_numbers_are_in_the_pages_digits(login, officer_semnan, semnan_case):
+    """'بدهی بانکی (#373)' on a Persian page (found by a scan of the demo's pages for ASCII digits in Persian
+    text); the resolution form already wrote its case numbers in the page's digits."""
+    from revive.cases.services import obstacle_add
+    from revive.core.digits import to_persian_digits
+
+    obstacle = obstacle_add(case=semnan_case, by=officer_semnan, kind="market")
+    page = login(officer_semnan).get(f"/loans/new/?case={semnan_case.pk}").content.decode()
+    assert f"(#{to_persian_digits(str(obstacle.pk))})" in page
