@@ -52,6 +52,11 @@ class TransitionForm(VersionedForm):
     to = forms.ChoiceField(label=_("New state"), choices=[("", "—"), *CaseState.choices])
     note = forms.CharField(label=_("Note or reason"), required=False, max_length=300)
 
+    def __init__(self, *args, **kwargs):
+        # its own ids: the case page also shows the obstacle form, whose note would be id_note too
+        kwargs.setdefault("auto_id", "transition_%s")
+        super().__init__(*args, **kwargs)
+
 
 class VisitForm(forms.Form):
     visited_on = JalaliDateField(

@@ -28,14 +28,31 @@ LIMIT = 150
 
 
 class _Links(HTMLParser):
+    """The page's links, and what its ids and labels say: ids used twice, labels for no element."""
+
     def __init__(self):
         super().__init__()
         self.hrefs: list[str] = []
+        self.ids: list[str] = []
+        self.label_for: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
+        a = dict(attrs)
+        href = a.get("href")
         if tag == "a" and href and not href.startswith(("#", "mailto:", "tel:", "javascript:")):
             self.hrefs.append(href)
+        if a.get("id"):
+            self.ids.append(a["id"])
+        if tag == "label" and a.get("for"):
+            self.label_for.append(a["for"])
+
+    def id_problems(self) -> list[str]:
+        seen, twice = set(), set()
+        for i in self.ids:
+            (twice if i in seen else seen).add(i)
+        return [f"id {i!r} twice" for i in sorted(twice)] + [
+            f"label for {f!r}: no such element" for f in self.label_for if f not in seen
+        ]
 
 
 def _kind(url: str) -> str:
@@ -44,8 +61,9 @@ def _kind(url: str) -> str:
     return shape + "?" + ",".join(sorted(k for k, _ in parse_qsl(parts.query)))
 
 
-def _dead_ends(client) -> list[tuple[int, str, str]]:
-    """(status, url, the page that linked it) for every link that does not open."""
+def _dead_ends(client, id_problems: list | None = None) -> list[tuple[int, str, str]]:
+    """(status, url, the page that linked it) for every link that does not open; the pages' id problems
+    (an id used twice: a label or an error summary's link reaches the wrong field) into `id_problems`."""
     queue, seen, kinds, dead = [("/home/", "")], set(), {}, []
     while queue and len(seen) < LIMIT:
         url, came_from = queue.pop(0)
@@ -64,6 +82,8 @@ def _dead_ends(client) -> list[tuple[int, str, str]]:
             continue
         links = _Links()
         links.feed(response.content.decode())
+        if id_problems is not None:
+            id_problems.extend((url, p) for p in links.id_problems())
         for href in links.hrefs:
             target = urlparse(urljoin(url, href))
             if not target.netloc or target.netloc == "testserver":
@@ -116,7 +136,11 @@ def _reader(world, kind: str, request):
 @pytest.mark.parametrize("kind", ["unit_owner", "park_manager", "bank_melli", "gas_semnan", "officer_semnan"])
 def test_every_link_a_reader_is_shown_opens(client, linked_world, kind, request):
     client.force_login(_reader(linked_world, kind, request))
-    assert _dead_ends(client) == []
+    id_problems: list = []
+    assert _dead_ends(client, id_problems) == []
+    # and on every page opened, each id names one element and each label one field (the case page had two
+    # fields with id_note: the transition's label led to the obstacle form's note)
+    assert id_problems == [], id_problems
 
 
 def test_the_address_of_a_forms_errors_opens_with_get(login, officer_semnan, world):
