@@ -273,3 +273,14 @@ def test_the_model_page_says_which_inputs_were_not_on_record(many_units, client,
         "Not on record in these data, so not used this time: open obstacles on the units&#x27; cases." in body
     )
     assert "utilities that fall short." not in body.split("Not on record")[1]
+
+
+def test_before_any_run_the_pages_give_the_command_left_to_right(client, analyst):
+    client.force_login(analyst)
+    for url, command in [
+        ("/insight/watchlist/", "revive risk --retrain"),
+        ("/insight/model/", "revive risk --retrain"),
+        ("/insight/attribution/", "revive attribute --retrain"),
+    ]:
+        body = client.get(url).content.decode()
+        assert f'<code dir="ltr">{command}</code>' in body, url
