@@ -95,7 +95,10 @@ def submission_create(
     employees: int,
     energy_kwh: int | None = None,
     confirm_change: bool = False,
+    seen_version: int | None = None,
 ) -> FilingSubmission:
+    """An owner's figures for a month, waiting for review (filings/versions.py: a change needs
+    `confirm_change`; the figures the month already holds raise AlreadySent and write nothing)."""
     if unit.current_band == Band.CLOSED:
         raise DomainError(_("This unit is closed and has left the programme."))
     if not 0 <= capacity_utilisation <= 100:
@@ -122,7 +125,12 @@ def submission_create(
         "energy_kwh": energy_kwh,
     }
     return submission_new_version(
-        unit=unit, by=by, ym=(jyear, jmonth), figures=figures, confirm_change=confirm_change
+        unit=unit,
+        by=by,
+        ym=(jyear, jmonth),
+        figures=figures,
+        confirm_change=confirm_change,
+        seen_version=seen_version,
     )
 
 

@@ -99,6 +99,16 @@ class ChangeToConfirm(DomainError):
     status_code = 409
 
 
+class AlreadySent(DomainError):
+    """The figures sent are those the month already holds: nothing is written. Not a refusal: `repeat`
+    says the owner's own send arrived again (a double click, a reload that posts again: the month holds a
+    version newer than the page showed, by this owner, with these figures), which the form answers as
+    the first time; otherwise the form says, as information, that nothing changed. `status` is
+    "pending" (waiting for review) or "recorded" (the registry's figures)."""
+
+    status_code = 200
+
+
 def _submission(*, unit, by, ym, figures, version, source, today, status=S.PENDING) -> FilingSubmission:
     return FilingSubmission(
         unit=unit,
@@ -131,14 +141,33 @@ def _supersede(pending: list[FilingSubmission], *, by) -> None:
 
 
 def submission_new_version(
-    *, unit: ProductionUnit, by, ym: tuple[int, int], figures: dict[str, Any], confirm_change: bool
+    *,
+    unit: ProductionUnit,
+    by,
+    ym: tuple[int, int],
+    figures: dict[str, Any],
+    confirm_change: bool,
+    seen_version: int | None = None,
 ) -> FilingSubmission:
-    """The owner's form: a month's figures, a new version when they differ from what was sent."""
+    """The owner's form: a month's figures, a new version when they differ from what was sent.
+
+    `seen_version`: how many versions of the month the owner's page showed (None: not known), which tells
+    the same send arriving twice from identical figures typed again (AlreadySent.repeat)."""
+    # one send of a unit at a time: the second request of a double click waits here, then finds the
+    # first one's version instead of writing the same version number again (PostgreSQL; SQLite has one writer)
+    list(ProductionUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True))
     record = month_records([unit.pk], {ym}).get((unit.pk, *ym), MonthRecord())
     result = outcome(figures, record)
     if result == "unchanged":
-        raise DomainError(
-            _("These figures were already sent for this month: nothing changed."), field="month"
+        pending = record.pending
+        raise AlreadySent(
+            _("These figures were already sent for this month: nothing changed."),
+            field="month",
+            status="pending" if pending else "recorded",
+            repeat=seen_version is not None
+            and pending is not None
+            and pending.version > seen_version
+            and pending.submitted_by_id == getattr(by, "pk", None),
         )
     if result == "changed" and not confirm_change:
         raise ChangeToConfirm(
@@ -261,7 +290,10 @@ def _shape(index: int, row, today: date, refusals: list[Refusal]) -> dict:
         refusals.append(Refusal(index, field, reason))
 
     for field in sorted(set(row) - set(FIELDS), key=str):
-        fail(str(field), lazy_message(_("Unknown field; the fields are: %(fields)s."), fields=", ".join(FIELDS)))
+        fail(
+            str(field),
+            lazy_message(_("Unknown field; the fields are: %(fields)s."), fields=", ".join(FIELDS)),
+        )
     for field in FIELDS:
         value = row.get(field)
         if value is None:
@@ -294,7 +326,9 @@ def _month(value, today: date) -> tuple[int, int]:
     text = to_ascii_digits(value) if isinstance(value, str) else ""
     if not re.fullmatch(r"[0-9]{4}/[0-9]{2}", text):
         raise DomainError(
-            lazy_message(_("“%(value)s” is not an Iranian month: expected YYYY/MM, e.g. 1405/08."), value=value)
+            lazy_message(
+                _("“%(value)s” is not an Iranian month: expected YYYY/MM, e.g. 1405/08."), value=value
+            )
         )
     ym = calendar.parse_jalali_month(text)  # a month from 01 to 12
     if ym[0] < bounds.FIRST_YEAR:

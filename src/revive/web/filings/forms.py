@@ -32,6 +32,9 @@ class FilingForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
     )
+    # What the page showed of a month, "YYYY/MM:versions": the same send arriving twice (a double
+    # click, a reload that posts again) is told from identical figures typed again (filings/versions.py)
+    seen = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
 
 class ReviewForm(forms.Form):

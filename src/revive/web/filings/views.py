@@ -17,11 +17,12 @@ from revive.filings import selectors
 from revive.filings.models import FilingSubmission
 from revive.filings.selectors import months_to_file, returned_to_correct
 from revive.filings.services import submission_create, submission_review
-from revive.filings.versions import ChangeToConfirm
+from revive.filings.versions import AlreadySent, ChangeToConfirm, MonthRecord, month_records
 from revive.registry.models import ProductionUnit
 from revive.web.access import page_scope, staff
 from revive.web.filings import exports
 from revive.web.filings.forms import FilingForm, ReviewForm
+from revive.web.templatetags.revive import jmonth as month_text
 
 
 def _owner_unit(request: HttpRequest):
@@ -40,6 +41,8 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     first = to_file[0] if to_file else (returned[0].jyear, returned[0].jmonth) if returned else None
     oldest = f"{first[0]}/{first[1]:02d}" if first else ""
     initial = {"month": request.GET.get("month", "")[:10] or oldest}
+    if request.method != "POST":  # what the page shows of the month the form opens on
+        initial["seen"] = _seen_of(unit, initial["month"])
     form = FilingForm(request.POST or None, initial=initial)
     change = None
     if request.method == "POST" and form.is_valid():
@@ -58,12 +61,30 @@ def filing_new(request: HttpRequest) -> HttpResponse:
                 jyear=jyear,
                 jmonth=jmonth,
                 confirm_change=request.POST.get("confirm_change") == "1",
+                seen_version=_seen_version(d["seen"], (jyear, jmonth)),
                 **values,
             )
+        except AlreadySent as exc:
+            # Not an error: the month holds these figures. The same send arriving again (a double click on
+            # "Send", a reload that posts again) gets the first answer; identical figures typed again are told
+            # that nothing changed. Either way a redirect, so a reload does not post a third time.
+            if exc.details["repeat"]:
+                messages.success(request, _("Your filing was sent; a provincial expert will review it."))
+            elif exc.details["status"] == "pending":
+                text = _(
+                    "Nothing changed: these are already the figures sent for %(month)s, waiting for review."
+                )
+                messages.info(request, text % {"month": month_text((jyear, jmonth))})
+            else:
+                text = _("Nothing changed: these are already the figures on record for %(month)s.")
+                messages.info(request, text % {"month": month_text((jyear, jmonth))})
+            return redirect("web:filing_new")
         except ChangeToConfirm as exc:
             # what was sent beside what is being sent; the same form, with a confirmation button
             change = {"month": (jyear, jmonth), "previous": exc.details["previous"], "new": values,
                       "version": exc.details["previous_version"], "status": exc.details["previous_status"]}  # fmt: skip
+            form.data = form.data.copy()  # the confirmation carries the versions the owner has now seen
+            form.data["seen"] = f"{jyear}/{jmonth:02d}:{change['version']}"
         except DomainError as exc:
             field = exc.details.get("field")
             form.add_error(field if field in form.fields else "month", str(exc.message))
@@ -84,6 +105,25 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     }
     status = 409 if change else 400 if form.errors else 200
     return render(request, "web/filings/filing_new.html", context, status=status)
+
+
+def _seen_of(unit: ProductionUnit, month: str) -> str:
+    """The form's `seen` for the month it opens on: "YYYY/MM:versions sent" ("" for no valid month)."""
+    try:
+        ym = calendar.parse_jalali_month(month)
+    except DomainError:
+        return ""
+    record = month_records([unit.pk], {ym}).get((unit.pk, *ym), MonthRecord())
+    return f"{ym[0]}/{ym[1]:02d}:{record.versions}"
+
+
+def _seen_version(seen: str, ym: tuple[int, int]) -> int | None:
+    """The versions the page showed of the month sent, or None when it showed another month (or nothing)."""
+    month, _sep, count = (seen or "").partition(":")
+    try:
+        return int(count) if calendar.parse_jalali_month(month) == ym else None
+    except (DomainError, ValueError):
+        return None
 
 
 def _number(raw: str, field: str) -> int:
