@@ -12,8 +12,9 @@ The engine, the import command and the pages find kinds only through `kinds()` a
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -34,6 +35,9 @@ class Column:
     example: Any = ""
     note: Any = ""
     aliases: tuple[str, ...] = ()  # other headers people write for this column ("کل" for all facilities)
+    # The most characters a text value may have. Left out, it is the max_length of the kind's model field
+    # of the column's name (columns_of): a longer text is a row error, never cut to fit.
+    max_length: int | None = None
 
     def names(self) -> set[str]:
         return {search_key(name) for name in (self.key, self.en, self.fa, *self.aliases)}
@@ -113,7 +117,7 @@ class Row:
             RowError(
                 self.number,
                 f"{col.fa} ({col.en})",
-                "" if value is None else cells.text(value)[:100],
+                "" if value is None else shown(cells.text(value)),
                 message,
                 col.fa,
                 col.en,
@@ -131,13 +135,34 @@ class Row:
                 self.fail(key, _("This column is required."), value="")
             return default
         try:
-            return parse(value, **kwargs)
+            result = parse(value, **kwargs)
         except DomainError as exc:
             self.fail(key, exc.message)
             return default
         except (ValueError, TypeError, ArithmeticError):
             self.fail(key, _("This value cannot be read; check the template's notes for this column."))
             return default
+        limit = self.spec[key].max_length
+        if limit is not None and isinstance(result, str) and len(result) > limit:
+            # Cut to fit, the rest of what the person sent would be lost in silence.
+            self.fail(
+                key,
+                lazy_message(
+                    _("Longer than %(max)s characters (this one has %(length)s): shorten it."),
+                    max=limit,
+                    length=len(result),
+                ),
+            )
+            return default
+        return result
+
+
+SHOWN_CHARS = 100  # of a value in an error row
+
+
+def shown(text: str) -> str:
+    """A cell's text as an error row shows it: a long one cut, with an ellipsis that says so."""
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def in_scope(scope: Scope, province_id: int | None) -> bool:
@@ -205,6 +230,26 @@ def register(*kinds: type[Kind]) -> None:
         if _KINDS.get(k.name, k) is not k:
             raise ValueError(f"two import kinds are named {k.name!r}: {_KINDS[k.name]!r} and {k!r}")
         _KINDS[k.name] = k
+
+
+@cache
+def columns_of(kind: type[Kind]) -> dict[str, Column]:
+    """The kind's columns by key, each text column with the most characters its value may have: its own
+    max_length, else that of the model's character field (without choices) of the same name (code, name_fa,
+    purpose...). Row.get refuses a longer value, for every kind: no import cuts what people sent to fit."""
+    fields = {}
+    if getattr(kind, "model", None) is not None:
+        fields = {  # a field with choices is read against them (cells.choice), not as free text
+            f.name: f.max_length
+            for f in kind.model._meta.get_fields()
+            if getattr(f, "max_length", None) and not getattr(f, "choices", None)
+        }
+    spec = {}
+    for col in kind.columns:
+        if col.max_length is None and col.key in fields:
+            col = replace(col, max_length=fields[col.key])
+        spec[col.key] = col
+    return spec
 
 
 def kinds() -> Mapping[str, type[Kind]]:

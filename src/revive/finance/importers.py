@@ -187,7 +187,7 @@ class Loans(Kind):
         registered_on = row.get("registered_on", cells.any_date)
         if registered_on is not None and registered_on > self.today:
             row.fail("registered_on", _("This date is in the future."))
-        purpose = (row.get("purpose", default="") or "")[:300]
+        purpose = row.get("purpose", default="") or ""
         progress = row.get("project_progress", cells.percent) if row.has("project_progress") else None
         if kind == LoanKind.FIXED_CAPITAL and (progress or 0) <= FIXED_CAPITAL_MIN_PROGRESS:
             row.fail(

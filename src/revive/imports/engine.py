@@ -34,7 +34,23 @@ def _header(rows: list[list], spec: dict[str, Column]) -> tuple[int, dict[str, i
     unknown = []
     for i, cell in enumerate(rows[start]):
         key = lookup.get(search_key(cells.text(cell)))
-        if key is not None and key not in columns:
+        if key is not None and key in columns:
+            # Two columns for one field (the same name twice, or its Persian and its English name): which
+            # one to read would be a guess, and the other's values would be lost in silence.
+            col = spec[key]
+            raise DomainError(
+                lazy_message(
+                    _(
+                        "The column “%(column)s” appears twice in the header, in columns %(first)s and "
+                        "%(second)s: keep one of them and send the file again."
+                    ),
+                    column=f"{col.fa} ({col.en})",
+                    first=columns[key] + 1,
+                    second=i + 1,
+                ),
+                field="file",
+            )
+        if key is not None:
             columns[key] = i
         elif not cells.is_blank(cell):
             unknown.append(cells.text(cell))
@@ -93,7 +109,7 @@ def preview_file(
     handler = kind_class(scope, today or calendar.tehran_today())
     if handler.national_only and scope.kind != ScopeKind.NATION:
         raise DomainError(_("Only the national administration may import this kind."), field="kind")
-    spec = {c.key: c for c in handler.columns}
+    spec = importing.columns_of(kind_class)  # with each text column's max_length
     table = read_table(content, filename)
     body, columns = _header(table, spec)
     preview = Preview(kind=kind, filename=filename, handler=handler)

@@ -3,9 +3,21 @@
 import io
 
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from revive.core import importing
+from revive.core.errors import lazy_message
+
+
+def _note(col: importing.Column) -> str:
+    """What to enter in a column, in the active language. A free-text column (a name, a licence number)
+    says the most characters it takes; a column with a note of its own says there what it takes (a code's
+    form, its choices)."""
+    if col.note:
+        return str(col.note)
+    if col.max_length is not None:
+        return str(lazy_message(gettext_lazy("At most %(n)s characters."), n=col.max_length))
+    return ""
 
 
 def template_xlsx(kind: str) -> bytes:
@@ -34,11 +46,11 @@ def template_xlsx(kind: str) -> bytes:
     notes.set_column(0, 0, 30)
     notes.set_column(1, 2, 60)
     notes.write_row(0, 0, [_("Column"), _("Required"), _("What to enter")], bold)
-    for i, col in enumerate(handler.columns, start=1):
+    for i, col in enumerate(importing.columns_of(handler).values(), start=1):
         with override("fa"):
-            note_fa = str(col.note)
+            note_fa = _note(col)
         with override("en"):
-            note_en = str(col.note)
+            note_en = _note(col)
         notes.write_row(
             i,
             0,

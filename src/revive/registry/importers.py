@@ -114,9 +114,7 @@ class Parks(ProvinceLookup, Kind):
         }
 
     def parse(self, row):
-        code = row.get("code", _code)
-        if code is not None and len(code) > 12:
-            row.fail("code", _("A park code has at most 12 characters."))
+        code = row.get("code", _code)  # more than the field's 12 characters: a row error (Row.get)
         name_fa = row.get("name_fa", default="")
         name_en = row.get("name_en", default="")
         province = self.province(row)
@@ -124,9 +122,9 @@ class Parks(ProvinceLookup, Kind):
             row.fail("province", OUTSIDE)
         if code in self.current and not in_scope(self.scope, self.current[code]):
             row.fail("code", OUTSIDE)
-        values = {"name_fa": name_fa[:120]}
+        values = {"name_fa": name_fa}
         if row.has("name_en"):  # a file without the column keeps the English names as they are
-            values["name_en"] = name_en[:120]
+            values["name_en"] = name_en
         if province is not None:
             values["province_id"] = province.pk
         for key in ("kind", "ownership", "stage"):
@@ -192,7 +190,7 @@ class Infrastructure(_ParkLookup, Kind):
         if row.has("capacity"):
             values["capacity"] = row.get("capacity", cells.decimal)
         if row.has("capacity_unit"):
-            values["capacity_unit"] = (row.get("capacity_unit", default="") or "")[:12]
+            values["capacity_unit"] = row.get("capacity_unit", default="") or ""
         if row.failed:
             return None
         return f"{park.code}|{utility}", values
@@ -294,23 +292,19 @@ class Units(_ParkLookup, Kind):
                 row.fail("sector", _("Unknown sector: give the two-digit ISIC division, e.g. 24."))
         size = row.get("size_class", cells.choice, mapping=self.sizes)
         values = {
-            "name_fa": name_fa[:160],
+            "name_fa": name_fa,
             "park_id": getattr(park, "pk", None),
             "province_id": getattr(park, "province_id", None),
             "sector_id": getattr(sector, "pk", None),
             "size_class": size,
         }
         if row.has("name_en"):  # a file without the column keeps the English names as they are
-            values["name_en"] = name_en[:160]
+            values["name_en"] = name_en
         if row.has("employees"):
             values["employees"] = row.get("employees", cells.integer, default=0, bound=bounds.EMPLOYEES)
-        for key, size_limit in (
-            ("licensed_capacity", 120),
-            ("operation_licence_no", 30),
-            ("establishment_licence_no", 30),
-        ):
-            if row.has(key):
-                values[key] = (row.get(key, default="") or "")[:size_limit]
+        for key in ("licensed_capacity", "operation_licence_no", "establishment_licence_no"):
+            if row.has(key):  # a text longer than its field is a row error (Row.get), never cut
+                values[key] = row.get(key, default="") or ""
         band = row.get("band", cells.choice, mapping=self.bands) if row.has("band") else None
         since = row.get("band_since", cells.any_date) if row.has("band_since") else None
         if since is not None and since > self.today:

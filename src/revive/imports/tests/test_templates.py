@@ -11,10 +11,20 @@ from revive.imports.templates import template_xlsx
 
 
 def test_every_kind_of_the_registry_has_a_template():
-    assert set(importing.kinds()) == {"parks", "infrastructure", "units", "filings", "lending", "targets", "loans"}
+    assert set(importing.kinds()) == {
+        "parks",
+        "infrastructure",
+        "units",
+        "filings",
+        "lending",
+        "targets",
+        "loans",
+    }
 
 
-@pytest.mark.parametrize("kind", ["parks", "infrastructure", "units", "filings", "lending", "targets", "loans"])
+@pytest.mark.parametrize(
+    "kind", ["parks", "infrastructure", "units", "filings", "lending", "targets", "loans"]
+)
 def test_the_template_carries_both_header_rows_the_example_and_the_notes(kind):
     columns = importing.kind(kind).columns
     with translation.override("en"):
@@ -30,3 +40,13 @@ def test_the_template_carries_both_header_rows_the_example_and_the_notes(kind):
     for i, c in enumerate(columns, start=2):
         name, required, _note = (cell.value for cell in notes[i])
         assert name == f"{c.fa} / {c.en}" and required == ("yes" if c.required else "no")
+
+
+def test_the_notes_say_how_long_a_text_may_be():
+    """The limit the import enforces (the field's max_length) is in the template's notes, before anyone sends."""
+    with translation.override("en"):
+        notes = load_workbook(io.BytesIO(template_xlsx("units")))["notes"]
+    by_name = {row[0]: row[2] for row in notes.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert by_name["نام فارسی / Persian name"] == "حداکثر ۱۶۰ نویسه. / At most 160 characters."
+    assert by_name["شماره پروانه بهره‌برداری / Operation licence number"].endswith("At most 30 characters.")
+    assert not by_name["شاغلان / Employees"]
