@@ -25,6 +25,7 @@ from revive.cases.models import (
 )
 from revive.core import audit, bounds, bulk, calendar, rules, uploads
 from revive.core.errors import ConflictError, DomainError, lazy_message
+from revive.core.text import require_fits
 from revive.registry.hooks import BandChange
 from revive.registry.models import PRODUCING_BANDS as PRODUCING
 from revive.registry.models import Band, Organisation, ParkInfrastructure, ProductionUnit, UnitStatus
@@ -197,11 +198,15 @@ def case_transition(*, case: Case, to: str, by, note: str = "", version: int | N
         raise DomainError(
             _("A revival is verified by a field visit or by filings, not set by hand."), field="state"
         )
+    # The note is kept on the case's timeline and, closing, as the reason: too long is refused, never cut.
+    if to == CaseState.CLOSED:
+        require_fits(note.strip(), model=Case, field="closed_reason", name="note")
+    require_fits(note, model=CaseEvent, field="text", name="note")
     case = _lock(Case, case, version)
     if to == CaseState.CLOSED:
         if not note.strip():
             raise DomainError(_("Give the reason why the unit cannot be revived."), field="note")
-        case.closed_reason = note.strip()[:300]
+        case.closed_reason = note.strip()
     _transition(case, to, by=by, note=note)
     _bump(case)
     case.save()
@@ -282,6 +287,7 @@ def obstacle_add(
     if kind not in ObstacleKind.values:
         raise DomainError(lazy_message(_("Unknown obstacle “%(value)s”."), value=kind), field="kind")
     amount = _parse_amount(amount)
+    note = require_fits(note, model=Obstacle, field="note")
     _check_organisation(organisation, case.province_id)
     if infrastructure is not None:
         if infrastructure.park_id != case.park_id:
@@ -301,7 +307,7 @@ def obstacle_add(
         organisation=organisation,
         amount=amount,
         infrastructure=infrastructure,
-        note=note[:300],
+        note=note,
     )
     _event(case, by=by, kind="obstacle_add", text=obstacle.get_kind_display())
     audit.record(actor=by, obj=obstacle, action="obstacle_add", after=audit.snapshot(obstacle))
@@ -316,13 +322,14 @@ def obstacle_add(
 def obstacle_set_status(
     *, obstacle: Obstacle, status: str, by, note: str = "", version: int | None = None
 ) -> Obstacle:
+    note = require_fits(note, model=Obstacle, field="note")
     obstacle = _lock(Obstacle, obstacle, version)
     if status not in Obstacle.Status.values:
         raise DomainError(lazy_message(_("Unknown status “%(value)s”."), value=status), field="status")
     before = audit.snapshot(obstacle, ["status", "note"])
     obstacle.status = status
     if note:
-        obstacle.note = note[:300]
+        obstacle.note = note
     _bump(obstacle)
     obstacle.save()
     _event(
@@ -424,6 +431,7 @@ def resolution_issue(
 def resolution_mark(
     *, resolution: Resolution, status: str, by, response: str = "", version: int | None = None
 ) -> Resolution:
+    response = require_fits(response, model=Resolution, field="response")
     resolution = _lock(Resolution, resolution, version)
     if status not in (Resolution.Status.DONE, Resolution.Status.NOT_DONE):
         raise DomainError(_("A resolution is marked done or not done."), field="status")
@@ -432,7 +440,7 @@ def resolution_mark(
     before = {"status": resolution.status}
     resolution.status = status
     resolution.closed_on = calendar.tehran_today()
-    resolution.response = response[:500]
+    resolution.response = response
     _bump(resolution)
     resolution.save()
     audit.record(

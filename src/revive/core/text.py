@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from revive.core.digits import TO_ASCII_DIGITS, to_ascii_digits, to_persian_digits  # noqa: F401 (text's public names)
-from revive.core.errors import DomainError
+from revive.core.errors import DomainError, lazy_message
 
 ZWNJ = "\u200c"
 
@@ -110,3 +110,21 @@ def parse_int(text: str | None) -> int:
             value=text,
         )
     return int(re.sub(f"[{_THOUSANDS}]", "", cleaned))
+
+
+def require_fits(value: str | None, *, model, field: str, name: str | None = None) -> str:
+    """`value` as given, if it fits `model.field`'s max_length; else a DomainError on the form field `name`
+    (default: `field`). Text a person typed is never cut to fit: the rest of what they sent would be lost
+    in silence. The limit is the model field's, so the number lives in one place."""
+    value = value or ""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise DomainError(
+            lazy_message(
+                _("Longer than %(max)s characters (this one has %(length)s): shorten it."),
+                max=limit,
+                length=len(value),
+            ),
+            field=name or field,
+        )
+    return value

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit, uploads
 from revive.core.errors import DomainError, lazy_message
+from revive.core.text import require_fits
 from revive.documents.models import LoanDocument
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -35,6 +36,7 @@ def loan_document_attach(*, loan, kind: str, upload, by, title: str = "") -> Loa
         raise DomainError(_("Choose a file."), field="file")
     if upload.size > MAX_BYTES:
         raise DomainError(_("A document may be 10 MB at most."), field="file")
+    title = require_fits((title or "").strip(), model=LoanDocument, field="title")
     content_type = _sniff(upload)
     original = getattr(upload, "name", "")
     upload.name = uploads.generated_name(content_type)  # never the uploader's name (core/uploads.py)
@@ -42,7 +44,7 @@ def loan_document_attach(*, loan, kind: str, upload, by, title: str = "") -> Loa
         loan=loan,
         province_id=loan.province_id,
         kind=kind,
-        title=(title or "").strip()[:200],
+        title=title,
         file=upload,
         content_type=content_type,
         size=upload.size,

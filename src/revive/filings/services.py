@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit, bounds, calendar
 from revive.core.errors import DomainError
+from revive.core.text import require_fits
 from revive.filings import lastfiled, totals
 from revive.filings.models import FilingSubmission, MonthlyFiling
 from revive.filings.versions import submission_new_version
@@ -141,12 +142,12 @@ def submission_review(
     submission = FilingSubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != FilingSubmission.Status.PENDING:
         raise DomainError(_("This filing has already been reviewed."))
-    comment = comment.strip()
+    comment = require_fits(comment.strip(), model=FilingSubmission, field="comment")
     if not approve and not comment:
         raise DomainError(_("Say what the owner must correct."), field="comment")
     before = {"status": submission.status}
     submission.status = FilingSubmission.Status.APPROVED if approve else FilingSubmission.Status.RETURNED
-    submission.comment, submission.reviewed_by, submission.reviewed_at = comment[:500], by, timezone.now()
+    submission.comment, submission.reviewed_by, submission.reviewed_at = comment, by, timezone.now()
     submission.save(update_fields=["status", "comment", "reviewed_by", "reviewed_at"])
     audit.record(
         actor=by,

@@ -15,7 +15,7 @@ from revive.core import audit, bounds, calendar, money, rules
 from revive.core.errors import ConflictError, DomainError, PermissionRefused, lazy_message
 from revive.core.rules import language as _lang  # the one rule for the page's language
 from revive.core.scoping import scope_for
-from revive.core.text import parse_int
+from revive.core.text import parse_int, require_fits
 from revive.finance import workflow
 from revive.finance.models import (
     FIXED_CAPITAL_MIN_PROGRESS,
@@ -149,6 +149,7 @@ def loan_register(
     if kind not in LoanKind.values:
         raise DomainError(lazy_message(_("Unknown type of facility “%(value)s”."), value=kind), field="kind")
     amount_requested = rials(amount_requested, field="amount_requested")
+    purpose = require_fits((purpose or "").strip(), model=LoanRequest, field="purpose")
     if project_progress is not None and not 0 <= project_progress <= 100:
         raise DomainError(_("Project progress must be between 0 and 100%."), field="project_progress")
     if kind == LoanKind.FIXED_CAPITAL and (project_progress or 0) <= FIXED_CAPITAL_MIN_PROGRESS:
@@ -178,7 +179,7 @@ def loan_register(
         obstacle=obstacle,
         kind=kind,
         amount_requested=amount_requested,
-        purpose=(purpose or "").strip()[:300],
+        purpose=purpose,
         project_progress=project_progress,
         registered_on=registered_on,
         created_by=_user(by),
@@ -201,6 +202,7 @@ def loan_review(
 ) -> LoanRequest:
     """The programme's expert starts examining the request."""
     workflow.require_role(by, S.REVIEW)
+    note = require_fits(note, model=LoanEvent, field="text", name="note")  # kept on the loan's timeline
     loan = _lock(loan, version)
     on = on or calendar.tehran_today()
     _check_day(on, field="on", not_before=loan.registered_on, what=_("the registration"))
@@ -216,6 +218,7 @@ def loan_approve(
 ) -> LoanRequest:
     """The provincial workgroup approves introducing the unit to a bank."""
     workflow.require_role(by, S.APPROVED)
+    note = require_fits(note, model=LoanEvent, field="text", name="note")  # kept on the loan's timeline
     loan = _lock(loan, version)
     on = on or calendar.tehran_today()
     _check_day(on, field="on", not_before=loan.reviewed_on, what=_("the expert review"))
@@ -310,6 +313,7 @@ def loan_introduce(
     letter_number = (letter_number or "").strip()
     if not letter_number:
         raise DomainError(_("Give the number of the introduction letter."), field="letter_number")
+    letter_number = require_fits(letter_number, model=LoanRequest, field="letter_number")
     if letter_date is None:
         raise DomainError(_("Give the date of the introduction letter."), field="letter_date")
     _check_day(
@@ -343,7 +347,7 @@ def loan_introduce(
             field="term_months",
         )
     _check_quota(bank=bank, province_id=loan.province_id, on=letter_date, amount=amount)
-    loan.bank, loan.letter_number, loan.introduced_on = bank, letter_number[:40], letter_date
+    loan.bank, loan.letter_number, loan.introduced_on = bank, letter_number, letter_date
     loan.amount, loan.kind, loan.term_months = amount, kind, term_months
     note = f"{bank.name_fa if _lang() == 'fa' else bank.name_en}, {letter_number}"
     _transition(loan, S.INTRODUCED, by=by, on=letter_date, note=note, amount=amount)
@@ -384,6 +388,7 @@ def loan_decide(
 ) -> LoanRequest:
     """The bank's decision: paid, partly paid (with the amount granted) or rejected (with the reason)."""
     workflow.require_role(by, decision)
+    reason = require_fits(reason, model=LoanRequest, field="reason")
     loan = _lock(loan, version)
     _require_addressed_bank(loan, by)
     if decision not in (S.PAID, S.PARTLY_PAID, S.REJECTED):
@@ -417,7 +422,7 @@ def loan_decide(
         if not reason:
             raise DomainError(_("Give the reason the bank rejected the request."), field="reason")
         granted = None
-    loan.decided_on, loan.amount_paid, loan.reason = on, granted, reason[:300]
+    loan.decided_on, loan.amount_paid, loan.reason = on, granted, reason
     _transition(loan, decision, by=by, on=on, note=reason, amount=granted)
     loan.save()
     remove = None
@@ -443,7 +448,8 @@ def loan_withdraw(*, loan: LoanRequest, by, reason: str, version: int | None = N
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason the request is withdrawn."), field="reason")
-    loan.reason = reason[:300]
+    reason = require_fits(reason, model=LoanRequest, field="reason")
+    loan.reason = reason
     _transition(loan, S.WITHDRAWN, by=by, note=reason)
     loan.save()
     _case_event(loan, by=by, text=f"{S.WITHDRAWN.label} ({reason})")
@@ -622,6 +628,7 @@ def credit_line_set(
     _require_national_loan_manager(by)
     if bank is None or bank.kind != Organisation.Kind.BANK:
         raise DomainError(_("Choose a bank."), field="bank")
+    note = require_fits(note, model=CreditLine, field="note")
     calendar.jalali_year(year)  # refuses a year outside the calendar
     amount = rials(amount)
     used = credit_used(bank=bank, year=year, province=province)
@@ -640,9 +647,7 @@ def credit_line_set(
         .first()
     )
     if line is None:
-        line = CreditLine.objects.create(
-            jyear=year, bank=bank, province=province, amount=amount, note=note[:300]
-        )
+        line = CreditLine.objects.create(jyear=year, bank=bank, province=province, amount=amount, note=note)
         audit.record(actor=by, obj=line, action="credit_line_create", after=audit.snapshot(line))
         return line
     rules.confirm_replacing(
@@ -655,7 +660,7 @@ def credit_line_set(
         ),
     )  # fmt: skip
     before = audit.snapshot(line, ["amount", "note"])
-    line.amount, line.note = amount, note[:300]
+    line.amount, line.note = amount, note
     line.version += 1
     line.save()
     audit.record(

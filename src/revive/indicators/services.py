@@ -11,7 +11,7 @@ from revive.core import audit, calendar, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.money import format_number
 from revive.core.scoping import scope_for
-from revive.core.text import to_ascii_digits
+from revive.core.text import require_fits, to_ascii_digits
 from revive.indicators.models import Axis, Indicator, Metric, Programme, ReportedValue, Target
 from revive.registry.models import IndustrialPark, Province
 
@@ -272,6 +272,7 @@ def reported_value_enter(
         raise DomainError(_("This indicator is computed from Revive's data; it cannot be entered by hand."),
                           field="indicator")  # fmt: skip
     _check_entry_scope(by, province)
+    note = require_fits(note, model=ReportedValue, field="note")
     period = calendar.jalali_month(year, month)
     today = today or calendar.tehran_today()
     if period.start > today:
@@ -311,7 +312,7 @@ def reported_value_enter(
         row = ReportedValue(indicator=indicator, jyear=year, jmonth=month, province=province)
     else:
         row.version += 1
-    row.value, row.note = amount, note[:300]
+    row.value, row.note = amount, note
     row.entered_by = rules.actor(by)
     row.save()
     audit.record(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revive.core import audit
 from revive.core.errors import ConflictError, DomainError
-from revive.core.text import to_ascii_digits
+from revive.core.text import require_fits, to_ascii_digits
 from revive.notices.models import (
     DEFAULT_CHANNELS,
     Channel,
@@ -224,9 +224,11 @@ def rules_update(*, by, version: int | None = None, **values) -> DeadlineRules:
 def holiday_add(*, by, day: date, name_fa: str, name_en: str = "") -> Holiday:
     if not name_fa.strip():
         raise DomainError(_("Give the holiday's name."), field="name_fa")
+    name_fa = require_fits(name_fa.strip(), model=Holiday, field="name_fa")
+    name_en = require_fits(name_en.strip(), model=Holiday, field="name_en")
     if Holiday.objects.filter(day=day).exists():
         raise DomainError(_("This day is already a holiday."), field="day")
-    holiday = Holiday.objects.create(day=day, name_fa=name_fa.strip()[:120], name_en=name_en.strip()[:120])
+    holiday = Holiday.objects.create(day=day, name_fa=name_fa, name_en=name_en)
     audit.record(
         actor=by, obj=holiday, action="holiday_add", after={"day": day.isoformat(), "name": holiday.name_fa}
     )

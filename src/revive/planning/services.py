@@ -9,6 +9,7 @@ from revive.cases.models import INFRASTRUCTURE_OBSTACLES, OPEN_STATES, CaseEvent
 from revive.core import audit, calendar, rules
 from revive.core.errors import ConflictError, DomainError, lazy_message
 from revive.core.scoping import Scope, ScopeKind
+from revive.core.text import require_fits
 from revive.planning.instance import OBJECTIVES, clean_overrides, months_left
 from revive.planning.models import BudgetLine, InfraProject, PlanRun, Scenario
 from revive.registry.models import IndustrialPark, Organisation, ParkInfrastructure, Province, Utility
@@ -62,13 +63,15 @@ def project_create(
         raise DomainError(_("A new project is proposed, funded or under construction."), field="status")
     if not (name_fa or "").strip():
         raise DomainError(_("Give the project a name."), field="name_fa")
+    name_fa = require_fits(name_fa.strip(), model=InfraProject, field="name_fa")
+    name_en = require_fits((name_en or "").strip(), model=InfraProject, field="name_en")
     project = InfraProject.objects.create(
         park=park,
         province_id=park.province_id,
         infrastructure=ParkInfrastructure.objects.filter(park=park, utility=utility).first(),
         utility=utility,
-        name_fa=name_fa.strip()[:160],
-        name_en=(name_en or "").strip()[:160],
+        name_fa=name_fa,
+        name_en=name_en,
         cost=cost,
         duration_months=duration_months,
         progress=progress,
@@ -253,13 +256,15 @@ def scenario_save(
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the scenario a name."), field="name")
+    name = require_fits(name, model=Scenario, field="name")
+    note = require_fits(note, model=Scenario, field="note")
     province = _plan_province(scope, province)
     scenario = Scenario.objects.create(
-        name=name[:120],
+        name=name,
         author=_actor(by),
         province=province,
         changes=clean_overrides(changes),
-        note=(note or "")[:300],
+        note=note,
     )
     audit.record(
         actor=by,
