@@ -514,6 +514,7 @@ def visit_record(
         bounds.EMPLOYEES.check(employees_observed, field="employees_observed")
     if not (findings or "").strip():
         raise DomainError(_("Write what the inspector found."), field="findings")
+    inspector_name = require_fits(inspector_name, model=FieldVisit, field="inspector_name")
     checked = [(upload, _check_photo(upload)) for upload in photos]  # all checked before anything is written
     visit = FieldVisit.objects.create(
         case=case,

@@ -113,6 +113,19 @@ def _obstacle_status(ctx):
     return write, lambda: list(Obstacle.objects.filter(pk=obstacle.pk).values_list("status", "note"))
 
 
+def _visit_inspector(ctx):
+    from revive.cases import services
+    from revive.cases.models import FieldVisit
+
+    case = _case(ctx["world"])
+
+    def write(text):
+        services.visit_record(case=case, by=ctx["officer_semnan"], visited_on=date(2026, 9, 1), findings="idle",
+                              capacity_observed=10, inspector_name=text)  # fmt: skip
+
+    return write, lambda: list(FieldVisit.objects.values_list("inspector_name", flat=True))
+
+
 def _resolution(ctx):
     from revive.cases import services
     from revive.cases.models import Resolution
@@ -293,6 +306,7 @@ CASES = [
     ("case transition note", "cases.CaseEvent", "text", "note", _case_note),
     ("obstacle note (add)", "cases.Obstacle", "note", "note", _obstacle_add),
     ("obstacle note (status)", "cases.Obstacle", "note", "note", _obstacle_status),
+    ("visit inspector", "cases.FieldVisit", "inspector_name", "inspector_name", _visit_inspector),
     ("resolution response", "cases.Resolution", "response", "response", _resolution),
     ("reported figure note", "indicators.ReportedValue", "note", "note", _reported_note),
     ("loan purpose", "finance.LoanRequest", "purpose", "purpose", _loan_purpose),
