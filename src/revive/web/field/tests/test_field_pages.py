@@ -421,7 +421,7 @@ def test_no_destructive_state_is_preselected(login, officer_semnan, world, bank_
     case = Case.objects.get(unit=world["units"]["200000000022"], state=CaseState.IDENTIFIED)
     client = login(officer_semnan)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    select = page.split('<select id="id_to" name="to"')[1].split("</select>")[0]
+    select = page.split('<select id="transition_to" name="to"')[1].split("</select>")[0]
     assert select.count("selected") == 1 and '<option value="" selected>' in select  # not "closed"
     refused = client.post(f"/cases/{case.pk}/transition/", {"version": case.version, "to": ""})
     assert refused.status_code == 400 and Case.objects.get(pk=case.pk).state == CaseState.IDENTIFIED
