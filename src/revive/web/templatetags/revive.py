@@ -1,8 +1,11 @@
 """Template filters that put numbers, money and dates at the edge, in the page's language."""
 
+import re
 from datetime import date
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from revive.core import calendar, money, rules
 from revive.core.text import to_persian_digits
@@ -41,6 +44,25 @@ def digits(value) -> str:
     """Digits of an identifier in the page's language, without grouping."""
     text = "" if value is None else str(value)
     return to_persian_digits(text) if rules.language() == "fa" else text
+
+
+_TAG_OR_ENTITY_OR_DIGITS = re.compile(r"(<[^>]*>|&#?\w+;)|([0-9]+)")
+
+
+@register.filter
+def localdigits(value):
+    """A message's digits in the page's language: Django's own texts (a password rule's help, its
+    validators' errors) come with ASCII digits even in Persian ('حداقل 10 نویسه'). Escaped as the template
+    would (safe HTML stays HTML), then only the digits of the text change, never those of a tag or an
+    entity such as &#x27;."""
+    if value is None:
+        return value
+    html = conditional_escape(value)
+    if rules.language() != "fa":
+        return html
+    return mark_safe(  # noqa: S308 (escaped above; only digits outside tags and entities change)
+        _TAG_OR_ENTITY_OR_DIGITS.sub(lambda m: m.group(1) or to_persian_digits(m.group(2)), str(html))
+    )
 
 
 @register.filter
@@ -166,4 +188,8 @@ def decimal_text(value: float | None, places: int = 2) -> str:
     if value is None:
         return "—"
     text = f"{value:,.{places}f}"
-    return to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b")) if rules.language() == "fa" else text
+    return (
+        to_persian_digits(text.replace(",", "\u066c").replace(".", "\u066b"))
+        if rules.language() == "fa"
+        else text
+    )
