@@ -15,6 +15,7 @@ from revive.registry.models import Organisation
 # Events whose text is made of system labels (see cases/services.py `_event` calls).
 SYSTEM_KINDS = {"opened", "obstacle_add", "obstacle_status", "resolution", "resolution_answer", "meeting"}
 _MEETING = re.compile(r"IR-\d+ #(\d+)")  # str(meeting), as the meeting event stores it
+_LOAN = re.compile(r"#([0-9]+): ")  # the loan request's number that finance puts before its events' texts
 
 
 def label_pairs() -> list[tuple[str, str]]:
@@ -38,6 +39,12 @@ def label_pairs() -> list[tuple[str, str]]:
 def in_language(text: str, kind: str, lang: str, pairs: list[tuple[str, str]] | None = None) -> str:
     """The event's text with the system's labels in `lang` (fa or en), read from where each kind puts them
     (see cases/services.py); other kinds, and whatever a person typed, unchanged."""
+    if kind == "loan":  # "#137: ...": the request's number in the page's digits
+        match = _LOAN.match(text)
+        if match:
+            number = match[1] if lang == "en" else to_persian_digits(match[1])
+            return f"#{number}: {text[match.end() :]}"
+        return text
     if kind not in SYSTEM_KINDS or not text:
         return text
     if kind == "meeting":

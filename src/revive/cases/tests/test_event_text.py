@@ -32,3 +32,12 @@ def test_a_whole_label_is_translated_and_a_note_containing_one_is_not():
 def test_real_labels(db):
     assert ("بدهی مالیاتی", "Tax debt") in label_pairs()
     assert in_language("بدهی مالیاتی", "obstacle_add", "en") == "Tax debt"
+
+
+def test_a_loan_events_request_number_is_in_the_page_digits():
+    text = "#137: درخواست تسهیلات سرمایه در گردش ثبت شد"
+    assert in_language(text, "loan", "fa", PAIRS) == "#۱۳۷: درخواست تسهیلات سرمایه در گردش ثبت شد"
+    assert (
+        in_language("#137: Loan request registered", "loan", "en", PAIRS) == "#137: Loan request registered"
+    )
+    assert in_language("no number 12", "loan", "fa", PAIRS) == "no number 12"  # only the finance prefix

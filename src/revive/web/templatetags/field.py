@@ -78,7 +78,7 @@ def event_text(context, event) -> str:
     from revive.cases.event_text import SYSTEM_KINDS, in_language, label_pairs
 
     text, kind = getattr(event, "text", "") or "", getattr(event, "kind", "")
-    if kind not in SYSTEM_KINDS:
+    if kind not in SYSTEM_KINDS and kind != "loan":
         return text
     if "_event_label_pairs" not in context.render_context:
         context.render_context["_event_label_pairs"] = label_pairs()
