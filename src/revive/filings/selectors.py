@@ -148,10 +148,15 @@ def returned_to_correct(unit) -> list[FilingSubmission]:
 
 
 def not_filed(month: tuple[int, int], *, known_before: date) -> list[dict]:
-    """Units (not closed, known before that day) with no filing for the month, nationally: whom the deadline
-    pass reminds, then flags. Each row as open_units_known_before gives it."""
+    """Units (not closed, known before that day) with no filing for the month and none waiting for review,
+    nationally: whom the deadline pass reminds, then flags (as _missing_units counts them for the filings
+    page). Each row as open_units_known_before gives it."""
     filed = set(
         MonthlyFiling.objects.filter(jyear=month[0], jmonth=month[1]).values_list("unit_id", flat=True)
+    ) | set(
+        FilingSubmission.objects.filter(
+            jyear=month[0], jmonth=month[1], status=FilingSubmission.Status.PENDING
+        ).values_list("unit_id", flat=True)
     )
     return [u for u in open_units_known_before(known_before) if u["id"] not in filed]
 

@@ -248,3 +248,23 @@ def test_every_filing_notice_opens_a_page_its_recipient_can_open(world, people, 
         response = client.get(notice.url)
         assert response.status_code == 200, (notice.recipient.username, notice.kind, notice.url)
     assert Notice.objects.get(recipient=owner, kind=Kind.FILING_RETURNED).url == "/filings/new/?month=1405/07"
+
+
+def test_a_filing_waiting_for_review_is_not_told_missing(world, people):
+    """Aban 1405's filing sent by the owner on 8 Azar and not yet reviewed on 11 Azar (2 December 2026,
+    the day after the due day): the pass told the owner 'missing: the unit is flagged' and counted the unit
+    in the park manager's and the officer's missing lists, while the filings page (missing filers) and the
+    owner's own page count a filing waiting for review as sent."""
+    from revive.filings.services import submission_create
+
+    owner, manager, officer = people["owner"], people["manager"], people["officer"]
+    submission_create(unit=owner.unit, by=owner, jyear=1405, jmonth=8, production_value=10**9,
+                      capacity_utilisation=40, employees=20)  # fmt: skip
+    _run(date(2026, 11, 24))  # 3 Azar: already sent, nothing to remind
+    _run(date(2026, 12, 2))
+    assert not Notice.objects.filter(
+        recipient=owner, kind__in=[Kind.FILING_REMINDER, Kind.FILING_MISSING]
+    ).exists()
+    assert not Notice.objects.filter(recipient=manager, kind=Kind.FILING_MISSING).exists()  # its only unit
+    text = Notice.objects.get(recipient=officer, kind=Kind.FILING_MISSING).text_en
+    assert text.startswith("1 units of your province")  # the other Semnan unit only
