@@ -1,12 +1,20 @@
-"""Working days: not Friday, not Thursday when the rules say so, not an official holiday."""
+"""Working days: not Friday, not Thursday when the rules say so, not an official holiday.
+
+The fixed holidays of the solar calendar fall on the same Iranian day every year, so they are counted
+for every year here; the holidays table adds the lunar ones, entered each year (its preloaded fixed
+rows, 1404-1406 only, changed nothing but the page's list)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from revive.core import calendar
 from revive.notices.models import DeadlineRules, Holiday
 
 FRIDAY, THURSDAY = 4, 3  # date.weekday()
+
+# (month, day): Nowruz 1-4 Farvardin, 12 and 13 Farvardin, 14 and 15 Khordad, 22 Bahman, 29 Esfand
+FIXED_HOLIDAYS = ((1, 1), (1, 2), (1, 3), (1, 4), (1, 12), (1, 13), (3, 14), (3, 15), (11, 22), (12, 29))
 
 
 class Calendar:
@@ -14,11 +22,12 @@ class Calendar:
 
     def __init__(self, *, rules: DeadlineRules, start: date, end: date):
         self.thursday_off = rules.thursday_off
+        first, last = start - timedelta(days=400), end + timedelta(days=400)
         self.holidays = set(
-            Holiday.objects.filter(
-                day__gte=start - timedelta(days=400), day__lte=end + timedelta(days=400)
-            ).values_list("day", flat=True)
+            Holiday.objects.filter(day__gte=first, day__lte=last).values_list("day", flat=True)
         )
+        for year in range(calendar.to_jalali(first)[0], calendar.to_jalali(last)[0] + 1):
+            self.holidays.update(calendar.from_jalali(year, m, d) for m, d in FIXED_HOLIDAYS)
 
     def is_working(self, d: date) -> bool:
         wd = d.weekday()

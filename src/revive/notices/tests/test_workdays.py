@@ -42,3 +42,17 @@ def test_subtract_and_between_agree_with_add():
         assert cal.between(WED, later) == n
         assert cal.subtract(later, n) == WED
     assert cal.between(WED, WED) == 0 and cal.between(date(2026, 12, 1), WED) == 0
+
+
+def test_the_fixed_solar_holidays_count_in_every_year_not_only_the_preloaded_ones():
+    """The holidays table was preloaded with the fixed holidays of 1404-1406 only: Nowruz 1407 (1-4
+    Farvardin, 20-23 March 2028) and 29 Esfand 1403 (19 March 2025, a Wednesday) were working days for the
+    deadline pass, which chased, escalated and referred on them."""
+    cal = Calendar(rules=DeadlineRules.current(), start=date(2025, 3, 1), end=date(2028, 4, 30))
+    nowruz_1407 = [date(2028, 3, d) for d in (20, 21, 22, 23)]
+    assert not any(cal.is_working(d) for d in nowruz_1407)
+    assert not cal.is_working(date(2028, 3, 31)) and not cal.is_working(date(2028, 4, 1))  # 12, 13 Farvardin
+    assert not cal.is_working(date(2025, 3, 19))  # 29 Esfand 1403 (a leap year: 30 Esfand is a working day)
+    assert cal.is_working(date(2025, 3, 20))
+    # Sat 18 March 2028 -> (29 Esfand 1406, Nowruz Mon-Thu, Fri 24) Sat 25
+    assert cal.add(date(2028, 3, 18), 1) == date(2028, 3, 25)
