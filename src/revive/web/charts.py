@@ -396,15 +396,17 @@ def survival(years: list[dict]) -> str:
 
 def calibration(cal: list[dict]) -> str:
     """The risk model's calibration: the share that went idle per decile against the predicted probability."""
+    # in percent, as the axis is drawn (shares of 0.14 on an axis made for 0-100 drew a flat line under
+    # ticks of 0%, 100% and 200%)
     return line_chart(
-        categories=[str(c["decile"]) for c in cal],
-        values=[c["observed"] for c in cal],
+        categories=[num(c["decile"]) for c in cal],
+        values=[c["observed"] * 100 for c in cal],
         title=_(
             "Calibration by decile: the share that went idle (points) against the predicted probability (line)"
         ),
-        value_label=lambda v: pct(v),
+        value_label=lambda v: pct(v / 100),
         rtl=rules.language() == "fa",
-        more=(Series(_("Predicted"), [c["predicted"] for c in cal], "series-b"),),
+        more=(Series(_("Predicted"), [c["predicted"] * 100 for c in cal], "series-b"),),
     )
 
 

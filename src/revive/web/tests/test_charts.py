@@ -26,3 +26,20 @@ def test_bar_heights_follow_the_values():
     )
     heights = [float(h) for h in re.findall(r'<rect class="series-a"[^>]*height="([\d.]+)"', svg)]
     assert heights[1] == 2 * heights[0]
+
+
+def test_the_calibration_chart_is_drawn_on_the_scale_of_its_shares():
+    """Shares of 0.2-14% were drawn on an axis made for 0-100 (a flat line under 0%, 100% and 200%)."""
+    import re
+
+    from django.utils import translation
+
+    from revive.web import charts
+
+    cal = [{"decile": d, "predicted": 0.014 * d, "observed": 0.013 * d, "rows": 10} for d in range(1, 11)]
+    with translation.override("en"):
+        svg = charts.calibration(cal)
+    ticks = re.findall(r'<text class="tick"[^>]*>([^<]*)</text>', svg)
+    assert ticks[-1] in ("15.0%", "16.0%", "20.0%") and "100" not in "".join(ticks)
+    ys = [float(y) for y in re.findall(r'<circle class="series-a" cx="[^"]+" cy="([^"]+)"', svg)]
+    assert max(ys) - min(ys) > 100  # the points climb the chart (220 high), not a line along its floor
