@@ -7,7 +7,8 @@ waits, only events (a returned filing, a finished job, sustained cases) are told
 
 A stage that came due long ago (a backlog, the first run over old data) is not told one by one:
 reminders and escalations go out for stages that came due in the last CATCH_UP days; older ones are
-referred (an action, audited) and summed up in one notice per person.
+summed up in one notice per person a month (overdue resolutions, also referred: an action, audited;
+introductions still without a bank's decision, to the bank and to the province).
 """
 
 from __future__ import annotations
@@ -209,13 +210,18 @@ class Pass:
         waiting = LoanRequest.objects.filter(
             state=LoanState.INTRODUCED, decided_on__isnull=True, introduced_on__isnull=False
         ).select_related("bank", "unit")
+        # long waiting (their stage came due before the catch-up window): one summary a month each
+        banks: dict[int, list] = defaultdict(list)
+        provinces: dict[int, list] = defaultdict(list)
         for loan in waiting.order_by("introduced_on", "id"):
             days = self.cal.between(loan.introduced_on, self.today)
             url = reverse("web:loan", args=[loan.pk])
             params = {"bank": _name(loan.bank), "unit": _name(loan.unit), "since": _jdate(loan.introduced_on)}
-            if days >= r.introduction_remind_after and self.recent(
+            if days >= r.introduction_remind_after and not self.recent(
                 self.cal.add(loan.introduced_on, r.introduction_remind_after)
             ):
+                banks[loan.bank_id].append(loan)
+            elif days >= r.introduction_remind_after:
                 self.tell(
                     self.people.by_org.get(loan.bank_id, []),
                     Kind.INTRODUCTION_WAITING,
@@ -229,9 +235,11 @@ class Pass:
                     url,
                     loan,
                 )
-            if days >= r.introduction_escalate_after and self.recent(
+            if days >= r.introduction_escalate_after and not self.recent(
                 self.cal.add(loan.introduced_on, r.introduction_escalate_after)
             ):
+                provinces[loan.province_id].append(loan)
+            elif days >= r.introduction_escalate_after:
                 self.tell(
                     self.people.officers.get(loan.province_id, []),
                     Kind.INTRODUCTION_ESCALATED,
@@ -243,6 +251,37 @@ class Pass:
                     url,
                     loan,
                 )
+        jy, jm, _d = calendar.to_jalali(self.today)
+        listed = f"{reverse('web:loans')}?state={LoanState.INTRODUCED}"
+        for bank_id, loans in banks.items():
+            self.tell(
+                self.people.by_org.get(bank_id, []),
+                Kind.INTRODUCTION_WAITING,
+                f"loan-backlog:bank:{bank_id}:{jy}-{jm:02d}",
+                message(
+                    _(
+                        "%(count)s introductions to %(bank)s wait for your decision; the oldest was introduced on %(oldest)s."
+                    ),
+                    count=_count(len(loans)),
+                    bank=_name(loans[0].bank),
+                    oldest=_jdate(loans[0].introduced_on),
+                ),
+                listed,
+            )
+        for province_id, loans in provinces.items():
+            self.tell(
+                self.people.officers.get(province_id, []),
+                Kind.INTRODUCTION_ESCALATED,
+                f"loan-backlog:province:{province_id}:{jy}-{jm:02d}",
+                message(
+                    _(
+                        "%(count)s introductions of your province have waited long for a bank's decision; the oldest was introduced on %(oldest)s."
+                    ),
+                    count=_count(len(loans)),
+                    oldest=_jdate(loans[0].introduced_on),
+                ),
+                listed,
+            )
 
     # --- monthly filings ----------------------------------------------------------------------
 

@@ -268,3 +268,38 @@ def test_a_filing_waiting_for_review_is_not_told_missing(world, people):
     assert not Notice.objects.filter(recipient=manager, kind=Kind.FILING_MISSING).exists()  # its only unit
     text = Notice.objects.get(recipient=officer, kind=Kind.FILING_MISSING).text_en
     assert text.startswith("1 units of your province")  # the other Semnan unit only
+
+
+def test_introductions_waiting_past_the_catch_up_window_are_summed_up_not_dropped(
+    world, people, bank_melli, client
+):
+    """An introduction to Melli on 1 July 2026 (10 Tir 1405) with no decision: its reminder (10 working
+    days) and escalation (20) came due more than 30 days before the pass of 2 December 2026, so neither was
+    ever told: a first pass over imported loans, or a worker off for a month, left the bank and the
+    province without a word about it, month after month. Like overdue resolutions, they are now summed up
+    once a month: to the bank's officers and to the province's officers; a recent one is still told alone."""
+    from revive.finance.tests.factories import introduced
+
+    _filed_everything(world)
+    officer = people["officer"]
+    old = introduced(world, officer, to="melli", on=date(2026, 7, 1))
+    recent = introduced(world, officer, to="melli", on=date(2026, 11, 10), business_id="200000000022")
+    assert old.introduced_on == date(2026, 7, 1)
+    _run(date(2026, 12, 2))
+    bank = Notice.objects.filter(recipient=bank_melli, kind=Kind.INTRODUCTION_WAITING)
+    assert sorted(n.event for n in bank) == sorted(
+        [f"loan:{recent.pk}:waiting", f"loan-backlog:bank:{bank_melli.organisation_id}:1405-09"]
+    )
+    summary = bank.get(event__startswith="loan-backlog").text_en
+    assert summary.startswith("1 introductions to") and "10 Tir 1405" in summary
+    assert bank.get(event__startswith="loan-backlog").text_fa.startswith("۱ معرفی به")
+    assert "۱۰ تیر ۱۴۰۵" in bank.get(event__startswith="loan-backlog").text_fa
+    escalated = Notice.objects.get(recipient=officer, kind=Kind.INTRODUCTION_ESCALATED)
+    assert escalated.event == f"loan-backlog:province:{old.province_id}:1405-09"
+    for notice in Notice.objects.filter(event__startswith="loan-backlog").select_related("recipient"):
+        client.force_login(notice.recipient)
+        assert client.get(notice.url).status_code == 200, notice.url
+    _run(date(2026, 12, 3))  # once a month (the recent one's escalation comes due that day)
+    assert Notice.objects.filter(event__startswith="loan-backlog").count() == 2
+    _run(date(2026, 12, 22))  # 1 Dey: the next month's
+    assert Notice.objects.filter(event__startswith="loan-backlog", event__endswith="1405-10").count() == 2
