@@ -289,10 +289,9 @@ class Pass:
         from revive.filings.selectors import not_filed, returned_since
         from revive.registry.models import IndustrialPark, ProductionUnit
 
-        r = self.rules
         cy, cm, cd = calendar.to_jalali(self.today)
         y, m = calendar.add_months((cy, cm), -1)
-        due = calendar.from_jalali(cy, cm, min(r.filing_due_day, calendar.month_length(cy, cm)))
+        due = calendar.filing_due_date(y, m)  # the 10th, as the filing pages, lists and stored due dates say
         filings = reverse("web:filings")
         # an owner files on their own form (the filings page is the staff's: 404 for an owner), at the month
         own_form = reverse("web:filing_new")

@@ -175,9 +175,9 @@ class DeadlineRules(models.Model):
     introduction_escalate_after = models.PositiveSmallIntegerField(
         _("escalate an introduction without decision to the province after (working days)"), default=20
     )
-    filing_due_day = models.PositiveSmallIntegerField(
-        _("filings are due by this day of the next month"), default=10
-    )
+    # Filings are due by the 10th of the next month (DOMAIN.md; core.calendar.filing_due_date): not a
+    # setting. It was one once, read by the deadline pass alone, so that another day told owners one date
+    # while their filing page, the staff lists and the stored due dates said the 10th.
     suspension_months = models.PositiveSmallIntegerField(
         _("consecutive months without a filing for the licence-suspension warning"), default=6
     )

@@ -185,7 +185,6 @@ RULE_FIELDS = (
     "refer_after",
     "introduction_remind_after",
     "introduction_escalate_after",
-    "filing_due_day",
     "suspension_months",
     "thursday_off",
 )
@@ -202,8 +201,6 @@ def rules_update(*, by, version: int | None = None, **values) -> DeadlineRules:
             _("Referral to the national level must come after escalation to the province."),
             field="refer_after",
         )
-    if not 1 <= values.get("filing_due_day", rules.filing_due_day) <= 29:
-        raise DomainError(_("The due day is between 1 and 29."), field="filing_due_day")
     before = {f: getattr(rules, f) for f in RULE_FIELDS}
     for field in RULE_FIELDS:
         if field in values:
