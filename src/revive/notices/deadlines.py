@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from revive.accounts.roles import Role
 from revive.core import audit, calendar
@@ -166,10 +167,13 @@ class Pass:
                 Kind.RESOLUTION_OVERDUE,
                 f"backlog:{org_id}:{jy}-{jm:02d}",
                 message(
-                    _(
-                        "%(count)s resolutions addressed to %(org)s are overdue and wait for your answer; the oldest was due %(oldest)s."
+                    ngettext_lazy(
+                        "%(count)s resolution addressed to %(org)s is overdue and waits for your answer; it was due %(oldest)s.",
+                        "%(count)s resolutions addressed to %(org)s are overdue and wait for your answer; the oldest was due %(oldest)s.",
+                        "n",
                     ),
                     count=_count(len(items)),
+                    n=len(items),
                     org=_name(items[0].organisation),
                     oldest=_jdate(min(x.deadline for x in items)),
                 ),
@@ -182,8 +186,13 @@ class Pass:
                 Kind.RESOLUTION_REFERRED,
                 f"referred:{province_id}:{self.today.isoformat()}",
                 message(
-                    _("%(count)s overdue resolutions of your province were referred to the national level."),
+                    ngettext_lazy(
+                        "%(count)s overdue resolution of your province was referred to the national level.",
+                        "%(count)s overdue resolutions of your province were referred to the national level.",
+                        "n",
+                    ),
                     count=_count(n),
+                    n=n,
                 ),
                 overdue,
             )
@@ -194,8 +203,13 @@ class Pass:
                 Kind.RESOLUTION_REFERRED,
                 f"referred:national:{self.today.isoformat()}",
                 message(
-                    _("%(count)s overdue resolutions were referred to the national level today."),
+                    ngettext_lazy(
+                        "%(count)s overdue resolution was referred to the national level today.",
+                        "%(count)s overdue resolutions were referred to the national level today.",
+                        "n",
+                    ),
                     count=_count(total),
+                    n=total,
                 ),
                 overdue,
             )
@@ -259,10 +273,13 @@ class Pass:
                 Kind.INTRODUCTION_WAITING,
                 f"loan-backlog:bank:{bank_id}:{jy}-{jm:02d}",
                 message(
-                    _(
-                        "%(count)s introductions to %(bank)s wait for your decision; the oldest was introduced on %(oldest)s."
+                    ngettext_lazy(
+                        "%(count)s introduction to %(bank)s waits for your decision; it was introduced on %(oldest)s.",
+                        "%(count)s introductions to %(bank)s wait for your decision; the oldest was introduced on %(oldest)s.",
+                        "n",
                     ),
                     count=_count(len(loans)),
+                    n=len(loans),
                     bank=_name(loans[0].bank),
                     oldest=_jdate(loans[0].introduced_on),
                 ),
@@ -274,10 +291,13 @@ class Pass:
                 Kind.INTRODUCTION_ESCALATED,
                 f"loan-backlog:province:{province_id}:{jy}-{jm:02d}",
                 message(
-                    _(
-                        "%(count)s introductions of your province have waited long for a bank's decision; the oldest was introduced on %(oldest)s."
+                    ngettext_lazy(
+                        "%(count)s introduction of your province has waited long for a bank's decision; it was introduced on %(oldest)s.",
+                        "%(count)s introductions of your province have waited long for a bank's decision; the oldest was introduced on %(oldest)s.",
+                        "n",
                     ),
                     count=_count(len(loans)),
+                    n=len(loans),
                     oldest=_jdate(loans[0].introduced_on),
                 ),
                 listed,
@@ -341,10 +361,13 @@ class Pass:
                         Kind.FILING_MISSING,
                         f"filings-missing:park:{park_id}:{y}-{m:02d}",
                         message(
-                            _(
-                                "%(count)s units of %(park)s have not filed for %(month)s (due %(due)s); they are flagged."
+                            ngettext_lazy(
+                                "%(count)s unit of %(park)s has not filed for %(month)s (due %(due)s); it is flagged.",
+                                "%(count)s units of %(park)s have not filed for %(month)s (due %(due)s); they are flagged.",
+                                "n",
                             ),
                             count=_count(n),
+                            n=n,
                             park=_name(parks[park_id]),
                             month=month,
                             due=_jdate(due),
@@ -358,10 +381,13 @@ class Pass:
                         Kind.FILING_MISSING,
                         f"filings-missing:province:{province_id}:{y}-{m:02d}",
                         message(
-                            _(
-                                "%(count)s units of your province have not filed for %(month)s (due %(due)s); they are flagged."
+                            ngettext_lazy(
+                                "%(count)s unit of your province has not filed for %(month)s (due %(due)s); it is flagged.",
+                                "%(count)s units of your province have not filed for %(month)s (due %(due)s); they are flagged.",
+                                "n",
                             ),
                             count=_count(n),
+                            n=n,
                             month=month,
                             due=_jdate(due),
                         ),
@@ -394,10 +420,13 @@ class Pass:
                 Kind.FILING_SUSPENSION,
                 f"suspension:{province_id}:{y}-{m:02d}",
                 message(
-                    _(
-                        "%(count)s units of your province have not filed for %(months)s months or more: the licence-suspension warning list."
+                    ngettext_lazy(
+                        "%(count)s unit of your province has not filed for %(months)s months or more: the licence-suspension warning list.",
+                        "%(count)s units of your province have not filed for %(months)s months or more: the licence-suspension warning list.",
+                        "n",
                     ),
                     count=_count(n),
+                    n=n,
                     months=_count(self.rules.suspension_months),
                 ),
                 url,
@@ -408,10 +437,13 @@ class Pass:
                 Kind.FILING_SUSPENSION,
                 f"suspension:national:{y}-{m:02d}",
                 message(
-                    _(
-                        "%(count)s units have not filed for %(months)s months or more: the licence-suspension warning list."
+                    ngettext_lazy(
+                        "%(count)s unit has not filed for %(months)s months or more: the licence-suspension warning list.",
+                        "%(count)s units have not filed for %(months)s months or more: the licence-suspension warning list.",
+                        "n",
                     ),
                     count=_count(len(units)),
+                    n=len(units),
                     months=_count(self.rules.suspension_months),
                 ),
                 url,
@@ -455,10 +487,13 @@ class Pass:
                 Kind.CASE_SUSTAINED,
                 f"sustained:{province_id}:{self.today.isoformat()}",
                 message(
-                    _(
-                        "%(count)s revived cases of your province are now sustained (producing a year after revival)."
+                    ngettext_lazy(
+                        "%(count)s revived case of your province is now sustained (producing a year after revival).",
+                        "%(count)s revived cases of your province are now sustained (producing a year after revival).",
+                        "n",
                     ),
                     count=_count(n),
+                    n=n,
                 ),
                 reverse("web:survival"),
             )

@@ -37,7 +37,8 @@ class Message:
     def render(self, lang: str) -> str:
         values = {k: (v(lang) if callable(v) else v) for k, v in self.params.items()}
         with translation.override(lang):
-            return (str(self.text) % values)[:500]
+            # `%` on the lazy text itself: a plural one (ngettext_lazy) picks its form from the values' "n"
+            return str(self.text % values)[:500]
 
 
 def message(text, /, **params) -> Message:

@@ -267,7 +267,7 @@ def test_a_filing_waiting_for_review_is_not_told_missing(world, people):
     ).exists()
     assert not Notice.objects.filter(recipient=manager, kind=Kind.FILING_MISSING).exists()  # its only unit
     text = Notice.objects.get(recipient=officer, kind=Kind.FILING_MISSING).text_en
-    assert text.startswith("1 units of your province")  # the other Semnan unit only
+    assert text.startswith("1 unit of your province has not filed")  # the other Semnan unit only
 
 
 def test_introductions_waiting_past_the_catch_up_window_are_summed_up_not_dropped(
@@ -291,7 +291,7 @@ def test_introductions_waiting_past_the_catch_up_window_are_summed_up_not_droppe
         [f"loan:{recent.pk}:waiting", f"loan-backlog:bank:{bank_melli.organisation_id}:1405-09"]
     )
     summary = bank.get(event__startswith="loan-backlog").text_en
-    assert summary.startswith("1 introductions to") and "10 Tir 1405" in summary
+    assert summary.startswith("1 introduction to") and "10 Tir 1405" in summary
     assert bank.get(event__startswith="loan-backlog").text_fa.startswith("۱ معرفی به")
     assert "۱۰ تیر ۱۴۰۵" in bank.get(event__startswith="loan-backlog").text_fa
     escalated = Notice.objects.get(recipient=officer, kind=Kind.INTRODUCTION_ESCALATED)
@@ -303,3 +303,23 @@ def test_introductions_waiting_past_the_catch_up_window_are_summed_up_not_droppe
     assert Notice.objects.filter(event__startswith="loan-backlog").count() == 2
     _run(date(2026, 12, 22))  # 1 Dey: the next month's
     assert Notice.objects.filter(event__startswith="loan-backlog", event__endswith="1405-10").count() == 2
+
+
+def test_counted_notices_say_one_unit_and_three_units():
+    """English notices said '1 units ...' and '1 overdue resolutions ...': their texts are plural forms now,
+    chosen by the count (Persian, whose noun after a number does not change, reads the same either way)."""
+    from django.utils.translation import ngettext_lazy
+
+    from revive.notices.deadlines import _count
+    from revive.notices.services import message
+
+    text = ngettext_lazy(
+        "%(count)s unit has not filed for %(months)s months or more: the licence-suspension warning list.",
+        "%(count)s units have not filed for %(months)s months or more: the licence-suspension warning list.",
+        "n",
+    )
+    one = message(text, n=1, count=_count(1), months=_count(6))
+    three = message(text, n=3, count=_count(3), months=_count(6))
+    assert one.render("en").startswith("1 unit has not filed for 6 months")
+    assert three.render("en").startswith("3 units have not filed for 6 months")
+    assert three.render("fa").startswith("۳ واحد") and "6" not in three.render("fa")
