@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from revive.core import cells
 from revive.core.errors import DomainError, lazy_message
 from revive.core.scoping import Scope, ScopeKind
-from revive.core.text import search_key
+from revive.core.text import search_key, too_long
 
 
 @dataclass(frozen=True)
@@ -145,14 +145,7 @@ class Row:
         limit = self.spec[key].max_length
         if limit is not None and isinstance(result, str) and len(result) > limit:
             # Cut to fit, the rest of what the person sent would be lost in silence.
-            self.fail(
-                key,
-                lazy_message(
-                    _("Longer than %(max)s characters (this one has %(length)s): shorten it."),
-                    max=limit,
-                    length=len(result),
-                ),
-            )
+            self.fail(key, too_long(limit, len(result)))
             return default
         return result
 

@@ -119,12 +119,12 @@ def require_fits(value: str | None, *, model, field: str, name: str | None = Non
     value = value or ""
     limit = model._meta.get_field(field).max_length
     if len(value) > limit:
-        raise DomainError(
-            lazy_message(
-                _("Longer than %(max)s characters (this one has %(length)s): shorten it."),
-                max=limit,
-                length=len(value),
-            ),
-            field=name or field,
-        )
+        raise DomainError(too_long(limit, len(value)), field=name or field)
     return value
+
+
+def too_long(limit: int, length: int):
+    """The message for a text past its limit, the same for a form, the API and an import's row."""
+    return lazy_message(
+        _("Longer than %(max)s characters (this one has %(length)s): shorten it."), max=limit, length=length
+    )
